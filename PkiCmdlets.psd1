@@ -1,0 +1,30 @@
+@{
+    RootModule           = 'PkiCmdlets.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    GUID                 = '5f3c2a9e-7b1d-4c8e-9a63-2d0f41b7e8c5'
+    Author               = 'PkiCmdlets contributors'
+    CompanyName          = 'PkiCmdlets'
+    Copyright            = '(c) PkiCmdlets contributors. MIT License.'
+    Description          = 'Run a private PKI and order public certificates from the shell: key pairs and CSRs (RSA, ECC, SM2), a root and intermediate CA hierarchy, server certificates, revocation and CRLs, and ACME orders. Cross-platform compiled cmdlets that emit typed objects and keep state in a per-user store.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('PkiCmdlets.format.ps1xml')
+    CmdletsToExport      = @(
+        'New-Csr'
+        'Get-Csr'
+        'Set-Csr'
+        'Remove-Csr'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('PKI', 'X509', 'Certificate', 'CSR', 'CA', 'ACME', 'OpenSSL', 'SM2', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/pkicmdlets/PkiCmdlets'
+            LicenseUri   = 'https://github.com/pkicmdlets/PkiCmdlets/blob/main/LICENSE'
+            ReleaseNotes = 'First release: per-user store and CSR cmdlets (New-Csr, Get-Csr, Set-Csr, Remove-Csr).'
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.X509;
+
+namespace PkiCmdlets.Core.Keys
+{
+    /// <summary>
+    /// ECDSA on the NIST curves, on the platform's native provider. Each curve signs with the hash of
+    /// matching strength (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512).
+    /// </summary>
+    internal sealed class EcdsaPrivateKey : PrivateKey
+    {
+        private readonly ECDsa _ecdsa;
+        private readonly DerObjectIdentifier _curveOid;
+        private readonly HashAlgorithmName _hash;
+        private readonly byte[] _signatureAlgorithm;
+
+        private EcdsaPrivateKey(ECDsa ecdsa, KeySpec spec)
+            : base(spec)
+        {
+            _ecdsa = ecdsa;
+            (_curveOid, _hash, var signatureOid) = spec.Size switch
+            {
+                256 => (SecObjectIdentifiers.SecP256r1, HashAlgorithmName.SHA256, X9ObjectIdentifiers.ECDsaWithSha256),
+                384 => (SecObjectIdentifiers.SecP384r1, HashAlgorithmName.SHA384, X9ObjectIdentifiers.ECDsaWithSha384),
+                _ => (SecObjectIdentifiers.SecP521r1, HashAlgorithmName.SHA512, X9ObjectIdentifiers.ECDsaWithSha512),
+            };
+            _signatureAlgorithm = new AlgorithmIdentifier(signatureOid).GetDerEncoded();
+        }
+
+        public override byte[] SignatureAlgorithm => _signatureAlgorithm;
+
+        private int FieldLength => (Spec.Size + 7) / 8;
+
+        public static EcdsaPrivateKey Create(KeySpec spec)
+        {
+            var ecdsa = ECDsa.Create(NamedCurve(spec.Size));
+            return new EcdsaPrivateKey(ecdsa, spec);
+        }
+
+        public static EcdsaPrivateKey FromBouncyCastle(DerObjectIdentifier curveOid, Org.BouncyCastle.Math.BigInteger d, string source)
+        {
+            int size;
+            if (curveOid.Equals(SecObjectIdentifiers.SecP256r1)) size = 256;
+            else if (curveOid.Equals(SecObjectIdentifiers.SecP384r1)) size = 384;
+            else if (curveOid.Equals(SecObjectIdentifiers.SecP521r1)) size = 521;
+            else throw Unreadable(source, new NotSupportedException("curve " + curveOid.Id + " is not supported"));
+
+            var curve = SecNamedCurves.GetByOid(curveOid);
+            var q = curve.G.Multiply(d).Normalize();
+            var length = (size + 7) / 8;
+            var parameters = new ECParameters
+            {
+                Curve = NamedCurve(size),
+                D = FixedLength(d, length),
+                Q = new ECPoint
+                {
+                    X = FixedLength(q.AffineXCoord.ToBigInteger(), length),
+                    Y = FixedLength(q.AffineYCoord.ToBigInteger(), length),
+                },
+            };
+            return new EcdsaPrivateKey(ECDsa.Create(parameters), KeySpec.Ecc(size));
+        }
+
+        public override byte[] Sign(byte[] data)
+        {
+            // .NET returns r||s (IEEE P1363); X.509 and PKCS#10 carry the DER SEQUENCE { r, s }.
+            var raw = _ecdsa.SignData(data, _hash);
+            var half = raw.Length / 2;
+            var r = new Org.BouncyCastle.Math.BigInteger(1, raw, 0, half);
+            var s = new Org.BouncyCastle.Math.BigInteger(1, raw, half, half);
+            return new DerSequence(new DerInteger(r), new DerInteger(s)).GetDerEncoded();
+        }
+
+        public override byte[] ExportSubjectPublicKeyInfo() =>
+            SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(PublicParameters()).GetDerEncoded();
+
+        public override byte[] ExportPkcs8()
+        {
+            var p = _ecdsa.ExportParameters(true);
+            var key = new ECPrivateKeyParameters("EC", Unsigned(p.D), Domain());
+            return PrivateKeyInfoFactory.CreatePrivateKeyInfo(key).GetDerEncoded();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _ecdsa.Dispose();
+        }
+
+        private ECPublicKeyParameters PublicParameters()
+        {
+            var p = _ecdsa.ExportParameters(false);
+            var domain = Domain();
+            var point = domain.Curve.CreatePoint(Unsigned(p.Q.X), Unsigned(p.Q.Y));
+            return new ECPublicKeyParameters("EC", point, domain);
+        }
+
+        private ECNamedDomainParameters Domain() => new ECNamedDomainParameters(_curveOid, SecNamedCurves.GetByOid(_curveOid));
+
+        private static ECCurve NamedCurve(int size) => size switch
+        {
+            256 => ECCurve.NamedCurves.nistP256,
+            384 => ECCurve.NamedCurves.nistP384,
+            _ => ECCurve.NamedCurves.nistP521,
+        };
+    }
+}

@@ -1,0 +1,9 @@
+namespace PkiCmdlets.Core.Keys
+{
+    public enum KeyFamily
+    {
+        Rsa,
+        Ecc,
+        Sm2,
+    }
+}

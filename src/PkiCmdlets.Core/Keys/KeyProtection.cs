@@ -1,0 +1,163 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Security.Cryptography;
+using System.Text;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Parameters;
+using PkiCmdlets.Core.Errors;
+
+namespace PkiCmdlets.Core.Keys
+{
+    /// <summary>
+    /// Password protection of PKCS#8 keys: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC (RFC 8018),
+    /// the form `openssl pkcs8` reads and writes by default in OpenSSL 3.
+    /// </summary>
+    public static class KeyProtection
+    {
+        /// <summary>
+        /// OWASP's 2023 figure for PBKDF2-HMAC-SHA256. Keys are decrypted once per use, so the cost
+        /// (a fraction of a second) is paid by the user rarely and by a password guesser every time.
+        /// </summary>
+        public const int DefaultIterations = 600_000;
+
+        private static readonly AlgorithmIdentifier HmacSha256 =
+            new AlgorithmIdentifier(PkcsObjectIdentifiers.IdHmacWithSha256, DerNull.Instance);
+
+        public static byte[] Encrypt(byte[] pkcs8, SecureString password, int iterations = DefaultIterations)
+        {
+            var salt = RandomBytes(16);
+            var iv = RandomBytes(16);
+            var key = DeriveKey(password, salt, iterations, HmacSha256);
+            byte[] cipherText;
+            try
+            {
+                cipherText = AesCbc(key, iv, pkcs8, encrypt: true);
+            }
+            finally
+            {
+                Array.Clear(key, 0, key.Length);
+            }
+
+            var kdf = new KeyDerivationFunc(PkcsObjectIdentifiers.IdPbkdf2, new Pbkdf2Params(salt, iterations, HmacSha256));
+            var scheme = new EncryptionScheme(NistObjectIdentifiers.IdAes256Cbc, new DerOctetString(iv));
+            var algorithm = new AlgorithmIdentifier(PkcsObjectIdentifiers.IdPbeS2, new PbeS2Parameters(kdf, scheme));
+            return new EncryptedPrivateKeyInfo(algorithm, cipherText).GetDerEncoded();
+        }
+
+        /// <summary>Decrypts an EncryptedPrivateKeyInfo made by <see cref="Encrypt"/> or by OpenSSL 3 defaults.</summary>
+        public static byte[] Decrypt(byte[] encryptedPkcs8, SecureString password, string source)
+        {
+            EncryptedPrivateKeyInfo info;
+            PbeS2Parameters pbes2;
+            Pbkdf2Params pbkdf2;
+            try
+            {
+                info = EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(encryptedPkcs8));
+                if (!info.EncryptionAlgorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdPbeS2))
+                {
+                    throw new NotSupportedException("only PBES2 encryption is supported");
+                }
+                pbes2 = PbeS2Parameters.GetInstance(info.EncryptionAlgorithm.Parameters);
+                if (!pbes2.KeyDerivationFunc.Algorithm.Equals(PkcsObjectIdentifiers.IdPbkdf2)
+                    || !pbes2.EncryptionScheme.Algorithm.Equals(NistObjectIdentifiers.IdAes256Cbc))
+                {
+                    throw new NotSupportedException("only PBKDF2 with AES-256-CBC is supported");
+                }
+                pbkdf2 = Pbkdf2Params.GetInstance(pbes2.KeyDerivationFunc.Parameters);
+            }
+            catch (Exception e) when (e is ArgumentException || e is System.IO.IOException || e is InvalidCastException || e is NotSupportedException)
+            {
+                throw PrivateKey.Unreadable(source, e);
+            }
+
+            var iv = Asn1OctetString.GetInstance(pbes2.EncryptionScheme.Parameters).GetOctets();
+            var key = DeriveKey(password, pbkdf2.GetSalt(), pbkdf2.IterationCount.IntValue, pbkdf2.Prf);
+            try
+            {
+                var plain = AesCbc(key, iv, info.GetEncryptedData(), encrypt: false);
+                // A wrong password usually fails the padding check; when the padding happens to pass,
+                // the plaintext is not a PrivateKeyInfo.
+                PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(plain));
+                return plain;
+            }
+            catch (Exception e) when (e is CryptographicException || e is ArgumentException || e is System.IO.IOException || e is InvalidCastException)
+            {
+                throw new PkiException(ErrorIds.KeyPasswordIncorrect, PkiErrorKind.SecurityError, source,
+                    Messages.KeyPasswordIncorrect.Format(source), e);
+            }
+            finally
+            {
+                Array.Clear(key, 0, key.Length);
+            }
+        }
+
+        /// <summary>Throws KeyPasswordEmpty for an empty password; null means "no password".</summary>
+        public static void RequireNonEmpty(SecureString? password)
+        {
+            if (password != null && password.Length == 0)
+            {
+                throw new PkiException(ErrorIds.KeyPasswordEmpty, PkiErrorKind.InvalidArgument, null, Messages.KeyPasswordEmpty);
+            }
+        }
+
+        private static byte[] DeriveKey(SecureString password, byte[] salt, int iterations, AlgorithmIdentifier? prf)
+        {
+            var passwordBytes = Utf8(password);
+            try
+            {
+                var digest = prf == null || prf.Algorithm.Equals(PkcsObjectIdentifiers.IdHmacWithSha1)
+                    ? (Org.BouncyCastle.Crypto.IDigest)new Sha1Digest()
+                    : prf.Algorithm.Equals(PkcsObjectIdentifiers.IdHmacWithSha256)
+                        ? new Sha256Digest()
+                        : throw new NotSupportedException("PBKDF2 PRF " + prf.Algorithm.Id + " is not supported");
+                var generator = new Pkcs5S2ParametersGenerator(digest);
+                generator.Init(passwordBytes, salt, iterations);
+                return ((KeyParameter)generator.GenerateDerivedMacParameters(256)).GetKey();
+            }
+            finally
+            {
+                Array.Clear(passwordBytes, 0, passwordBytes.Length);
+            }
+        }
+
+        private static byte[] AesCbc(byte[] key, byte[] iv, byte[] input, bool encrypt)
+        {
+            using var aes = Aes.Create();
+            aes.Mode = CipherMode.CBC;
+            aes.Padding = PaddingMode.PKCS7;
+            using var transform = encrypt ? aes.CreateEncryptor(key, iv) : aes.CreateDecryptor(key, iv);
+            return transform.TransformFinalBlock(input, 0, input.Length);
+        }
+
+        private static byte[] RandomBytes(int count)
+        {
+            var bytes = new byte[count];
+            using var rng = RandomNumberGenerator.Create();
+            rng.GetBytes(bytes);
+            return bytes;
+        }
+
+        /// <summary>The password as UTF-8, the encoding OpenSSL uses for a pass phrase typed at a UTF-8 terminal.</summary>
+        private static byte[] Utf8(SecureString password)
+        {
+            var pointer = Marshal.SecureStringToGlobalAllocUnicode(password);
+            var chars = new char[password.Length];
+            try
+            {
+                Marshal.Copy(pointer, chars, 0, chars.Length);
+                return Encoding.UTF8.GetBytes(chars);
+            }
+            finally
+            {
+                Array.Clear(chars, 0, chars.Length);
+                Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
+using PkiCmdlets.Core.Errors;
+
+namespace PkiCmdlets.Core.Keys
+{
+    /// <summary>
+    /// A private key and the one way everything in the product signs with it (CSRs now; certificates,
+    /// CRLs and ACME requests later). RSA and ECDSA run on System.Security.Cryptography, which is native
+    /// (OpenSSL on Linux, CNG on Windows) and far faster than managed code; SM2 runs on BouncyCastle.
+    /// </summary>
+    public abstract class PrivateKey : IDisposable
+    {
+        protected PrivateKey(KeySpec spec)
+        {
+            Spec = spec;
+        }
+
+        public KeySpec Spec { get; }
+
+        /// <summary>DER AlgorithmIdentifier of the signatures <see cref="Sign"/> makes.</summary>
+        public abstract byte[] SignatureAlgorithm { get; }
+
+        /// <summary>Signs <paramref name="data"/> with the hash that belongs to this key (see DESIGN.md).</summary>
+        public abstract byte[] Sign(byte[] data);
+
+        /// <summary>DER SubjectPublicKeyInfo.</summary>
+        public abstract byte[] ExportSubjectPublicKeyInfo();
+
+        /// <summary>DER PKCS#8 PrivateKeyInfo, unencrypted; see <see cref="KeyProtection"/> to encrypt it.</summary>
+        public abstract byte[] ExportPkcs8();
+
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+        }
+
+        /// <summary>Makes a new key pair from the operating system's CSPRNG.</summary>
+        public static PrivateKey Generate(KeySpec spec) => spec.Family switch
+        {
+            KeyFamily.Rsa => RsaPrivateKey.Create(spec),
+            KeyFamily.Ecc => EcdsaPrivateKey.Create(spec),
+            _ => Sm2PrivateKey.Create(),
+        };
+
+        /// <summary>Reads an unencrypted PKCS#8 PrivateKeyInfo.</summary>
+        public static PrivateKey FromPkcs8(byte[] der, string source)
+        {
+            PrivateKeyInfo info;
+            try
+            {
+                info = PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der));
+            }
+            catch (Exception e) when (e is ArgumentException || e is System.IO.IOException || e is InvalidCastException)
+            {
+                throw Unreadable(source, e);
+            }
+
+            var algorithm = info.PrivateKeyAlgorithm.Algorithm;
+            if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+            {
+                return RsaPrivateKey.FromBouncyCastle((RsaPrivateCrtKeyParameters)PrivateKeyFactory.CreateKey(info));
+            }
+            if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
+            {
+                var curve = X962Parameters.GetInstance(info.PrivateKeyAlgorithm.Parameters);
+                if (!curve.IsNamedCurve)
+                {
+                    throw Unreadable(source, new NotSupportedException("explicit curve parameters are not supported"));
+                }
+                var curveOid = (DerObjectIdentifier)curve.Parameters;
+                var ecKey = (ECPrivateKeyParameters)PrivateKeyFactory.CreateKey(info);
+                return curveOid.Equals(Sm2PrivateKey.CurveOid)
+                    ? Sm2PrivateKey.FromScalar(ecKey.D)
+                    : EcdsaPrivateKey.FromBouncyCastle(curveOid, ecKey.D, source);
+            }
+            throw Unreadable(source, new NotSupportedException("key algorithm " + algorithm.Id + " is not supported"));
+        }
+
+        internal static PkiException Unreadable(string source, Exception cause) =>
+            new PkiException(ErrorIds.KeyUnreadable, PkiErrorKind.InvalidData, source,
+                Messages.KeyUnreadable.Format(source, cause.Message), cause);
+
+        /// <summary>Big-endian unsigned bytes left-padded to <paramref name="length"/>, as .NET's key parameters need.</summary>
+        internal static byte[] FixedLength(Org.BouncyCastle.Math.BigInteger value, int length)
+        {
+            var bytes = value.ToByteArrayUnsigned();
+            if (bytes.Length == length) return bytes;
+            if (bytes.Length > length) throw new CryptographicException("Key component is longer than its field.");
+            var padded = new byte[length];
+            Buffer.BlockCopy(bytes, 0, padded, length - bytes.Length, bytes.Length);
+            return padded;
+        }
+
+        internal static Org.BouncyCastle.Math.BigInteger Unsigned(byte[] bytes) => new Org.BouncyCastle.Math.BigInteger(1, bytes);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.X509;
+
+namespace PkiCmdlets.Core.Keys
+{
+    /// <summary>RSA on the platform's native provider; signatures are SHA-256 with PKCS#1 v1.5.</summary>
+    internal sealed class RsaPrivateKey : PrivateKey
+    {
+        private static readonly byte[] Sha256WithRsa =
+            new AlgorithmIdentifier(PkcsObjectIdentifiers.Sha256WithRsaEncryption, DerNull.Instance).GetDerEncoded();
+
+        private readonly RSA _rsa;
+
+        private RsaPrivateKey(RSA rsa, KeySpec spec)
+            : base(spec)
+        {
+            _rsa = rsa;
+        }
+
+        public override byte[] SignatureAlgorithm => Sha256WithRsa;
+
+        public static RsaPrivateKey Create(KeySpec spec)
+        {
+            var rsa = RSA.Create();
+            if (rsa is RSACryptoServiceProvider)
+            {
+                // Windows PowerShell 5.1 (.NET Framework) hands out the CSP, whose KeySize setter does not
+                // change the size of the key it generates; only its constructor does.
+                rsa.Dispose();
+                rsa = new RSACryptoServiceProvider(spec.Size);
+            }
+            else
+            {
+                rsa.KeySize = spec.Size;
+            }
+            // Exporting forces generation now, so the caller's progress message covers the slow part.
+            rsa.ExportParameters(false);
+            return new RsaPrivateKey(rsa, spec);
+        }
+
+        public static RsaPrivateKey FromBouncyCastle(RsaPrivateCrtKeyParameters key)
+        {
+            var modulusLength = (key.Modulus.BitLength + 7) / 8;
+            var half = (modulusLength + 1) / 2;
+            var parameters = new RSAParameters
+            {
+                Modulus = FixedLength(key.Modulus, modulusLength),
+                Exponent = key.PublicExponent.ToByteArrayUnsigned(),
+                D = FixedLength(key.Exponent, modulusLength),
+                P = FixedLength(key.P, half),
+                Q = FixedLength(key.Q, half),
+                DP = FixedLength(key.DP, half),
+                DQ = FixedLength(key.DQ, half),
+                InverseQ = FixedLength(key.QInv, half),
+            };
+            var rsa = RSA.Create();
+            rsa.ImportParameters(parameters);
+            return new RsaPrivateKey(rsa, KeySpec.Rsa(key.Modulus.BitLength));
+        }
+
+        public override byte[] Sign(byte[] data) =>
+            _rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+        public override byte[] ExportSubjectPublicKeyInfo()
+        {
+            var p = _rsa.ExportParameters(false);
+            var publicKey = new RsaKeyParameters(false, Unsigned(p.Modulus), Unsigned(p.Exponent));
+            return SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey).GetDerEncoded();
+        }
+
+        public override byte[] ExportPkcs8()
+        {
+            var p = _rsa.ExportParameters(true);
+            var key = new RsaPrivateCrtKeyParameters(
+                Unsigned(p.Modulus), Unsigned(p.Exponent), Unsigned(p.D), Unsigned(p.P), Unsigned(p.Q),
+                Unsigned(p.DP), Unsigned(p.DQ), Unsigned(p.InverseQ));
+            return PrivateKeyInfoFactory.CreatePrivateKeyInfo(key).GetDerEncoded();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _rsa.Dispose();
+        }
+    }
+}

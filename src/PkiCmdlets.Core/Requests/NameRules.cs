@@ -1,0 +1,244 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using PkiCmdlets.Core.Errors;
+
+namespace PkiCmdlets.Core.Requests
+{
+    /// <summary>
+    /// Validation and normalization of the names that go into certificates: DNS names (RFC 1035 host
+    /// names after IDNA conversion, with the CA/B Forum's wildcard rule), IP addresses and e-mail addresses.
+    /// </summary>
+    public static class NameRules
+    {
+        public const int MaxDnsNameLength = 253;
+        public const int MaxDnsLabelLength = 63;
+
+        private static readonly IdnMapping Idn = new IdnMapping { AllowUnassigned = false, UseStd3AsciiRules = false };
+
+        /// <summary>
+        /// Reads SAN values given as an array, as comma-separated strings, or both; classifies each entry as
+        /// an e-mail address (has '@'), an IP address (has ':' or only digits and dots) or a DNS name.
+        /// Duplicates are dropped, keeping the first.
+        /// </summary>
+        public static IReadOnlyList<SubjectAlternativeName> ParseList(IEnumerable<string>? values)
+        {
+            var result = new List<SubjectAlternativeName>();
+            if (values == null) return result;
+            foreach (var value in values)
+            {
+                if (value == null) continue;
+                foreach (var part in value.Split(','))
+                {
+                    var entry = part.Trim();
+                    if (entry.Length == 0) continue;
+                    AddDistinct(result, Parse(entry));
+                }
+            }
+            return result;
+        }
+
+        public static SubjectAlternativeName Parse(string entry)
+        {
+            if (entry.IndexOf('@') >= 0)
+            {
+                return new SubjectAlternativeName(SubjectAlternativeNameType.Email, NormalizeEmail(entry));
+            }
+            if (LooksLikeIpAddress(entry))
+            {
+                return new SubjectAlternativeName(SubjectAlternativeNameType.IpAddress, NormalizeIpAddress(entry).ToString());
+            }
+            return new SubjectAlternativeName(SubjectAlternativeNameType.Dns, NormalizeDnsName(entry));
+        }
+
+        /// <summary>Adds <paramref name="name"/> unless an equal entry is already there.</summary>
+        public static void AddDistinct(List<SubjectAlternativeName> list, SubjectAlternativeName name)
+        {
+            if (!list.Any(n => n.Type == name.Type && string.Equals(n.Value, name.Value, StringComparison.OrdinalIgnoreCase)))
+            {
+                list.Add(name);
+            }
+        }
+
+        /// <summary>The SAN entry a common name stands for, or null when it is free text rather than a name.</summary>
+        public static SubjectAlternativeName? FromCommonName(string commonName)
+        {
+            var value = commonName.Trim();
+            if (value.IndexOf('@') >= 0) return null;
+            try
+            {
+                return Parse(value);
+            }
+            catch (PkiException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Returns the DNS name in lower-case ASCII (IDN converted to punycode), or throws.</summary>
+        public static string NormalizeDnsName(string input)
+        {
+            var name = input.Trim();
+            if (name.EndsWith(".", StringComparison.Ordinal) && name.Length > 1)
+            {
+                name = name.Substring(0, name.Length - 1); // an absolute name's root dot is not part of a certificate name
+            }
+            if (name.Length == 0)
+            {
+                throw DnsError(input, Messages.DnsReasonEmptyLabel);
+            }
+
+            var labels = name.Split('.');
+            var wildcard = labels[0] == "*";
+            for (var i = 0; i < labels.Length; i++)
+            {
+                if (labels[i].IndexOf('*') >= 0 && !(i == 0 && labels[i] == "*"))
+                {
+                    throw Misplaced(input);
+                }
+            }
+            if (wildcard && labels.Length < 2)
+            {
+                throw Misplaced(input);
+            }
+
+            var ascii = new string[labels.Length];
+            for (var i = 0; i < labels.Length; i++)
+            {
+                ascii[i] = wildcard && i == 0 ? "*" : ToAsciiLabel(input, labels[i]);
+            }
+
+            var result = string.Join(".", ascii);
+            if (result.Length > MaxDnsNameLength)
+            {
+                throw DnsError(input, Messages.DnsReasonTooLong.Format(result.Length));
+            }
+            return result;
+        }
+
+        /// <summary>Parses dotted-decimal IPv4 (exactly four octets) or IPv6, or throws InvalidIpAddress.</summary>
+        public static IPAddress NormalizeIpAddress(string input)
+        {
+            var text = input.Trim();
+            if (text.StartsWith("[", StringComparison.Ordinal) && text.EndsWith("]", StringComparison.Ordinal))
+            {
+                text = text.Substring(1, text.Length - 2);
+            }
+            if (text.IndexOf(':') >= 0)
+            {
+                if (text.IndexOf('%') < 0 && IPAddress.TryParse(text, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    return v6;
+                }
+                throw InvalidIp(input);
+            }
+
+            // IPAddress.TryParse accepts "10", "10.1" and octal forms; certificates need the plain four-octet form.
+            var octets = text.Split('.');
+            if (octets.Length != 4)
+            {
+                throw InvalidIp(input);
+            }
+            var bytes = new byte[4];
+            for (var i = 0; i < 4; i++)
+            {
+                var octet = octets[i];
+                if (octet.Length == 0 || octet.Length > 3 || !octet.All(c => c >= '0' && c <= '9')
+                    || (octet.Length > 1 && octet[0] == '0')
+                    || !byte.TryParse(octet, NumberStyles.None, CultureInfo.InvariantCulture, out bytes[i]))
+                {
+                    throw InvalidIp(input);
+                }
+            }
+            return new IPAddress(bytes);
+        }
+
+        /// <summary>Checks local@domain (printable ASCII local part, DNS domain); returns it with the domain normalized.</summary>
+        public static string NormalizeEmail(string input)
+        {
+            var text = input.Trim();
+            var at = text.LastIndexOf('@');
+            var local = at > 0 ? text.Substring(0, at) : string.Empty;
+            var domain = at > 0 ? text.Substring(at + 1) : string.Empty;
+            if (local.Length == 0 || local.Length > 64 || domain.Length == 0
+                || local.Any(c => c <= ' ' || c > '~' || c == '@' || c == ',' || c == '"' || c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == ';' || c == ':' || c == '\\')
+                || local.StartsWith(".", StringComparison.Ordinal) || local.EndsWith(".", StringComparison.Ordinal) || local.Contains(".."))
+            {
+                throw InvalidEmail(input);
+            }
+            string normalizedDomain;
+            try
+            {
+                normalizedDomain = NormalizeDnsName(domain);
+            }
+            catch (PkiException e)
+            {
+                throw new PkiException(ErrorIds.InvalidEmailAddress, PkiErrorKind.InvalidArgument, input,
+                    Messages.InvalidEmailAddress.Format(input), e);
+            }
+            if (normalizedDomain.StartsWith("*", StringComparison.Ordinal) || normalizedDomain.IndexOf('.') < 0)
+            {
+                throw InvalidEmail(input);
+            }
+            return local + "@" + normalizedDomain;
+        }
+
+        private static bool LooksLikeIpAddress(string entry) =>
+            entry.IndexOf(':') >= 0 || entry.All(c => (c >= '0' && c <= '9') || c == '.' || c == '[' || c == ']');
+
+        private static string ToAsciiLabel(string input, string label)
+        {
+            if (label.Length == 0)
+            {
+                throw DnsError(input, Messages.DnsReasonEmptyLabel);
+            }
+
+            var ascii = label;
+            if (label.Any(c => c > 0x7F))
+            {
+                try
+                {
+                    ascii = Idn.GetAscii(label);
+                }
+                catch (ArgumentException e)
+                {
+                    throw DnsError(input, Messages.DnsReasonIdn.Format(e.Message));
+                }
+            }
+            ascii = ascii.ToLowerInvariant();
+
+            foreach (var c in ascii)
+            {
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+                {
+                    throw DnsError(input, Messages.DnsReasonIllegalCharacter.Format(c));
+                }
+            }
+            if (ascii.Length > MaxDnsLabelLength)
+            {
+                throw new PkiException(ErrorIds.DnsLabelTooLong, PkiErrorKind.InvalidArgument, input,
+                    Messages.DnsLabelTooLong.Format(input, label, ascii.Length));
+            }
+            if (ascii[0] == '-' || ascii[ascii.Length - 1] == '-')
+            {
+                throw DnsError(input, Messages.DnsReasonHyphen.Format(label));
+            }
+            return ascii;
+        }
+
+        private static PkiException DnsError(string input, string reason) =>
+            new PkiException(ErrorIds.InvalidDnsName, PkiErrorKind.InvalidArgument, input, Messages.InvalidDnsName.Format(input, reason));
+
+        private static PkiException Misplaced(string input) =>
+            new PkiException(ErrorIds.MisplacedWildcard, PkiErrorKind.InvalidArgument, input, Messages.MisplacedWildcard.Format(input));
+
+        private static PkiException InvalidIp(string input) =>
+            new PkiException(ErrorIds.InvalidIpAddress, PkiErrorKind.InvalidArgument, input, Messages.InvalidIpAddress.Format(input));
+
+        private static PkiException InvalidEmail(string input) =>
+            new PkiException(ErrorIds.InvalidEmailAddress, PkiErrorKind.InvalidArgument, input, Messages.InvalidEmailAddress.Format(input));
+    }
+}
