@@ -1,0 +1,494 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Store;
+
+namespace PkiCmdlets.Core.Requests
+{
+    /// <summary>
+    /// Creates, reads, edits and removes CSRs in a store (seeds 000, 001, 004). Everything is validated
+    /// before the store is touched; a failed call leaves the store as it was.
+    /// </summary>
+    public sealed class CsrService
+    {
+        public const int MaxNameLength = 50;
+        public const int MaxRemarkLength = 1024;
+        public const int MaxTagKeyLength = 128;
+        public const int MaxTagValueLength = 256;
+
+        internal const string Folder = "csrs";
+        internal const string KeyFolder = "keys";
+        private const string CounterFile = "csrs/next-id.txt";
+
+        private readonly PkiStore _store;
+        private readonly Func<KeySpec, PrivateKey> _generateKey;
+
+        public CsrService(PkiStore store)
+            : this(store, PrivateKey.Generate)
+        {
+        }
+
+        /// <summary>Lets tests supply pre-generated keys where key generation itself is not under test.</summary>
+        internal CsrService(PkiStore store, Func<KeySpec, PrivateKey> generateKey)
+        {
+            _store = store;
+            _generateKey = generateKey;
+        }
+
+        public CertificateSigningRequest Create(NewCsrRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
+        {
+            var subject = SubjectName.Create(request.CommonName, request.Country, request.State, request.Locality,
+                request.Organization, request.OrganizationalUnit, request.Email);
+            var requestedNames = NameRules.ParseList(request.SubjectAlternativeNames);
+            var spec = KeySpec.Parse(request.Algorithm, request.KeySize);
+            if (request.Name != null) ValidateName(request.Name);
+            var remark = ValidateRemark(request.Remark);
+            var tags = ValidateTags(request.Tags);
+            KeyProtection.RequireNonEmpty(request.KeyPassword);
+
+            var record = new CsrRecord
+            {
+                Status = request.Draft ? CsrStatus.Draft : CsrStatus.Generated,
+                CommonName = subject.CommonName,
+                Country = subject.Country,
+                State = subject.State,
+                Locality = subject.Locality,
+                Organization = subject.Organization,
+                OrganizationalUnit = subject.OrganizationalUnit,
+                Email = subject.Email,
+                SubjectAlternativeNames = requestedNames.Select(n => n.Value).ToList(),
+                Algorithm = spec.SeedName,
+                CreatedAt = DateTimeOffset.UtcNow,
+                Remark = remark,
+                Tags = tags,
+            };
+
+            // Fail fast on a taken name before paying for key generation; checked again under the lock.
+            if (request.Name != null) EnsureNameFree(LoadAll(out _), request.Name, exceptId: null);
+
+            var material = request.Draft ? null : Generate(record, subject, spec, request.KeyPassword, progress, cancellation);
+
+            progress?.Report(Messages.ProgressWritingStore);
+            _store.EnsureCreated(Folder, KeyFolder);
+            using (_store.Lock(cancellation))
+            {
+                var existing = LoadAll(out _);
+                if (request.Name != null)
+                {
+                    EnsureNameFree(existing, request.Name, exceptId: null);
+                    record.Name = request.Name;
+                }
+                else
+                {
+                    record.Name = UniqueNameFrom(subject.CommonName, existing);
+                }
+                record.Id = NextId(existing);
+                WriteAll(record, material, newCounter: record.Id + 1);
+            }
+            return ToOutput(record);
+        }
+
+        public CertificateSigningRequest Get(int id) => ToOutput(LoadRecord(id));
+
+        /// <summary>The CSR with exactly this name (case-insensitive), or CsrNotFound.</summary>
+        public CertificateSigningRequest GetByName(string name)
+        {
+            var listing = Find(new NamePattern(name.Replace("`", "``").Replace("*", "`*").Replace("?", "`?").Replace("[", "`[")));
+            if (listing.Items.Count == 0)
+            {
+                throw new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, name,
+                    Messages.CsrNotFoundByName.Format(name, _store.Root));
+            }
+            return listing.Items[0];
+        }
+
+        /// <summary>All CSRs, or those whose name matches <paramref name="name"/>; damaged records are reported, not fatal.</summary>
+        public CsrListing Find(NamePattern? name = null)
+        {
+            var problems = new List<PkiException>();
+            var items = new List<CertificateSigningRequest>();
+            var records = LoadAll(out var loadProblems);
+            foreach (var record in records)
+            {
+                if (name != null && !name.IsMatch(record.Name)) continue;
+                try
+                {
+                    items.Add(ToOutput(record));
+                }
+                catch (PkiException e)
+                {
+                    problems.Add(e);
+                }
+            }
+            problems.AddRange(loadProblems);
+            return new CsrListing(items, problems);
+        }
+
+        public CertificateSigningRequest Update(SetCsrRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
+        {
+            var current = LoadRecord(request.Id);
+            EnsureDraft(current);
+
+            var subject = SubjectName.Create(
+                request.CommonName ?? current.CommonName,
+                Merge(request.Country, current.Country),
+                Merge(request.State, current.State),
+                Merge(request.Locality, current.Locality),
+                Merge(request.Organization, current.Organization),
+                Merge(request.OrganizationalUnit, current.OrganizationalUnit),
+                Merge(request.Email, current.Email));
+            var requestedNames = request.SubjectAlternativeNames == null
+                ? NameRules.ParseList(current.SubjectAlternativeNames)
+                : NameRules.ParseList(request.SubjectAlternativeNames);
+            var spec = request.Algorithm == null && request.KeySize == null
+                ? KeySpec.FromSeedName(current.Algorithm)
+                : KeySpec.Parse(request.Algorithm ?? FamilyName(KeySpec.FromSeedName(current.Algorithm)), request.KeySize);
+            if (request.NewName != null) ValidateName(request.NewName);
+            var remark = request.Remark == null ? current.Remark : ValidateRemark(request.Remark);
+            var tags = request.Tags == null ? current.Tags : ValidateTags(request.Tags);
+            KeyProtection.RequireNonEmpty(request.KeyPassword);
+
+            var updated = new CsrRecord
+            {
+                Id = current.Id,
+                Name = request.NewName ?? current.Name,
+                Status = request.Generate ? CsrStatus.Generated : CsrStatus.Draft,
+                CommonName = subject.CommonName,
+                Country = subject.Country,
+                State = subject.State,
+                Locality = subject.Locality,
+                Organization = subject.Organization,
+                OrganizationalUnit = subject.OrganizationalUnit,
+                Email = subject.Email,
+                SubjectAlternativeNames = requestedNames.Select(n => n.Value).ToList(),
+                Algorithm = spec.SeedName,
+                CreatedAt = current.CreatedAt,
+                Remark = remark,
+                Tags = tags,
+            };
+
+            var material = request.Generate ? Generate(updated, subject, spec, request.KeyPassword, progress, cancellation) : null;
+
+            progress?.Report(Messages.ProgressWritingStore);
+            using (_store.Lock(cancellation))
+            {
+                // Another session may have generated or renamed it since we read it.
+                EnsureDraft(LoadRecord(request.Id));
+                if (request.NewName != null) EnsureNameFree(LoadAll(out _), request.NewName, exceptId: updated.Id);
+                WriteAll(updated, material, newCounter: null);
+            }
+            return ToOutput(updated);
+        }
+
+        /// <summary>Deletes the record, its CSR and its private key; returns what was removed.</summary>
+        public CertificateSigningRequest Remove(int id, CancellationToken cancellation = default)
+        {
+            using (_store.Lock(cancellation))
+            {
+                var record = LoadRecord(id);
+                var removed = ToOutput(record);
+                // The record goes first: it is what makes a CSR exist, so a crash part-way leaves at most
+                // an orphaned file, never a record pointing at a missing key.
+                _store.DeleteFile(RecordPath(id));
+                _store.DeleteFile(CsrPath(id));
+                _store.DeleteFile(KeyPath(id));
+                return removed;
+            }
+        }
+
+        public static void ValidateName(string name)
+        {
+            if (name.Length == 0 || name.Length > MaxNameLength
+                || !name.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+            {
+                throw new PkiException(ErrorIds.InvalidName, PkiErrorKind.InvalidArgument, name, Messages.InvalidName.Format(name));
+            }
+        }
+
+        internal static string RecordPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".json");
+
+        internal static string CsrPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".csr.pem");
+
+        internal static string KeyPath(int id) => Path.Combine(KeyFolder, "csr-" + id.ToString(CultureInfo.InvariantCulture) + ".key.pem");
+
+        private GeneratedMaterial Generate(CsrRecord record, SubjectName subject, KeySpec spec, System.Security.SecureString? password,
+            IProgress<string>? progress, CancellationToken cancellation)
+        {
+            cancellation.ThrowIfCancellationRequestedAsPki();
+            progress?.Report((spec.IsSlowToGenerate ? Messages.ProgressGeneratingSlowKey : Messages.ProgressGeneratingKey).Format(spec));
+            using var key = _generateKey(spec);
+            cancellation.ThrowIfCancellationRequestedAsPki();
+
+            progress?.Report(Messages.ProgressSigning);
+            var sans = EffectiveNames(subject.CommonName, record.SubjectAlternativeNames);
+            var csrDer = CsrBuilder.Build(subject, sans, key);
+            var spki = key.ExportSubjectPublicKeyInfo();
+            var pkcs8 = key.ExportPkcs8();
+            string keyPem;
+            try
+            {
+                if (password != null)
+                {
+                    progress?.Report(Messages.ProgressEncryptingKey);
+                    keyPem = Pem.Encode(Pem.EncryptedPrivateKeyLabel, KeyProtection.Encrypt(pkcs8, password));
+                }
+                else
+                {
+                    keyPem = Pem.Encode(Pem.PrivateKeyLabel, pkcs8);
+                }
+            }
+            finally
+            {
+                Array.Clear(pkcs8, 0, pkcs8.Length);
+            }
+            cancellation.ThrowIfCancellationRequestedAsPki();
+
+            using (var md5 = MD5.Create())
+            using (var sha256 = SHA256.Create())
+            {
+                record.PublicKeyMd5 = Hex.Lower(md5.ComputeHash(spki));
+                record.PublicKeySha256 = Hex.Lower(sha256.ComputeHash(spki));
+            }
+            record.KeyProtected = password != null;
+            record.GeneratedAt = DateTimeOffset.UtcNow;
+            return new GeneratedMaterial(Pem.Encode(Pem.CertificateRequestLabel, csrDer), keyPem);
+        }
+
+        /// <summary>Writes key, CSR, record and counter in that order; on any failure removes what it wrote.</summary>
+        private void WriteAll(CsrRecord record, GeneratedMaterial? material, int? newCounter)
+        {
+            var written = new List<string>();
+            try
+            {
+                if (material != null)
+                {
+                    _store.WriteText(KeyPath(record.Id), material.KeyPem);
+                    written.Add(KeyPath(record.Id));
+                    _store.WriteText(CsrPath(record.Id), material.CsrPem);
+                    written.Add(CsrPath(record.Id));
+                }
+                var isNewRecord = !_store.Exists(RecordPath(record.Id));
+                _store.WriteJson(RecordPath(record.Id), record);
+                if (isNewRecord) written.Add(RecordPath(record.Id));
+                if (newCounter.HasValue)
+                {
+                    _store.WriteText(CounterFile, newCounter.Value.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+            catch
+            {
+                foreach (var path in written)
+                {
+                    try
+                    {
+                        _store.DeleteFile(path);
+                    }
+                    catch (PkiException)
+                    {
+                        // Best effort: the original failure is the one to report.
+                    }
+                }
+                throw;
+            }
+        }
+
+        private CsrRecord LoadRecord(int id)
+        {
+            if (id <= 0 || !_store.Exists(RecordPath(id)))
+            {
+                throw new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, id,
+                    Messages.CsrNotFoundById.Format(id, _store.Root));
+            }
+            var record = _store.ReadJson<CsrRecord>(RecordPath(id));
+            if (record.Id != id)
+            {
+                throw _store.Corrupt(RecordPath(id), "its id is " + record.Id.ToString(CultureInfo.InvariantCulture), null);
+            }
+            return record;
+        }
+
+        /// <summary>Every readable record, ordered by id; unreadable ones are returned as problems.</summary>
+        private List<CsrRecord> LoadAll(out List<PkiException> problems)
+        {
+            problems = new List<PkiException>();
+            var records = new List<CsrRecord>();
+            foreach (var file in _store.ListFiles(Folder, "*.json"))
+            {
+                if (!int.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var id)) continue;
+                try
+                {
+                    records.Add(LoadRecord(id));
+                }
+                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
+                {
+                    problems.Add(e);
+                }
+                catch (PkiException e) when (e.ErrorId == ErrorIds.CsrNotFound)
+                {
+                    // Removed by another session between listing and reading.
+                }
+            }
+            records.Sort((a, b) => a.Id.CompareTo(b.Id));
+            return records;
+        }
+
+        private int NextId(List<CsrRecord> existing)
+        {
+            var next = 1;
+            if (_store.Exists(CounterFile)
+                && int.TryParse(_store.ReadText(CounterFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var counter))
+            {
+                next = counter;
+            }
+            // Ids are never reused, and a counter lost or left behind by a crash cannot repeat one.
+            foreach (var file in _store.ListFiles(Folder, "*.json"))
+            {
+                if (int.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                {
+                    next = Math.Max(next, id + 1);
+                }
+            }
+            return Math.Max(next, existing.Count == 0 ? 1 : existing[existing.Count - 1].Id + 1);
+        }
+
+        private static void EnsureNameFree(List<CsrRecord> existing, string name, int? exceptId)
+        {
+            var taken = existing.FirstOrDefault(r => r.Id != exceptId && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (taken != null)
+            {
+                throw new PkiException(ErrorIds.DuplicateName, PkiErrorKind.ResourceExists, name,
+                    Messages.DuplicateName.Format(name, taken.Id));
+            }
+        }
+
+        /// <summary>A valid name made from the common name (other characters become '_'), made unique with -2, -3, ….</summary>
+        private static string UniqueNameFrom(string commonName, List<CsrRecord> existing)
+        {
+            var chars = commonName.Select(c => (c < 0x80 && (char.IsLetterOrDigit(c) || c == '-' || c == '.')) ? c : '_').ToArray();
+            var stem = new string(chars);
+            if (stem.Length > MaxNameLength) stem = stem.Substring(0, MaxNameLength);
+            var taken = new HashSet<string>(existing.Select(r => r.Name), StringComparer.OrdinalIgnoreCase);
+            var candidate = stem;
+            for (var n = 2; taken.Contains(candidate); n++)
+            {
+                var suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
+                candidate = (stem.Length + suffix.Length > MaxNameLength ? stem.Substring(0, MaxNameLength - suffix.Length) : stem) + suffix;
+            }
+            return candidate;
+        }
+
+        private static void EnsureDraft(CsrRecord record)
+        {
+            if (record.Status != CsrStatus.Draft)
+            {
+                throw new PkiException(ErrorIds.CsrAlreadyGenerated, PkiErrorKind.InvalidOperation, record.Name,
+                    Messages.CsrAlreadyGenerated.Format(record.Name, record.Id));
+            }
+        }
+
+        private static string? ValidateRemark(string? remark)
+        {
+            if (string.IsNullOrEmpty(remark)) return null;
+            if (remark!.Length > MaxRemarkLength)
+            {
+                throw new PkiException(ErrorIds.RemarkTooLong, PkiErrorKind.InvalidArgument, remark,
+                    Messages.RemarkTooLong.Format(remark.Length, MaxRemarkLength));
+            }
+            return remark;
+        }
+
+        private static Dictionary<string, string> ValidateTags(IDictionary<string, string>? tags)
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (tags == null) return result;
+            foreach (var tag in tags)
+            {
+                if (string.IsNullOrWhiteSpace(tag.Key) || tag.Key.Length > MaxTagKeyLength || (tag.Value ?? string.Empty).Length > MaxTagValueLength)
+                {
+                    throw new PkiException(ErrorIds.InvalidTag, PkiErrorKind.InvalidArgument, tag.Key, Messages.InvalidTag.Format(tag.Key));
+                }
+                result[tag.Key] = tag.Value ?? string.Empty;
+            }
+            return result;
+        }
+
+        private static string? Merge(string? update, string? current) => update == null ? current : update;
+
+        private static string FamilyName(KeySpec spec) => spec.SeedName.Substring(0, 3);
+
+        /// <summary>The SANs a request carries: the common name first when it is a DNS name or IP address, then the rest.</summary>
+        private static List<SubjectAlternativeName> EffectiveNames(string commonName, IEnumerable<string> requested)
+        {
+            var names = new List<SubjectAlternativeName>();
+            var fromCommonName = NameRules.FromCommonName(commonName);
+            if (fromCommonName != null) names.Add(fromCommonName);
+            foreach (var name in NameRules.ParseList(requested))
+            {
+                NameRules.AddDistinct(names, name);
+            }
+            return names;
+        }
+
+        private CertificateSigningRequest ToOutput(CsrRecord record)
+        {
+            try
+            {
+                var spec = KeySpec.FromSeedName(record.Algorithm);
+                var subject = SubjectName.Create(record.CommonName, record.Country, record.State, record.Locality,
+                    record.Organization, record.OrganizationalUnit, record.Email);
+                var generated = record.Status == CsrStatus.Generated;
+                return new CertificateSigningRequest
+                {
+                    Id = record.Id,
+                    Name = record.Name,
+                    Status = record.Status,
+                    CommonName = record.CommonName,
+                    SubjectAlternativeNames = EffectiveNames(record.CommonName, record.SubjectAlternativeNames).Select(n => n.Value).ToArray(),
+                    Subject = subject.ToString(),
+                    Country = record.Country,
+                    State = record.State,
+                    Locality = record.Locality,
+                    Organization = record.Organization,
+                    OrganizationalUnit = record.OrganizationalUnit,
+                    Email = record.Email,
+                    Algorithm = spec.SeedName,
+                    KeySize = spec.Size,
+                    Csr = generated ? _store.ReadText(CsrPath(record.Id)) : null,
+                    PublicKeyMd5 = record.PublicKeyMd5,
+                    PublicKeySha256 = record.PublicKeySha256,
+                    KeyProtected = record.KeyProtected,
+                    KeyPath = generated ? _store.FullPath(KeyPath(record.Id)) : null,
+                    CreatedAt = record.CreatedAt,
+                    GeneratedAt = record.GeneratedAt,
+                    Remark = record.Remark,
+                    Tags = new Dictionary<string, string>(record.Tags ?? new Dictionary<string, string>()),
+                    StorePath = _store.Root,
+                };
+            }
+            catch (PkiException e) when (e.ErrorId != ErrorIds.StoreRecordCorrupt)
+            {
+                throw _store.Corrupt(RecordPath(record.Id), e.Message, e);
+            }
+        }
+
+        private sealed class GeneratedMaterial
+        {
+            public GeneratedMaterial(string csrPem, string keyPem)
+            {
+                CsrPem = csrPem;
+                KeyPem = keyPem;
+            }
+
+            public string CsrPem { get; }
+
+            public string KeyPem { get; }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Serialization;
+using PkiCmdlets.Core.Errors;
+
+namespace PkiCmdlets.Core.Store
+{
+    /// <summary>
+    /// The per-user store: plain files under one root (PEM for keys and requests, JSON for metadata), a
+    /// format version file, atomic writes, and a cross-process lock for every read-modify-write.
+    /// Created on the first write; reading a store that does not exist yet finds nothing.
+    /// </summary>
+    public sealed class PkiStore
+    {
+        /// <summary>The layout this version writes and the newest it reads.</summary>
+        public const int FormatVersion = 1;
+
+        public const string VersionFileName = "store.json";
+        public const string LockFileName = ".lock";
+
+        public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(30);
+
+        private static readonly JsonSerializerSettings JsonSettings = new JsonSerializerSettings
+        {
+            ContractResolver = new CamelCasePropertyNamesContractResolver(),
+            NullValueHandling = NullValueHandling.Ignore,
+            Formatting = Formatting.Indented,
+            DateParseHandling = DateParseHandling.DateTimeOffset,
+            MissingMemberHandling = MissingMemberHandling.Ignore,
+        };
+
+        private static readonly UTF8Encoding Utf8NoBom = new UTF8Encoding(false);
+
+        public PkiStore(string? path = null, TimeSpan? lockTimeout = null)
+        {
+            Root = StoreLocation.Resolve(path);
+            LockTimeout = lockTimeout ?? DefaultLockTimeout;
+            CheckFormatVersion();
+        }
+
+        public string Root { get; }
+
+        public TimeSpan LockTimeout { get; }
+
+        public string FullPath(string relativePath) => Path.Combine(Root, relativePath);
+
+        /// <summary>Takes the store lock; every read-modify-write of shared state happens inside it.</summary>
+        public IDisposable Lock(CancellationToken cancellation)
+        {
+            EnsureCreated();
+            return StoreLock.Acquire(FullPath(LockFileName), LockTimeout, cancellation);
+        }
+
+        /// <summary>Creates the root and the version file if needed (folders 0700), or throws StoreNotWritable.</summary>
+        public void EnsureCreated(params string[] folders)
+        {
+            try
+            {
+                CreateFolder(Root);
+                foreach (var folder in folders)
+                {
+                    CreateFolder(FullPath(folder));
+                }
+                if (!File.Exists(FullPath(VersionFileName)))
+                {
+                    AtomicFile.Write(FullPath(VersionFileName), Serialize(new StoreVersion { FormatVersion = FormatVersion }));
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw NotWritable(e);
+            }
+        }
+
+        public void WriteFile(string relativePath, byte[] content)
+        {
+            try
+            {
+                AtomicFile.Write(FullPath(relativePath), content);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw NotWritable(e);
+            }
+        }
+
+        public void WriteText(string relativePath, string text) => WriteFile(relativePath, Utf8NoBom.GetBytes(text));
+
+        public void WriteJson(string relativePath, object value) => WriteFile(relativePath, Serialize(value));
+
+        public bool Exists(string relativePath) => File.Exists(FullPath(relativePath));
+
+        public string ReadText(string relativePath)
+        {
+            try
+            {
+                return File.ReadAllText(FullPath(relativePath), Utf8NoBom);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw Corrupt(relativePath, e.Message, e);
+            }
+        }
+
+        /// <summary>Reads a JSON document; a missing, empty, truncated or malformed file is StoreRecordCorrupt naming it.</summary>
+        public T ReadJson<T>(string relativePath)
+            where T : class
+        {
+            var text = ReadText(relativePath);
+            T? value;
+            try
+            {
+                value = JsonConvert.DeserializeObject<T>(text, JsonSettings);
+            }
+            catch (JsonException e)
+            {
+                throw Corrupt(relativePath, e.Message, e);
+            }
+            return value ?? throw Corrupt(relativePath, "the file is empty", null);
+        }
+
+        public void DeleteFile(string relativePath)
+        {
+            try
+            {
+                File.Delete(FullPath(relativePath));
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw NotWritable(e);
+            }
+        }
+
+        /// <summary>Relative paths of the files in <paramref name="folder"/> matching <paramref name="searchPattern"/>, sorted.</summary>
+        public IReadOnlyList<string> ListFiles(string folder, string searchPattern)
+        {
+            var full = FullPath(folder);
+            if (!Directory.Exists(full)) return Array.Empty<string>();
+            var files = new List<string>();
+            foreach (var file in Directory.GetFiles(full, searchPattern))
+            {
+                files.Add(Path.Combine(folder, Path.GetFileName(file)));
+            }
+            files.Sort(StringComparer.Ordinal);
+            return files;
+        }
+
+        internal PkiException Corrupt(string relativePath, string reason, Exception? inner) =>
+            new PkiException(ErrorIds.StoreRecordCorrupt, PkiErrorKind.InvalidData, FullPath(relativePath),
+                Messages.StoreRecordCorrupt.Format(FullPath(relativePath), reason), inner);
+
+        private PkiException NotWritable(Exception e) =>
+            new PkiException(ErrorIds.StoreNotWritable, PkiErrorKind.PermissionDenied, Root,
+                Messages.StoreNotWritable.Format(Root, e.Message), e);
+
+        private void CheckFormatVersion()
+        {
+            if (!File.Exists(FullPath(VersionFileName))) return;
+            var version = ReadJson<StoreVersion>(VersionFileName);
+            if (version.FormatVersion > FormatVersion)
+            {
+                throw new PkiException(ErrorIds.StoreVersionUnsupported, PkiErrorKind.InvalidOperation, Root,
+                    Messages.StoreVersionUnsupported.Format(Root, version.FormatVersion, FormatVersion));
+            }
+            if (version.FormatVersion < 1)
+            {
+                throw Corrupt(VersionFileName, "formatVersion is missing", null);
+            }
+        }
+
+        private static void CreateFolder(string path)
+        {
+            if (Directory.Exists(path)) return;
+            Directory.CreateDirectory(path);
+            FilePermissions.Restrict(path, FilePermissions.OwnerOnlyFolder);
+        }
+
+        private static byte[] Serialize(object value) => Utf8NoBom.GetBytes(JsonConvert.SerializeObject(value, JsonSettings) + "\n");
+
+        private sealed class StoreVersion
+        {
+            public int FormatVersion { get; set; }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using PkiCmdlets.Core.Errors;
+
+namespace PkiCmdlets.Core.Store
+{
+    /// <summary>
+    /// A cross-process exclusive lock on the store: an exclusively opened lock file (flock on Unix, a
+    /// share-mode lock on Windows). The operating system releases it if the process dies, so a crash
+    /// never leaves the store locked.
+    /// </summary>
+    internal sealed class StoreLock : IDisposable
+    {
+        private readonly FileStream _stream;
+
+        private StoreLock(FileStream stream)
+        {
+            _stream = stream;
+        }
+
+        public static StoreLock Acquire(string lockPath, TimeSpan timeout, CancellationToken cancellation)
+        {
+            var clock = Stopwatch.StartNew();
+            var random = new Random();
+            while (true)
+            {
+                try
+                {
+                    return new StoreLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                }
+                catch (IOException) when (File.Exists(lockPath) || Directory.Exists(Path.GetDirectoryName(lockPath)))
+                {
+                    // Held by another writer: wait a little (jittered so waiters do not move in step) and retry.
+                }
+                if (clock.Elapsed >= timeout)
+                {
+                    throw new PkiException(ErrorIds.StoreLockTimeout, PkiErrorKind.OperationTimeout, lockPath,
+                        Messages.StoreLockTimeout.Format(lockPath, (int)Math.Ceiling(timeout.TotalSeconds)));
+                }
+                if (cancellation.WaitHandle.WaitOne(random.Next(2, 15)))
+                {
+                    throw new PkiException(ErrorIds.OperationCancelled, PkiErrorKind.OperationStopped, lockPath, Messages.OperationCancelled);
+                }
+            }
+        }
+
+        public void Dispose() => _stream.Dispose();
+    }
+}
