@@ -100,24 +100,23 @@ namespace PkiCmdlets.Core.Requests
         /// <summary>The CSR with exactly this name (case-insensitive), or CsrNotFound.</summary>
         public CertificateSigningRequest GetByName(string name)
         {
-            var listing = Find(new NamePattern(name.Replace("`", "``").Replace("*", "`*").Replace("?", "`?").Replace("[", "`[")));
-            if (listing.Items.Count == 0)
-            {
-                throw new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, name,
-                    Messages.CsrNotFoundByName.Format(name, _store.Root));
-            }
-            return listing.Items[0];
+            var record = LoadAll(out _).FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+            return record != null ? ToOutput(record) : throw NotFoundByName(name);
         }
 
-        /// <summary>All CSRs, or those whose name matches <paramref name="name"/>; damaged records are reported, not fatal.</summary>
-        public CsrListing Find(NamePattern? name = null)
+        /// <summary>
+        /// All CSRs, or those whose name matches the wildcard pattern <paramref name="name"/>. Damaged records
+        /// are reported as problems, not fatal; so is a name without wildcards that matches nothing.
+        /// </summary>
+        public CsrListing Find(string? name = null)
         {
+            var pattern = name == null ? null : new NamePattern(name);
             var problems = new List<PkiException>();
             var items = new List<CertificateSigningRequest>();
             var records = LoadAll(out var loadProblems);
             foreach (var record in records)
             {
-                if (name != null && !name.IsMatch(record.Name)) continue;
+                if (pattern != null && !pattern.IsMatch(record.Name)) continue;
                 try
                 {
                     items.Add(ToOutput(record));
@@ -128,6 +127,10 @@ namespace PkiCmdlets.Core.Requests
                 }
             }
             problems.AddRange(loadProblems);
+            if (pattern != null && pattern.IsLiteral && items.Count == 0)
+            {
+                problems.Insert(0, NotFoundByName(name!));
+            }
             return new CsrListing(items, problems);
         }
 
@@ -357,6 +360,9 @@ namespace PkiCmdlets.Core.Requests
             }
             return Math.Max(next, existing.Count == 0 ? 1 : existing[existing.Count - 1].Id + 1);
         }
+
+        private PkiException NotFoundByName(string name) =>
+            new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, name, Messages.CsrNotFoundByName.Format(name, _store.Root));
 
         private static void EnsureNameFree(List<CsrRecord> existing, string name, int? exceptId)
         {

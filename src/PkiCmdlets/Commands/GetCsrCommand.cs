@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using PkiCmdlets.Completion;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Requests;
+
+namespace PkiCmdlets.Commands
+{
+    /// <summary>Reads CSRs from the store by id or name (wildcards), or all of them (seed 000's GetCsrDetail).</summary>
+    [Cmdlet(VerbsCommon.Get, "Csr", DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(CertificateSigningRequest))]
+    public sealed class GetCsrCommand : PkiCmdlet
+    {
+        private const string NameSet = "Name";
+        private const string IdSet = "Id";
+
+        private CsrService? _csrs;
+
+        [Parameter(Position = 0, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(CsrNameCompleter))]
+        public string[]? Name { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("CsrId")]
+        public int[] Id { get; set; } = new int[0];
+
+        protected override void BeginProcessing() => _csrs = new CsrService(OpenStore());
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == IdSet)
+            {
+                foreach (var id in Id)
+                {
+                    try
+                    {
+                        WriteObject(_csrs!.Get(id));
+                    }
+                    catch (PkiException e)
+                    {
+                        WriteError(e);
+                    }
+                }
+                return;
+            }
+
+            foreach (var name in Name == null || Name.Length == 0 ? new string?[] { null } : Name)
+            {
+                var listing = _csrs!.Find(name);
+                foreach (var csr in listing.Items)
+                {
+                    WriteObject(csr);
+                }
+                foreach (var problem in listing.Problems)
+                {
+                    WriteError(problem);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Security;
+using PkiCmdlets.Completion;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Store;
+
+namespace PkiCmdlets.Commands
+{
+    /// <summary>Creates a key pair and a PKCS#10 certificate signing request in the store (seeds 000, 001, 004).</summary>
+    [Cmdlet(VerbsCommon.New, "Csr", SupportsShouldProcess = true, DefaultParameterSetName = GenerateSet)]
+    [OutputType(typeof(CertificateSigningRequest))]
+    public sealed class NewCsrCommand : PkiCmdlet
+    {
+        private const string GenerateSet = "Generate";
+        private const string DraftSet = "Draft";
+
+        private PkiStore? _store;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        [Alias("CN")]
+        public string CommonName { get; set; } = string.Empty;
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("Sans", "Domain", "San")]
+        public string[]? SubjectAlternativeName { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("CountryCode", "C")]
+        public string? Country { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Province", "ST")]
+        public string? State { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("City", "L")]
+        public string? Locality { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("CorpName", "O")]
+        public string? Organization { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Department", "OU")]
+        public string? OrganizationalUnit { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Email { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("KeyAlgorithm", "EncryptAlgo")]
+        [ArgumentCompleter(typeof(KeyAlgorithmCompleter))]
+        public string? Algorithm { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("KeyLength")]
+        public int? KeySize { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Name { get; set; }
+
+        [Parameter(ParameterSetName = GenerateSet)]
+        public SecureString? KeyPassword { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Remark { get; set; }
+
+        [Parameter]
+        [Alias("Tags")]
+        public Hashtable? Tag { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = DraftSet)]
+        public SwitchParameter Draft { get; set; }
+
+        protected override void BeginProcessing() => _store = OpenStore();
+
+        protected override void ProcessRecord()
+        {
+            var target = string.IsNullOrEmpty(Name) ? CommonName : Name + " (" + CommonName + ")";
+            if (!ShouldProcess(target, Draft ? "Create draft CSR" : "Create key pair and CSR")) return;
+
+            var activity = string.Format(System.Globalization.CultureInfo.InvariantCulture, Core.Messages.ProgressActivityNewCsr, CommonName);
+            try
+            {
+                var csr = new CsrService(_store!).Create(new NewCsrRequest
+                {
+                    CommonName = CommonName,
+                    SubjectAlternativeNames = SubjectAlternativeName,
+                    Country = Country,
+                    State = State,
+                    Locality = Locality,
+                    Organization = Organization,
+                    OrganizationalUnit = OrganizationalUnit,
+                    Email = Email,
+                    Algorithm = Algorithm,
+                    KeySize = KeySize,
+                    Name = Name,
+                    KeyPassword = KeyPassword,
+                    Remark = Remark,
+                    Tags = ToTags(Tag),
+                    Draft = Draft,
+                }, Progress(activity), Cancellation);
+                WriteObject(csr);
+            }
+            catch (PkiException e)
+            {
+                WriteError(e);
+            }
+            finally
+            {
+                CompleteProgress(activity);
+            }
+        }
+    }
+}

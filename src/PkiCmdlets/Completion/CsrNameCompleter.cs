@@ -1,0 +1,33 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Store;
+
+namespace PkiCmdlets.Completion
+{
+    /// <summary>Completes CSR names from the store the command line points at (-StorePath, or the default).</summary>
+    public sealed class CsrNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var storePath = fakeBoundParameters.Contains("StorePath") ? fakeBoundParameters["StorePath"] as string : null;
+            var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            try
+            {
+                var csrs = new CsrService(new PkiStore(storePath)).Find(typed + "*").Items;
+                return csrs.Select(c => new CompletionResult(
+                    c.Name.IndexOfAny(new[] { ' ', '\'', '"', '$', '`' }) >= 0 ? "'" + c.Name + "'" : c.Name,
+                    c.Name, CompletionResultType.ParameterValue, c.Subject)).ToList();
+            }
+            catch (PkiException)
+            {
+                return Enumerable.Empty<CompletionResult>();
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Store;
+
+namespace PkiCmdlets
+{
+    /// <summary>
+    /// What every store cmdlet shares: -StorePath, the core's errors as ErrorRecords with their stable
+    /// ErrorId and target, progress from the core, and Ctrl+C turned into a cancellation the core honours.
+    /// </summary>
+    public abstract class PkiCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        /// <summary>
+        /// The store folder. Default: $env:PKICMDLETS_STORE, else %LOCALAPPDATA%\PkiCmdlets on Windows and
+        /// $XDG_DATA_HOME/PkiCmdlets (~/.local/share/PkiCmdlets) elsewhere.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StorePath { get; set; }
+
+        protected CancellationToken Cancellation => _stop.Token;
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        /// <summary>Opens the store; a store this version cannot use makes the whole call fail.</summary>
+        protected PkiStore OpenStore()
+        {
+            try
+            {
+                // Relative paths are relative to the PowerShell location, not the process's directory.
+                var path = StorePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StorePath);
+                return new PkiStore(path);
+            }
+            catch (PkiException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e));
+                throw; // not reached: ThrowTerminatingError always throws
+            }
+        }
+
+        /// <summary>Reports a failure on one pipeline item and lets the pipeline go on.</summary>
+        protected void WriteError(PkiException e) => WriteError(ToErrorRecord(e));
+
+        protected static ErrorRecord ToErrorRecord(PkiException e) =>
+            new ErrorRecord(e, e.ErrorId, Category(e.Kind), e.Target);
+
+        protected static Dictionary<string, string>? ToTags(Hashtable? tags)
+        {
+            if (tags == null) return null;
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (DictionaryEntry entry in tags)
+            {
+                result[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty] =
+                    Convert.ToString(entry.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+            return result;
+        }
+
+        /// <summary>Progress from the core, shown as one progress bar for the activity.</summary>
+        protected IProgress<string> Progress(string activity) => new ProgressReporter(this, activity);
+
+        protected void CompleteProgress(string activity) =>
+            WriteProgress(new ProgressRecord(ProgressReporter.ActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+
+        private static ErrorCategory Category(PkiErrorKind kind) => kind switch
+        {
+            PkiErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            PkiErrorKind.InvalidData => ErrorCategory.InvalidData,
+            PkiErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+            PkiErrorKind.ResourceExists => ErrorCategory.ResourceExists,
+            PkiErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            PkiErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            PkiErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            PkiErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
+            PkiErrorKind.SecurityError => ErrorCategory.SecurityError,
+            PkiErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+            PkiErrorKind.NotImplemented => ErrorCategory.NotImplemented,
+            _ => ErrorCategory.NotSpecified,
+        };
+
+        // The core reports synchronously on the pipeline thread, which is where WriteProgress must be called.
+        private sealed class ProgressReporter : IProgress<string>
+        {
+            public const int ActivityId = 1;
+
+            private readonly Cmdlet _cmdlet;
+            private readonly string _activity;
+
+            public ProgressReporter(Cmdlet cmdlet, string activity)
+            {
+                _cmdlet = cmdlet;
+                _activity = activity;
+            }
+
+            public void Report(string value) => _cmdlet.WriteProgress(new ProgressRecord(ActivityId, _activity, value));
+        }
+    }
+}
