@@ -4,9 +4,6 @@ using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Pkcs;
-using Org.BouncyCastle.X509;
 
 namespace PkiCmdlets.Core.Keys
 {
@@ -78,14 +75,12 @@ namespace PkiCmdlets.Core.Keys
             return new DerSequence(new DerInteger(r), new DerInteger(s)).GetDerEncoded();
         }
 
-        public override byte[] ExportSubjectPublicKeyInfo() =>
-            SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(PublicParameters()).GetDerEncoded();
+        public override byte[] ExportSubjectPublicKeyInfo() => EcEncoding.SubjectPublicKeyInfo(_curveOid, PublicPoint());
 
         public override byte[] ExportPkcs8()
         {
             var p = _ecdsa.ExportParameters(true);
-            var key = new ECPrivateKeyParameters("EC", Unsigned(p.D), Domain());
-            return PrivateKeyInfoFactory.CreatePrivateKeyInfo(key).GetDerEncoded();
+            return EcEncoding.PrivateKeyInfo(_curveOid, Spec.Size, Unsigned(p.D), PublicPoint());
         }
 
         protected override void Dispose(bool disposing)
@@ -93,15 +88,11 @@ namespace PkiCmdlets.Core.Keys
             if (disposing) _ecdsa.Dispose();
         }
 
-        private ECPublicKeyParameters PublicParameters()
+        private Org.BouncyCastle.Math.EC.ECPoint PublicPoint()
         {
             var p = _ecdsa.ExportParameters(false);
-            var domain = Domain();
-            var point = domain.Curve.CreatePoint(Unsigned(p.Q.X), Unsigned(p.Q.Y));
-            return new ECPublicKeyParameters("EC", point, domain);
+            return SecNamedCurves.GetByOid(_curveOid).Curve.CreatePoint(Unsigned(p.Q.X), Unsigned(p.Q.Y));
         }
-
-        private ECNamedDomainParameters Domain() => new ECNamedDomainParameters(_curveOid, SecNamedCurves.GetByOid(_curveOid));
 
         private static ECCurve NamedCurve(int size) => size switch
         {

@@ -5,9 +5,7 @@ using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
-using Org.BouncyCastle.X509;
 
 namespace PkiCmdlets.Core.Keys
 {
@@ -57,10 +55,8 @@ namespace PkiCmdlets.Core.Keys
             return signer.GenerateSignature();
         }
 
-        public override byte[] ExportSubjectPublicKeyInfo() =>
-            SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(_public).GetDerEncoded();
+        public override byte[] ExportSubjectPublicKeyInfo() => EcEncoding.SubjectPublicKeyInfo(CurveOid, _public.Q);
 
-        public override byte[] ExportPkcs8() =>
-            PrivateKeyInfoFactory.CreatePrivateKeyInfo(_private).GetDerEncoded();
+        public override byte[] ExportPkcs8() => EcEncoding.PrivateKeyInfo(CurveOid, 256, _private.D, _public.Q);
     }
 }

@@ -1,0 +1,83 @@
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Tests.Support;
+
+namespace PkiCmdlets.Core.Tests.Keys;
+
+public sealed class PrivateKeyTests
+{
+    public static TheoryData<string> AllAlgorithms => new() { "RSA_2048", "RSA_3072", "RSA_4096", "ECC_256", "ECC_384", "ECC_521", "SM2_256" };
+
+    [Theory]
+    [MemberData(nameof(AllAlgorithms))]
+    public void Generates_a_key_of_the_requested_kind_that_openssl_reads(string algorithm)
+    {
+        var spec = KeySpec.FromSeedName(algorithm);
+        using var key = PrivateKey.Generate(spec);
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, Formats.Pem.Encode(Formats.Pem.PrivateKeyLabel, key.ExportPkcs8()));
+            var text = OpenSsl.Ok($"pkey -in {path} -noout -text");
+            Assert.Contains(spec.Family switch
+            {
+                KeyFamily.Rsa => $"Private-Key: ({spec.Size} bit, 2 primes)",
+                KeyFamily.Ecc => $"NIST CURVE: P-{spec.Size}",
+                _ => "SM2",
+            }, text);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllAlgorithms))]
+    public void Pkcs8_round_trip_keeps_the_key(string algorithm)
+    {
+        using var key = TestKeys.For(KeySpec.FromSeedName(algorithm));
+        using var copy = PrivateKey.FromPkcs8(key.ExportPkcs8(), "copy");
+        Assert.Equal(key.Spec, copy.Spec);
+        Assert.Equal(key.ExportSubjectPublicKeyInfo(), copy.ExportSubjectPublicKeyInfo());
+        Assert.Equal(key.ExportPkcs8(), copy.ExportPkcs8());
+    }
+
+    [Fact]
+    public void Two_generated_keys_differ()
+    {
+        using var a = PrivateKey.Generate(KeySpec.Ecc(256));
+        using var b = PrivateKey.Generate(KeySpec.Ecc(256));
+        Assert.NotEqual(a.ExportSubjectPublicKeyInfo(), b.ExportSubjectPublicKeyInfo());
+    }
+
+    [Fact]
+    public void Reads_keys_openssl_wrote()
+    {
+        var folder = Directory.CreateTempSubdirectory().FullName;
+        try
+        {
+            OpenSsl.Ok($"genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out {folder}/ec.pem");
+            OpenSsl.Ok($"genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out {folder}/rsa.pem");
+            OpenSsl.Ok($"genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out {folder}/sm2.pem");
+            Assert.Equal("ECC_384", Load($"{folder}/ec.pem").Spec.SeedName);
+            Assert.Equal("RSA_2048", Load($"{folder}/rsa.pem").Spec.SeedName);
+            Assert.Equal("SM2_256", Load($"{folder}/sm2.pem").Spec.SeedName);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+
+        static PrivateKey Load(string path) =>
+            PrivateKey.FromPkcs8(Formats.Pem.Decode(File.ReadAllText(path), Formats.Pem.PrivateKeyLabel), path);
+    }
+
+    [Fact]
+    public void Garbage_is_KeyUnreadable_naming_the_source()
+    {
+        var e = Assert.Throws<PkiException>(() => PrivateKey.FromPkcs8(new byte[] { 0x30, 0x03, 0x02, 0x01 }, "broken.pem"));
+        Assert.Equal(ErrorIds.KeyUnreadable, e.ErrorId);
+        Assert.Contains("broken.pem", e.Message);
+    }
+}
