@@ -33,15 +33,28 @@ namespace PkiCmdlets
         {
             try
             {
-                // Relative paths are relative to the PowerShell location, not the process's directory.
-                var path = StorePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StorePath);
-                return new PkiStore(path);
+                return new PkiStore(StorePath == null ? null : FileSystemPath(StorePath));
             }
             catch (PkiException e)
             {
                 ThrowTerminatingError(ToErrorRecord(e));
                 throw; // not reached: ThrowTerminatingError always throws
             }
+        }
+
+        /// <summary>
+        /// Resolves a path the PowerShell way (relative to the current location, drives such as TestDrive:),
+        /// refusing paths of other providers such as Cert: or HKLM:.
+        /// </summary>
+        private string FileSystemPath(string path)
+        {
+            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+            {
+                throw new PkiException(ErrorIds.StorePathInvalid, PkiErrorKind.InvalidArgument, path,
+                    string.Format(System.Globalization.CultureInfo.InvariantCulture, Core.Messages.StorePathInvalid, path, Core.Messages.StorePathNotFileSystem));
+            }
+            return resolved;
         }
 
         /// <summary>Reports a failure on one pipeline item and lets the pipeline go on.</summary>

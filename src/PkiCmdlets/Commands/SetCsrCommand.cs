@@ -20,7 +20,7 @@ namespace PkiCmdlets.Commands
 
         private CsrService? _csrs;
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("CsrId")]
         public int Id { get; set; }
 

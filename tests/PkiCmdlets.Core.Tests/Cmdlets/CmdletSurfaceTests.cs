@@ -1,0 +1,255 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace PkiCmdlets.Core.Tests.Cmdlets;
+
+/// <summary>The conventions of DESIGN.md, checked on the compiled cmdlets.</summary>
+public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
+{
+    // PowerShell's approved verbs for what this module does (Get-Verb); Verbs* constants compile to these.
+    private static readonly HashSet<string> ApprovedVerbs = new(StringComparer.Ordinal)
+    {
+        "Add", "Clear", "Close", "Copy", "Enter", "Exit", "Find", "Format", "Get", "Hide", "Join", "Lock", "Move", "New", "Open",
+        "Optimize", "Pop", "Push", "Redo", "Remove", "Rename", "Reset", "Resize", "Search", "Select", "Set", "Show", "Skip", "Split",
+        "Step", "Switch", "Undo", "Unlock", "Watch", "Connect", "Disconnect", "Read", "Receive", "Send", "Write", "Backup",
+        "Checkpoint", "Compare", "Compress", "Convert", "ConvertFrom", "ConvertTo", "Dismount", "Edit", "Expand", "Export", "Group",
+        "Import", "Initialize", "Limit", "Merge", "Mount", "Out", "Publish", "Restore", "Save", "Sync", "Unpublish", "Update",
+        "Approve", "Assert", "Build", "Complete", "Confirm", "Deny", "Deploy", "Disable", "Enable", "Install", "Invoke", "Register",
+        "Request", "Restart", "Resume", "Start", "Stop", "Submit", "Suspend", "Uninstall", "Unregister", "Wait", "Debug", "Measure",
+        "Ping", "Repair", "Resolve", "Test", "Trace", "Block", "Grant", "Protect", "Revoke", "Unblock", "Unprotect", "Use",
+    };
+
+    private static readonly HashSet<string> StateChangingVerbs = new(StringComparer.Ordinal)
+    {
+        "New", "Set", "Remove", "Revoke", "Publish", "Submit", "Complete", "Import", "Export", "Unlock", "Lock",
+    };
+
+    private readonly CmdletAssembly _cmdlets;
+
+    public CmdletSurfaceTests(CmdletAssemblyFixture fixture)
+    {
+        _cmdlets = fixture.Cmdlets;
+    }
+
+    [Fact]
+    public void The_csr_cmdlets_exist() =>
+        Assert.Subset(_cmdlets.CmdletTypes.Select(CmdletAssembly.CmdletName).ToHashSet(), new HashSet<string> { "New-Csr", "Get-Csr", "Set-Csr", "Remove-Csr" });
+
+    [Fact]
+    public void Every_cmdlet_uses_an_approved_verb_and_a_singular_noun()
+    {
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            var name = CmdletAssembly.CmdletName(type);
+            Assert.Contains(name.Split('-')[0], ApprovedVerbs);
+            Assert.False(name.EndsWith("s", StringComparison.Ordinal), name + " has a plural noun");
+        }
+    }
+
+    [Fact]
+    public void Every_cmdlet_is_a_sealed_class_in_a_file_of_its_own_name()
+    {
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            Assert.True(type.IsSealed, type.Name + " is not sealed");
+            Assert.EndsWith("Command", type.Name);
+            var file = Path.Combine(CmdletAssembly.RepositoryRoot, "src", "PkiCmdlets", "Commands", type.Name + ".cs");
+            Assert.True(File.Exists(file), "missing " + file);
+        }
+    }
+
+    [Fact]
+    public void Every_cmdlet_declares_its_output_type()
+    {
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            var outputTypes = type.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.OutputTypeAttribute").ToList();
+            Assert.True(outputTypes.Count > 0, type.Name + " has no [OutputType]");
+        }
+    }
+
+    [Fact]
+    public void State_changing_cmdlets_support_ShouldProcess_and_removal_is_high_impact()
+    {
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            var attribute = CmdletAssembly.Cmdlet(type);
+            var verb = (string)attribute.ConstructorArguments[0].Value!;
+            if (StateChangingVerbs.Contains(verb))
+            {
+                Assert.True(Equals(CmdletAssembly.Named(attribute, "SupportsShouldProcess"), true), type.Name + " lacks SupportsShouldProcess");
+            }
+            if (verb == "Remove")
+            {
+                Assert.Equal(3, CmdletAssembly.Named(attribute, "ConfirmImpact")); // ConfirmImpact.High
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_cmdlet_takes_StorePath()
+    {
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            Assert.Contains("StorePath", CmdletAssembly.Parameters(type).Select(p => p.Name));
+        }
+    }
+
+    [Fact]
+    public void At_most_one_parameter_per_set_takes_whole_pipeline_objects()
+    {
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            var bySet = CmdletAssembly.Parameters(type)
+                .SelectMany(p => CmdletAssembly.ParameterAttributes(p).Select(a => (Property: p, Attribute: a)))
+                .Where(x => Equals(CmdletAssembly.Named(x.Attribute, "ValueFromPipeline"), true))
+                .GroupBy(x => CmdletAssembly.Named(x.Attribute, "ParameterSetName") as string ?? "__AllParameterSets");
+            Assert.All(bySet, g => Assert.Single(g));
+        }
+    }
+
+    [Theory]
+    [InlineData("SetCsrCommand", "Id")]
+    [InlineData("SetCsrCommand", "Name")]
+    [InlineData("RemoveCsrCommand", "Id")]
+    [InlineData("RemoveCsrCommand", "Name")]
+    [InlineData("GetCsrCommand", "Id")]
+    [InlineData("GetCsrCommand", "Name")]
+    [InlineData("NewCsrCommand", "CommonName")]
+    public void Identity_parameters_bind_by_property_name(string cmdlet, string parameter)
+    {
+        var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
+        Assert.All(CmdletAssembly.ParameterAttributes(property), a => Assert.Equal(true, CmdletAssembly.Named(a, "ValueFromPipelineByPropertyName")));
+    }
+
+    [Fact]
+    public void Passwords_are_secure_strings_and_never_plain_text()
+    {
+        foreach (var property in _cmdlets.CmdletTypes.SelectMany(CmdletAssembly.Parameters))
+        {
+            if (property.Name.Contains("Password", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Equal("System.Security.SecureString", property.PropertyType.FullName);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("NewCsrCommand", "Algorithm", "KeyAlgorithm")]
+    [InlineData("NewCsrCommand", "KeySize", "KeyLength")]
+    [InlineData("NewCsrCommand", "SubjectAlternativeName", "Sans")]
+    [InlineData("NewCsrCommand", "SubjectAlternativeName", "Domain")]
+    [InlineData("NewCsrCommand", "State", "Province")]
+    [InlineData("NewCsrCommand", "Locality", "City")]
+    [InlineData("NewCsrCommand", "Organization", "CorpName")]
+    [InlineData("NewCsrCommand", "OrganizationalUnit", "Department")]
+    [InlineData("SetCsrCommand", "Algorithm", "KeyAlgorithm")]
+    [InlineData("SetCsrCommand", "KeySize", "KeyLength")]
+    public void Parameters_carry_the_aliases_users_know(string cmdlet, string parameter, string alias)
+    {
+        var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
+        var aliases = property.GetCustomAttributesData()
+            .Where(a => a.AttributeType.FullName == "System.Management.Automation.AliasAttribute")
+            .SelectMany(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (string)v.Value!));
+        Assert.Contains(alias, aliases);
+    }
+
+    [Fact]
+    public void No_bouncycastle_type_appears_in_a_parameter_or_output_type()
+    {
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            foreach (var property in CmdletAssembly.Parameters(type))
+            {
+                Assert.DoesNotContain("BouncyCastle", property.PropertyType.FullName ?? string.Empty);
+            }
+            foreach (var output in type.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.OutputTypeAttribute"))
+            {
+                foreach (var outputType in ((IEnumerable<CustomAttributeTypedArgument>)output.ConstructorArguments[0].Value!).Select(v => (Type)v.Value!))
+                {
+                    Assert.All(outputType.GetProperties(), p => Assert.DoesNotContain("BouncyCastle", p.PropertyType.FullName ?? string.Empty));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_manifest_exports_exactly_the_cmdlet_classes()
+    {
+        var manifest = File.ReadAllText(Path.Combine(CmdletAssembly.RepositoryRoot, "PkiCmdlets.psd1"));
+        var block = Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)").Groups["list"].Value;
+        var exported = Regex.Matches(block, "'([^']+)'").Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.DoesNotContain(exported, e => e.Contains('*'));
+        Assert.Equal(_cmdlets.CmdletTypes.Select(CmdletAssembly.CmdletName).ToHashSet(), exported);
+        foreach (var empty in new[] { "FunctionsToExport", "AliasesToExport", "VariablesToExport" })
+        {
+            Assert.Matches(empty + @"\s*=\s*@\(\)", manifest);
+        }
+    }
+
+    [Fact]
+    public void The_build_stamps_the_manifest_version_into_both_assemblies()
+    {
+        var manifest = File.ReadAllText(Path.Combine(CmdletAssembly.RepositoryRoot, "PkiCmdlets.psd1"));
+        var version = Version.Parse(Regex.Match(manifest, @"ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value);
+        Assert.Equal(version, StripRevision(_cmdlets.Assembly.GetName().Version!));
+        Assert.Equal(version, StripRevision(typeof(PkiCmdlets.Core.Requests.CsrService).Assembly.GetName().Version!));
+
+        static Version StripRevision(Version v) => new(v.Major, v.Minor, v.Build);
+    }
+
+    [Fact]
+    public void The_format_file_and_manifest_name_the_output_types()
+    {
+        var format = File.ReadAllText(Path.Combine(_cmdlets.Folder, "PkiCmdlets.format.ps1xml"));
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            foreach (var output in type.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.OutputTypeAttribute"))
+            {
+                foreach (var outputType in ((IEnumerable<CustomAttributeTypedArgument>)output.ConstructorArguments[0].Value!).Select(v => (Type)v.Value!))
+                {
+                    Assert.Contains("<TypeName>" + outputType.FullName + "</TypeName>", format);
+                }
+            }
+        }
+        Assert.Contains("PkiCmdlets.format.ps1xml", File.ReadAllText(Path.Combine(CmdletAssembly.RepositoryRoot, "PkiCmdlets.psd1")));
+    }
+
+    [Fact]
+    public void Every_cmdlet_has_a_help_page_and_a_pester_file()
+    {
+        foreach (var name in _cmdlets.CmdletTypes.Select(CmdletAssembly.CmdletName))
+        {
+            var page = Path.Combine(CmdletAssembly.RepositoryRoot, "docs", name + ".md");
+            Assert.True(File.Exists(page), "missing help page " + page);
+            var text = File.ReadAllText(page);
+            Assert.Contains("document type: cmdlet", text);
+            Assert.Contains("## SYNOPSIS", text);
+            Assert.True(Regex.Matches(text, "^### Example", RegexOptions.Multiline).Count >= 2, name + " needs two examples");
+            Assert.True(File.Exists(Path.Combine(CmdletAssembly.RepositoryRoot, "tests", "Pester", name + ".Tests.ps1")), "missing Pester file for " + name);
+        }
+    }
+
+    [Fact]
+    public void Every_parameter_is_documented_on_its_help_page()
+    {
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            var page = Path.Combine(CmdletAssembly.RepositoryRoot, "docs", CmdletAssembly.CmdletName(type) + ".md");
+            if (!File.Exists(page)) continue; // reported by the test above
+            var text = File.ReadAllText(page);
+            foreach (var parameter in CmdletAssembly.Parameters(type))
+            {
+                Assert.True(text.Contains("### -" + parameter.Name + "\n") || text.Contains("### -" + parameter.Name + "\r\n"),
+                    $"{CmdletAssembly.CmdletName(type)}: parameter -{parameter.Name} is not documented");
+            }
+        }
+    }
+}
+
+public sealed class CmdletAssemblyFixture : IDisposable
+{
+    public CmdletAssembly Cmdlets { get; } = new();
+
+    public void Dispose() => Cmdlets.Dispose();
+}
