@@ -26,7 +26,8 @@ namespace PkiCmdlets.Core.Store
 
         private static readonly JsonSerializerSettings JsonSettings = new JsonSerializerSettings
         {
-            ContractResolver = new CamelCasePropertyNamesContractResolver(),
+            // Property names in camelCase; dictionary keys (user tags) exactly as the user wrote them.
+            ContractResolver = new DefaultContractResolver { NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false } },
             NullValueHandling = NullValueHandling.Ignore,
             Formatting = Formatting.Indented,
             DateParseHandling = DateParseHandling.DateTimeOffset,

@@ -60,6 +60,21 @@ public sealed class CsrServiceTests : IDisposable
     }
 
     [Fact]
+    public void Tags_and_remarks_come_back_exactly_as_given()
+    {
+        var csr = _csrs.Create(new NewCsrRequest
+        {
+            CommonName = "t.example.com",
+            Algorithm = "ECC",
+            Remark = "Ünïcode \"quoted\" remark",
+            Tags = new Dictionary<string, string> { ["Env"] = "Prod", ["CostCenter"] = "42", ["owner-team"] = "" },
+        });
+        var read = _csrs.Get(csr.Id);
+        Assert.Equal(new Dictionary<string, string> { ["Env"] = "Prod", ["CostCenter"] = "42", ["owner-team"] = "" }, read.Tags);
+        Assert.Equal("Ünïcode \"quoted\" remark", read.Remark);
+    }
+
+    [Fact]
     public void Store_files_are_owner_only_on_unix()
     {
         if (OperatingSystem.IsWindows()) return;
