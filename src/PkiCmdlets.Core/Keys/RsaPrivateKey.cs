@@ -1,3 +1,5 @@
+using System;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
@@ -26,18 +28,7 @@ namespace PkiCmdlets.Core.Keys
 
         public static RsaPrivateKey Create(KeySpec spec)
         {
-            var rsa = RSA.Create();
-            if (rsa is RSACryptoServiceProvider)
-            {
-                // Windows PowerShell 5.1 (.NET Framework) hands out the CSP, whose KeySize setter does not
-                // change the size of the key it generates; only its constructor does.
-                rsa.Dispose();
-                rsa = new RSACryptoServiceProvider(spec.Size);
-            }
-            else
-            {
-                rsa.KeySize = spec.Size;
-            }
+            var rsa = NewRsa(spec.Size);
             // Exporting forces generation now, so the caller's progress message covers the slow part.
             rsa.ExportParameters(false);
             return new RsaPrivateKey(rsa, spec);
@@ -58,9 +49,30 @@ namespace PkiCmdlets.Core.Keys
                 DQ = FixedLength(key.DQ, half),
                 InverseQ = FixedLength(key.QInv, half),
             };
-            var rsa = RSA.Create();
+            var rsa = NewRsa(key.Modulus.BitLength);
             rsa.ImportParameters(parameters);
             return new RsaPrivateKey(rsa, KeySpec.Rsa(key.Modulus.BitLength));
+        }
+
+        /// <summary>
+        /// Windows PowerShell 5.1 runs on .NET Framework, where RSA.Create() is the legacy CryptoAPI
+        /// provider: its KeySize setter does not change the key it generates, and SHA-256 signing depends
+        /// on its provider type. CNG has neither problem; netstandard2.0 does not expose it, so it is
+        /// found by name. Everywhere else RSA.Create() is already the platform's modern provider.
+        /// </summary>
+        private static RSA NewRsa(int keySize)
+        {
+            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+            {
+                var cng = Type.GetType("System.Security.Cryptography.RSACng, System.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089", throwOnError: false);
+                if (cng != null)
+                {
+                    return (RSA)Activator.CreateInstance(cng, keySize);
+                }
+            }
+            var rsa = RSA.Create();
+            rsa.KeySize = keySize;
+            return rsa;
         }
 
         public override byte[] Sign(byte[] data) =>

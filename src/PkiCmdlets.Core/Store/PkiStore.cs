@@ -53,7 +53,14 @@ namespace PkiCmdlets.Core.Store
         public IDisposable Lock(CancellationToken cancellation)
         {
             EnsureCreated();
-            return StoreLock.Acquire(FullPath(LockFileName), LockTimeout, cancellation);
+            try
+            {
+                return StoreLock.Acquire(FullPath(LockFileName), LockTimeout, cancellation);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw NotWritable(e);
+            }
         }
 
         /// <summary>Creates the root and the version file if needed (folders 0700), or throws StoreNotWritable.</summary>
@@ -99,7 +106,10 @@ namespace PkiCmdlets.Core.Store
         {
             try
             {
-                return File.ReadAllText(FullPath(relativePath), Utf8NoBom);
+                // Readers share delete access so that a writer's rename (File.Replace) never fails on Windows.
+                using var stream = new FileStream(FullPath(relativePath), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream, Utf8NoBom);
+                return reader.ReadToEnd();
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
