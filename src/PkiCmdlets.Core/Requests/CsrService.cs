@@ -53,22 +53,8 @@ namespace PkiCmdlets.Core.Requests
             var tags = ValidateTags(request.Tags);
             KeyProtection.RequireNonEmpty(request.KeyPassword);
 
-            var record = new CsrRecord
-            {
-                Status = request.Draft ? CsrStatus.Draft : CsrStatus.Generated,
-                CommonName = subject.CommonName,
-                Country = subject.Country,
-                State = subject.State,
-                Locality = subject.Locality,
-                Organization = subject.Organization,
-                OrganizationalUnit = subject.OrganizationalUnit,
-                Email = subject.Email,
-                SubjectAlternativeNames = requestedNames.Select(n => n.Value).ToList(),
-                Algorithm = spec.SeedName,
-                CreatedAt = DateTimeOffset.UtcNow,
-                Remark = remark,
-                Tags = tags,
-            };
+            var record = NewRecord(request.Draft ? CsrStatus.Draft : CsrStatus.Generated, subject, requestedNames, spec, remark, tags);
+            record.CreatedAt = DateTimeOffset.UtcNow;
 
             // Fail fast on a taken name before paying for key generation; checked again under the lock.
             if (request.Name != null) EnsureNameFree(LoadAll(out _), request.Name, exceptId: null);
@@ -141,12 +127,12 @@ namespace PkiCmdlets.Core.Requests
 
             var subject = SubjectName.Create(
                 request.CommonName ?? current.CommonName,
-                Merge(request.Country, current.Country),
-                Merge(request.State, current.State),
-                Merge(request.Locality, current.Locality),
-                Merge(request.Organization, current.Organization),
-                Merge(request.OrganizationalUnit, current.OrganizationalUnit),
-                Merge(request.Email, current.Email));
+                request.Country ?? current.Country,
+                request.State ?? current.State,
+                request.Locality ?? current.Locality,
+                request.Organization ?? current.Organization,
+                request.OrganizationalUnit ?? current.OrganizationalUnit,
+                request.Email ?? current.Email);
             var requestedNames = request.SubjectAlternativeNames == null
                 ? NameRules.ParseList(current.SubjectAlternativeNames)
                 : NameRules.ParseList(request.SubjectAlternativeNames);
@@ -158,24 +144,10 @@ namespace PkiCmdlets.Core.Requests
             var tags = request.Tags == null ? current.Tags : ValidateTags(request.Tags);
             KeyProtection.RequireNonEmpty(request.KeyPassword);
 
-            var updated = new CsrRecord
-            {
-                Id = current.Id,
-                Name = request.NewName ?? current.Name,
-                Status = request.Generate ? CsrStatus.Generated : CsrStatus.Draft,
-                CommonName = subject.CommonName,
-                Country = subject.Country,
-                State = subject.State,
-                Locality = subject.Locality,
-                Organization = subject.Organization,
-                OrganizationalUnit = subject.OrganizationalUnit,
-                Email = subject.Email,
-                SubjectAlternativeNames = requestedNames.Select(n => n.Value).ToList(),
-                Algorithm = spec.SeedName,
-                CreatedAt = current.CreatedAt,
-                Remark = remark,
-                Tags = tags,
-            };
+            var updated = NewRecord(request.Generate ? CsrStatus.Generated : CsrStatus.Draft, subject, requestedNames, spec, remark, tags);
+            updated.Id = current.Id;
+            updated.Name = request.NewName ?? current.Name;
+            updated.CreatedAt = current.CreatedAt;
 
             var material = request.Generate ? Generate(updated, subject, spec, request.KeyPassword, progress, cancellation) : null;
 
@@ -425,7 +397,22 @@ namespace PkiCmdlets.Core.Requests
             return result;
         }
 
-        private static string? Merge(string? update, string? current) => update == null ? current : update;
+        private static CsrRecord NewRecord(CsrStatus status, SubjectName subject, IEnumerable<SubjectAlternativeName> requestedNames,
+            KeySpec spec, string? remark, Dictionary<string, string> tags) => new CsrRecord
+        {
+            Status = status,
+            CommonName = subject.CommonName,
+            Country = subject.Country,
+            State = subject.State,
+            Locality = subject.Locality,
+            Organization = subject.Organization,
+            OrganizationalUnit = subject.OrganizationalUnit,
+            Email = subject.Email,
+            SubjectAlternativeNames = requestedNames.Select(n => n.Value).ToList(),
+            Algorithm = spec.SeedName,
+            Remark = remark,
+            Tags = tags,
+        };
 
         private static string FamilyName(KeySpec spec) => spec.SeedName.Substring(0, 3);
 
