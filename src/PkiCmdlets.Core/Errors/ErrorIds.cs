@@ -20,7 +20,7 @@ namespace PkiCmdlets.Core.Errors
         public const string Sm2KeySizeNotAllowed = nameof(Sm2KeySizeNotAllowed);
         public const string KeySizeConflict = nameof(KeySizeConflict);
         public const string KeyPasswordEmpty = nameof(KeyPasswordEmpty);
-        public const string KeyPasswordRequired = nameof(KeyPasswordRequired);
+        public const string KeyPasswordWithoutGenerate = nameof(KeyPasswordWithoutGenerate);
         public const string KeyPasswordIncorrect = nameof(KeyPasswordIncorrect);
         public const string KeyUnreadable = nameof(KeyUnreadable);
 

@@ -97,6 +97,10 @@ namespace PkiCmdlets.Core.Keys
         /// </summary>
         public static KeySpec Parse(string? algorithm, int? keySize)
         {
+            if (keySize == 0)
+            {
+                keySize = null; // a blank CSV cell bound to -KeySize arrives as 0
+            }
             var name = (algorithm ?? string.Empty).Trim();
             if (name.Length == 0)
             {

@@ -48,7 +48,8 @@ namespace PkiCmdlets.Core.Requests
                 request.Organization, request.OrganizationalUnit, request.Email);
             var requestedNames = NameRules.ParseList(request.SubjectAlternativeNames);
             var spec = KeySpec.Parse(request.Algorithm, request.KeySize);
-            if (request.Name != null) ValidateName(request.Name);
+            var explicitName = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name; // a blank CSV cell is no name
+            if (explicitName != null) ValidateName(explicitName);
             var remark = ValidateRemark(request.Remark);
             var tags = ValidateTags(request.Tags);
             KeyProtection.RequireNonEmpty(request.KeyPassword);
@@ -57,7 +58,7 @@ namespace PkiCmdlets.Core.Requests
             record.CreatedAt = DateTimeOffset.UtcNow;
 
             // Fail fast on a taken name before paying for key generation; checked again under the lock.
-            if (request.Name != null) EnsureNameFree(LoadAll(out _), request.Name, exceptId: null);
+            if (explicitName != null) EnsureNameFree(LoadAll(out _), explicitName, exceptId: null);
 
             var material = request.Draft ? null : Generate(record, subject, spec, request.KeyPassword, progress, cancellation);
 
@@ -66,10 +67,10 @@ namespace PkiCmdlets.Core.Requests
             using (_store.Lock(cancellation))
             {
                 var existing = LoadAll(out _);
-                if (request.Name != null)
+                if (explicitName != null)
                 {
-                    EnsureNameFree(existing, request.Name, exceptId: null);
-                    record.Name = request.Name;
+                    EnsureNameFree(existing, explicitName, exceptId: null);
+                    record.Name = explicitName;
                 }
                 else
                 {
@@ -90,19 +91,26 @@ namespace PkiCmdlets.Core.Requests
             return record != null ? ToOutput(record) : throw NotFoundByName(name);
         }
 
+        /// <summary>All CSRs, or those whose name matches the wildcard pattern <paramref name="name"/>.</summary>
+        public CsrListing Find(string? name = null) => Find(name == null ? null : new[] { name });
+
         /// <summary>
-        /// All CSRs, or those whose name matches the wildcard pattern <paramref name="name"/>. Damaged records
-        /// are reported as problems, not fatal; so is a name without wildcards that matches nothing.
+        /// All CSRs, or those whose name matches any of the wildcard patterns, each once, ordered by id.
+        /// Damaged records are reported as problems, not fatal; so is each name without wildcards that
+        /// matches nothing.
         /// </summary>
-        public CsrListing Find(string? name = null)
+        public CsrListing Find(IReadOnlyList<string>? names)
         {
-            var pattern = name == null ? null : new NamePattern(name);
+            var patterns = names?.Select(n => (Text: n, Pattern: new NamePattern(n))).ToList();
             var problems = new List<PkiException>();
             var items = new List<CertificateSigningRequest>();
+            var matched = new HashSet<string>(StringComparer.Ordinal);
             var records = LoadAll(out var loadProblems);
             foreach (var record in records)
             {
-                if (pattern != null && !pattern.IsMatch(record.Name)) continue;
+                var hits = patterns?.Where(p => p.Pattern.IsMatch(record.Name)).ToList();
+                if (hits != null && hits.Count == 0) continue;
+                hits?.ForEach(h => matched.Add(h.Text));
                 try
                 {
                     items.Add(ToOutput(record));
@@ -112,11 +120,11 @@ namespace PkiCmdlets.Core.Requests
                     problems.Add(e);
                 }
             }
-            problems.AddRange(loadProblems);
-            if (pattern != null && pattern.IsLiteral && items.Count == 0)
+            if (patterns != null)
             {
-                problems.Insert(0, NotFoundByName(name!));
+                problems.InsertRange(0, patterns.Where(p => p.Pattern.IsLiteral && !matched.Contains(p.Text)).Select(p => NotFoundByName(p.Text)));
             }
+            problems.AddRange(loadProblems);
             return new CsrListing(items, problems);
         }
 
@@ -143,6 +151,10 @@ namespace PkiCmdlets.Core.Requests
             var remark = request.Remark == null ? current.Remark : ValidateRemark(request.Remark);
             var tags = request.Tags == null ? current.Tags : ValidateTags(request.Tags);
             KeyProtection.RequireNonEmpty(request.KeyPassword);
+            if (request.KeyPassword != null && !request.Generate)
+            {
+                throw new PkiException(ErrorIds.KeyPasswordWithoutGenerate, PkiErrorKind.InvalidArgument, null, Messages.KeyPasswordWithoutGenerate);
+            }
 
             var updated = NewRecord(request.Generate ? CsrStatus.Generated : CsrStatus.Draft, subject, requestedNames, spec, remark, tags);
             updated.Id = current.Id;
@@ -162,13 +174,25 @@ namespace PkiCmdlets.Core.Requests
             return ToOutput(updated);
         }
 
-        /// <summary>Deletes the record, its CSR and its private key; returns what was removed.</summary>
-        public CertificateSigningRequest Remove(int id, CancellationToken cancellation = default)
+        /// <summary>
+        /// Deletes the record, its CSR and its private key; returns what was removed, or null when the
+        /// record was too damaged to read (removing it is how a user clears a damaged record).
+        /// </summary>
+        public CertificateSigningRequest? Remove(int id, CancellationToken cancellation = default)
         {
+            EnsureExists(id); // before the lock, which would create a store that is not there
             using (_store.Lock(cancellation))
             {
-                var record = LoadRecord(id);
-                var removed = ToOutput(record);
+                EnsureExists(id);
+                CertificateSigningRequest? removed = null;
+                try
+                {
+                    removed = ToOutput(LoadRecord(id));
+                }
+                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
+                {
+                    // Damaged: nothing to return, and the files go all the same.
+                }
                 // The record goes first: it is what makes a CSR exist, so a crash part-way leaves at most
                 // an orphaned file, never a record pointing at a missing key.
                 _store.DeleteFile(RecordPath(id));
@@ -274,13 +298,18 @@ namespace PkiCmdlets.Core.Requests
             }
         }
 
-        private CsrRecord LoadRecord(int id)
+        private void EnsureExists(int id)
         {
             if (id <= 0 || !_store.Exists(RecordPath(id)))
             {
                 throw new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, id,
                     Messages.CsrNotFoundById.Format(id, _store.Root));
             }
+        }
+
+        private CsrRecord LoadRecord(int id)
+        {
+            EnsureExists(id);
             var record = _store.ReadJson<CsrRecord>(RecordPath(id));
             if (record.Id != id)
             {

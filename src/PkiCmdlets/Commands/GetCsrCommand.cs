@@ -44,17 +44,14 @@ namespace PkiCmdlets.Commands
                 return;
             }
 
-            foreach (var name in Name == null || Name.Length == 0 ? new string?[] { null } : Name)
+            var listing = _csrs!.Find(Name == null || Name.Length == 0 ? null : Name);
+            foreach (var csr in listing.Items)
             {
-                var listing = _csrs!.Find(name);
-                foreach (var csr in listing.Items)
-                {
-                    WriteObject(csr);
-                }
-                foreach (var problem in listing.Problems)
-                {
-                    WriteError(problem);
-                }
+                WriteObject(csr);
+            }
+            foreach (var problem in listing.Problems)
+            {
+                WriteError(problem);
             }
         }
     }

@@ -44,7 +44,7 @@ namespace PkiCmdlets.Commands
         public string? Organization { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Department", "OU")]
+        [Alias("Department", "OU", "OrganizationUnit")]
         public string? OrganizationalUnit { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -39,17 +39,14 @@ namespace PkiCmdlets.Commands
                 }
                 return;
             }
-            foreach (var name in Name)
+            var listing = _csrs!.Find(Name);
+            foreach (var problem in listing.Problems)
             {
-                var listing = _csrs!.Find(name);
-                foreach (var problem in listing.Problems)
-                {
-                    WriteError(problem);
-                }
-                foreach (var csr in listing.Items)
-                {
-                    Remove(csr.Id, csr.Name);
-                }
+                WriteError(problem);
+            }
+            foreach (var csr in listing.Items)
+            {
+                Remove(csr.Id, csr.Name);
             }
         }
 
@@ -59,7 +56,7 @@ namespace PkiCmdlets.Commands
             try
             {
                 var removed = _csrs!.Remove(id, Cancellation);
-                if (PassThru) WriteObject(removed);
+                if (PassThru && removed != null) WriteObject(removed);
             }
             catch (PkiException e)
             {

@@ -56,7 +56,7 @@ namespace PkiCmdlets.Commands
         public string? Organization { get; set; }
 
         [Parameter]
-        [Alias("Department", "OU")]
+        [Alias("Department", "OU", "OrganizationUnit")]
         public string? OrganizationalUnit { get; set; }
 
         [Parameter]
@@ -94,7 +94,7 @@ namespace PkiCmdlets.Commands
             var target = ParameterSetName == NameSet ? Name : "Id " + Id;
             if (!ShouldProcess(target, Generate ? "Generate key pair and CSR" : "Update draft CSR")) return;
 
-            var activity = string.Format(System.Globalization.CultureInfo.InvariantCulture, Core.Messages.ProgressActivityNewCsr, target);
+            var activity = string.Format(System.Globalization.CultureInfo.InvariantCulture, Core.Messages.ProgressActivitySetCsr, target);
             try
             {
                 var id = ParameterSetName == NameSet ? _csrs!.GetByName(Name).Id : Id;

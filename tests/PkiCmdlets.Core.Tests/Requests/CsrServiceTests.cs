@@ -208,7 +208,7 @@ public sealed class CsrServiceTests : IDisposable
         var csr = _csrs.Create(Ecc("a.example.com"));
         var keep = _csrs.Create(Ecc("b.example.com"));
         var removed = _csrs.Remove(csr.Id);
-        Assert.Equal(csr.Name, removed.Name);
+        Assert.Equal(csr.Name, removed!.Name);
         Assert.False(File.Exists(csr.KeyPath));
         Assert.Equal(new[] { keep.Id }, _csrs.Find().Items.Select(c => c.Id));
         Assert.True(File.Exists(keep.KeyPath));
@@ -232,6 +232,54 @@ public sealed class CsrServiceTests : IDisposable
         cancel.Cancel();
         var e = Assert.Throws<PkiException>(() => _csrs.Create(Ecc("a.example.com"), null, cancel.Token));
         Assert.Equal(ErrorIds.OperationCancelled, e.ErrorId);
+        Assert.False(Directory.Exists(_temp.Root));
+    }
+
+    [Fact]
+    public void Blank_name_and_zero_key_size_count_as_absent_as_blank_csv_cells_do()
+    {
+        var csr = _csrs.Create(new NewCsrRequest { CommonName = "csv.example.com", Name = " ", Algorithm = "ECC", KeySize = 0 });
+        Assert.Equal("csv.example.com", csr.Name);
+        Assert.Equal("ECC_256", csr.Algorithm);
+    }
+
+    [Fact]
+    public void Several_patterns_find_each_csr_once_and_report_each_literal_name_that_matched_nothing()
+    {
+        _csrs.Create(Ecc("a.example.com", "web-1"));
+        _csrs.Create(Ecc("b.example.com", "web-2"));
+        var listing = _csrs.Find(new[] { "web*", "web-1", "*-2", "nope", "none*" });
+        Assert.Equal(new[] { "web-1", "web-2" }, listing.Items.Select(c => c.Name));
+        var problem = Assert.Single(listing.Problems);
+        Assert.Equal(ErrorIds.CsrNotFound, problem.ErrorId);
+        Assert.Equal("nope", problem.Target);
+    }
+
+    [Fact]
+    public void A_key_password_without_generate_is_refused()
+    {
+        var draft = _csrs.Create(new NewCsrRequest { CommonName = "d.example.com", Draft = true });
+        var before = _temp.Snapshot();
+        var e = Assert.Throws<PkiException>(() => _csrs.Update(new SetCsrRequest { Id = draft.Id, KeyPassword = KeyProtectionTests.Secure("pw") }));
+        Assert.Equal(ErrorIds.KeyPasswordWithoutGenerate, e.ErrorId);
+        Assert.Equal(before, _temp.Snapshot());
+    }
+
+    [Fact]
+    public void A_damaged_record_can_still_be_removed_by_id()
+    {
+        var csr = _csrs.Create(Ecc("a.example.com"));
+        File.WriteAllText(Path.Combine(_temp.Root, "csrs", "1.json"), "{ trunc");
+        Assert.Null(_csrs.Remove(csr.Id));
+        Assert.False(File.Exists(csr.KeyPath));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_temp.Root, "csrs"), "1.*"));
+        Assert.Empty(_csrs.Find().Problems);
+    }
+
+    [Fact]
+    public void Removing_from_a_store_that_does_not_exist_creates_nothing()
+    {
+        Assert.Equal(ErrorIds.CsrNotFound, Assert.Throws<PkiException>(() => _csrs.Remove(1)).ErrorId);
         Assert.False(Directory.Exists(_temp.Root));
     }
 
