@@ -48,14 +48,27 @@ namespace PkiCmdlets
         /// </summary>
         private string FileSystemPath(string path)
         {
-            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            string resolved;
+            ProviderInfo provider;
+            try
+            {
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            }
+            catch (Exception e) when (e is SessionStateException || e is ArgumentException || e is NotSupportedException)
+            {
+                // An unknown drive (Q:\store) or provider: the same error as any other unusable store path.
+                throw InvalidStorePath(path, e.Message, e);
+            }
             if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
             {
-                throw new PkiException(ErrorIds.StorePathInvalid, PkiErrorKind.InvalidArgument, path,
-                    string.Format(System.Globalization.CultureInfo.InvariantCulture, Core.Messages.StorePathInvalid, path, Core.Messages.StorePathNotFileSystem));
+                throw InvalidStorePath(path, Core.Messages.StorePathNotFileSystem, null);
             }
             return resolved;
         }
+
+        private static PkiException InvalidStorePath(string path, string reason, Exception? inner) =>
+            new PkiException(ErrorIds.StorePathInvalid, PkiErrorKind.InvalidArgument, path,
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, Core.Messages.StorePathInvalid, path, reason), inner);
 
         /// <summary>Reports a failure on one pipeline item and lets the pipeline go on.</summary>
         protected void WriteError(PkiException e) => WriteError(ToErrorRecord(e));

@@ -28,7 +28,10 @@ namespace PkiCmdlets.Core.Store
             {
                 try
                 {
-                    return new StoreLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                    var created = !File.Exists(lockPath);
+                    var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    if (created) FilePermissions.Restrict(lockPath, FilePermissions.OwnerOnlyFile);
+                    return new StoreLock(stream);
                 }
                 catch (IOException) when (File.Exists(lockPath) || Directory.Exists(Path.GetDirectoryName(lockPath)))
                 {

@@ -1,9 +1,9 @@
+using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Requests;
 using PkiCmdlets.Core.Store;
 
@@ -24,8 +24,9 @@ namespace PkiCmdlets.Completion
                     c.Name.IndexOfAny(new[] { ' ', '\'', '"', '$', '`' }) >= 0 ? "'" + c.Name + "'" : c.Name,
                     c.Name, CompletionResultType.ParameterValue, c.Subject)).ToList();
             }
-            catch (PkiException)
+            catch (Exception)
             {
+                // Completion must never fail the command line: an unreadable store completes nothing.
                 return Enumerable.Empty<CompletionResult>();
             }
         }

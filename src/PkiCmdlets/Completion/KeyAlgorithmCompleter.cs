@@ -14,7 +14,7 @@ namespace PkiCmdlets.Completion
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters) =>
             KeySpec.CompletionValues
-                .Where(v => v.StartsWith(wordToComplete ?? string.Empty, StringComparison.OrdinalIgnoreCase))
+                .Where(v => v.StartsWith((wordToComplete ?? string.Empty).Trim('\'', '"'), StringComparison.OrdinalIgnoreCase))
                 .Select(v => new CompletionResult(v, v, CompletionResultType.ParameterValue, v));
     }
 }

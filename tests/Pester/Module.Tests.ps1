@@ -1,0 +1,216 @@
+# Pester 5 tests of the built module as a whole: manifest, exported commands, conventions, files, formatting.
+
+BeforeDiscovery {
+    Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $null = Import-PkiCmdletsModule
+    $CommandCases = @(Get-Command -Module PkiCmdlets | Sort-Object -Property Name | ForEach-Object { @{ Name = $_.Name } })
+}
+
+BeforeAll {
+    Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $Module = Import-PkiCmdletsModule
+    $ProgressPreference = 'SilentlyContinue'
+    $ManifestPath = Join-Path $Module.ModuleBase 'PkiCmdlets.psd1'
+    $Manifest = Import-PowerShellDataFile -LiteralPath $ManifestPath
+    $ExpectedVersion = Get-PkiModuleVersion
+    $RepositoryRoot = Get-PkiRepositoryRoot
+}
+
+Describe 'PkiCmdlets module' {
+    Context 'Manifest' {
+        It 'passes Test-ModuleManifest' {
+            $info = Test-ModuleManifest -Path $ManifestPath -ErrorAction Stop
+
+            $info.Name | Should -Be 'PkiCmdlets'
+            $info.Version.ToString() | Should -Be $ExpectedVersion
+            $info.RootModule | Should -Be 'PkiCmdlets.dll'
+        }
+
+        It 'is the version of the repository manifest' {
+            $Module.Version.ToString() | Should -Be $ExpectedVersion
+        }
+
+        It 'exports exactly the cmdlets that CmdletsToExport lists' {
+            $exported = @(Get-Command -Module PkiCmdlets | ForEach-Object { $_.Name } | Sort-Object)
+            $listed = @($Manifest['CmdletsToExport'] | Sort-Object)
+
+            $listed.Count | Should -BeGreaterThan 0
+            ($exported -join ',') | Should -Be ($listed -join ',')
+            @(Get-Command -Module PkiCmdlets | Where-Object { $_.CommandType -ne 'Cmdlet' }).Count | Should -Be 0
+        }
+
+        It 'lists every cmdlet class of the assembly in CmdletsToExport' {
+            $listed = @($Manifest['CmdletsToExport'])
+            $assembly = (Get-Command -Name $listed[0] -Module PkiCmdlets).ImplementingType.Assembly
+            $declared = @($assembly.GetExportedTypes() |
+                    Where-Object { $_.IsSubclassOf([System.Management.Automation.Cmdlet]) -and -not $_.IsAbstract } |
+                    ForEach-Object {
+                        $attribute = @($_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false))
+                        if ($attribute.Count -gt 0) { '{0}-{1}' -f $attribute[0].VerbName, $attribute[0].NounName }
+                    } |
+                    Sort-Object)
+
+            ($declared -join ',') | Should -Be (@($listed | Sort-Object) -join ',')
+        }
+
+        It 'uses explicit export lists, without wildcards, and exports no functions, aliases or variables' {
+            foreach ($key in @('CmdletsToExport', 'FunctionsToExport', 'AliasesToExport', 'VariablesToExport')) {
+                $Manifest.ContainsKey($key) | Should -BeTrue -Because "$key should be in the manifest"
+                @($Manifest[$key] | Where-Object { "$_" -match '\*' }).Count | Should -Be 0 -Because "$key should not use wildcards"
+            }
+            $Module.ExportedFunctions.Count | Should -Be 0
+            $Module.ExportedAliases.Count | Should -Be 0
+            $Module.ExportedVariables.Count | Should -Be 0
+        }
+
+        It 'runs in Windows PowerShell 5.1 and PowerShell 7' {
+            $Manifest['PowerShellVersion'] | Should -Be '5.1'
+            @($Manifest['CompatiblePSEditions']) | Should -Contain 'Desktop'
+            @($Manifest['CompatiblePSEditions']) | Should -Contain 'Core'
+        }
+    }
+
+    Context 'Module folder' {
+        It 'holds exactly the files Import-Module needs' {
+            $files = @(Get-ChildItem -LiteralPath $Module.ModuleBase -File | ForEach-Object { $_.Name } | Sort-Object)
+            $expected = @('BouncyCastle.Crypto.dll', 'Newtonsoft.Json.dll', 'PkiCmdlets.Core.dll', 'PkiCmdlets.dll',
+                'PkiCmdlets.format.ps1xml', 'PkiCmdlets.psd1') | Sort-Object
+            $folders = @(Get-ChildItem -LiteralPath $Module.ModuleBase -Directory | ForEach-Object { $_.Name })
+
+            ($files -join ',') | Should -Be ($expected -join ',')
+            ($folders -join ',') | Should -Be 'en-US'
+        }
+
+        It 'does not ship System.Management.Automation.dll, which PowerShell provides' {
+            @(Get-ChildItem -LiteralPath $Module.ModuleBase -Recurse -File | Where-Object { $_.Name -eq 'System.Management.Automation.dll' }).Count |
+                Should -Be 0
+        }
+
+        It 'ships the help of the repository en-US folder' {
+            $sourceFolder = Join-Path $RepositoryRoot 'en-US'
+            $source = @()
+            if (Test-Path -LiteralPath $sourceFolder) {
+                $source = @(Get-ChildItem -LiteralPath $sourceFolder -File | ForEach-Object { $_.Name })
+            }
+            $expected = @($source | Where-Object { $_ -like 'about_*.help.txt' })
+            if ($source -contains 'PkiCmdlets-help.xml') {
+                # Also under the assembly's name, where Get-Help looks first for a binary module's cmdlets.
+                $expected += @('PkiCmdlets-help.xml', 'PkiCmdlets.dll-Help.xml')
+            }
+            $shipped = @(Get-ChildItem -LiteralPath (Join-Path $Module.ModuleBase 'en-US') -File | ForEach-Object { $_.Name } | Sort-Object)
+
+            ($shipped -join ',') | Should -Be (@($expected | Sort-Object) -join ',')
+        }
+
+        It 'has assemblies stamped with the module version' {
+            $version = [version]$ExpectedVersion
+            $expected = '{0}.{1}.{2}.0' -f $version.Major, $version.Minor, [Math]::Max($version.Build, 0)
+            foreach ($name in @('PkiCmdlets.dll', 'PkiCmdlets.Core.dll')) {
+                $path = Join-Path $Module.ModuleBase $name
+                [System.Reflection.AssemblyName]::GetAssemblyName($path).Version.ToString() | Should -Be $expected -Because "$name AssemblyVersion"
+                (Get-Item -LiteralPath $path).VersionInfo.FileVersion | Should -Be $expected -Because "$name FileVersion"
+            }
+        }
+    }
+
+    Context 'Command <Name>' -ForEach $CommandCases {
+        BeforeAll {
+            $Command = Get-Command -Name $Name -Module PkiCmdlets
+            $Attribute = @($Command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false))[0]
+            $ReadOnlyVerbs = @('Get', 'Test', 'Find', 'Search', 'Show', 'Measure', 'Resolve', 'Compare', 'Select', 'Read', 'Watch', 'Format', 'ConvertTo', 'ConvertFrom')
+            $ChangingVerbs = @('New', 'Set', 'Remove', 'Add', 'Clear', 'Rename', 'Move', 'Copy', 'Revoke', 'Publish', 'Unpublish',
+                'Submit', 'Complete', 'Update', 'Import', 'Export', 'Register', 'Unregister', 'Reset', 'Restore', 'Install', 'Uninstall')
+        }
+
+        It 'uses an approved verb' {
+            @(Get-Verb | ForEach-Object { $_.Verb }) | Should -Contain $Command.Verb
+        }
+
+        It 'has a -StorePath parameter' {
+            $Command.Parameters.ContainsKey('StorePath') | Should -BeTrue
+            $Command.Parameters['StorePath'].ParameterType | Should -Be ([string])
+        }
+
+        It 'declares its output type' {
+            @($Command.OutputType).Count | Should -BeGreaterThan 0
+            foreach ($outputType in @($Command.OutputType)) {
+                $outputType.Type | Should -Not -BeNullOrEmpty -Because "[OutputType] '$($outputType.Name)' should resolve to a loaded type"
+            }
+        }
+
+        It 'supports ShouldProcess exactly when its verb changes state' {
+            if ($ChangingVerbs -contains $Command.Verb) {
+                $Attribute.SupportsShouldProcess | Should -BeTrue
+            }
+            elseif ($ReadOnlyVerbs -contains $Command.Verb) {
+                $Attribute.SupportsShouldProcess | Should -BeFalse
+            }
+            else {
+                Set-ItResult -Skipped -Because "the verb $($Command.Verb) is in neither list of this test"
+            }
+        }
+
+        It 'has -WhatIf and -Confirm when it supports ShouldProcess' {
+            if (-not $Attribute.SupportsShouldProcess) {
+                Set-ItResult -Skipped -Because "$Name does not support ShouldProcess"
+                return
+            }
+            $Command.Parameters.ContainsKey('WhatIf') | Should -BeTrue
+            $Command.Parameters.ContainsKey('Confirm') | Should -BeTrue
+        }
+
+        It 'asks for confirmation by default when it removes something' {
+            if ($Command.Verb -ne 'Remove') {
+                Set-ItResult -Skipped -Because "$Name does not remove anything"
+                return
+            }
+            "$($Attribute.ConfirmImpact)" | Should -Be 'High'
+            $Command.Parameters.ContainsKey('PassThru') | Should -BeTrue
+        }
+
+        It 'takes secrets only as SecureString or PSCredential' {
+            $secrets = @($Command.Parameters.Values | Where-Object { $_.Name -match 'Password|Secret|Passphrase|Credential|Pin$' })
+            foreach ($parameter in $secrets) {
+                @([System.Security.SecureString], [System.Management.Automation.PSCredential]) |
+                    Should -Contain $parameter.ParameterType -Because "-$($parameter.Name) carries a secret"
+            }
+        }
+
+        It 'offers the New-SelfSignedCertificate names KeyAlgorithm and KeyLength as aliases' {
+            if (-not $Command.Parameters.ContainsKey('Algorithm') -and -not $Command.Parameters.ContainsKey('KeySize')) {
+                Set-ItResult -Skipped -Because "$Name has no -Algorithm or -KeySize"
+                return
+            }
+            if ($Command.Parameters.ContainsKey('Algorithm')) {
+                @($Command.Parameters['Algorithm'].Aliases) | Should -Contain 'KeyAlgorithm'
+            }
+            if ($Command.Parameters.ContainsKey('KeySize')) {
+                @($Command.Parameters['KeySize'].Aliases) | Should -Contain 'KeyLength'
+            }
+        }
+
+        It 'has at most one ValueFromPipeline parameter per parameter set' {
+            foreach ($set in $Command.ParameterSets) {
+                @($set.Parameters | Where-Object { $_.ValueFromPipeline }).Count | Should -BeLessOrEqual 1 -Because "parameter set $($set.Name)"
+            }
+        }
+    }
+
+    Context 'Formatting' {
+        It 'loads the format file for the CSR type' {
+            Get-FormatData -TypeName 'PkiCmdlets.Core.Requests.CertificateSigningRequest' | Should -Not -BeNullOrEmpty
+        }
+
+        It 'shows CSRs in the default table view' {
+            $store = New-PkiTestStorePath -Root $TestDrive
+            $csr = New-Csr -CommonName 'www.example.com' -SubjectAlternativeName 'example.com' -Algorithm ECC -StorePath $store
+
+            $table = $csr | Format-Table | Out-String -Width 200
+
+            $table | Should -Match 'Protected'
+            $table | Should -Match 'Sans'
+            $table | Should -Match 'www\.example\.com, example\.com'
+            $table | Should -Match 'ECC_256'
+        }
+    }
+}
