@@ -424,6 +424,10 @@ function Invoke-PackageTask {
 
     $version = Get-ModuleVersion
     $moduleFolder = Get-ModuleFolder -Version $version
+    # A Gallery package without cmdlet help would leave users with auto-generated Get-Help pages.
+    if (-not (Test-Path -LiteralPath (Join-Path (Join-Path $moduleFolder 'en-US') $MamlAssemblyFileName) -PathType Leaf)) {
+        throw "The module in '$moduleFolder' has no cmdlet help (en-US/$MamlAssemblyFileName). Run './build.ps1 -Task Docs, Package' on a machine with Microsoft.PowerShell.PlatyPS installed."
+    }
     $usePSResourceGet = [bool](Get-Command -Name Publish-PSResource -ErrorAction SilentlyContinue) -and
         [bool](Get-Command -Name Register-PSResourceRepository -ErrorAction SilentlyContinue)
     $usePowerShellGet = [bool](Get-Command -Name Publish-Module -ErrorAction SilentlyContinue) -and
