@@ -148,10 +148,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     public void Parameters_carry_the_aliases_users_know(string cmdlet, string parameter, string alias)
     {
         var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
-        var aliases = property.GetCustomAttributesData()
-            .Where(a => a.AttributeType.FullName == "System.Management.Automation.AliasAttribute")
-            .SelectMany(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (string)v.Value!));
-        Assert.Contains(alias, aliases);
+        Assert.Contains(alias, Aliases(property));
     }
 
     [Fact]
@@ -172,6 +169,57 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
             }
         }
     }
+
+    // Common parameters and their aliases; a cmdlet parameter or alias equal to one of these makes
+    // PowerShell refuse the whole command (MetadataException) the first time it is used.
+    private static readonly string[] CommonParameterNames =
+    {
+        "Verbose", "vb", "Debug", "db", "ErrorAction", "ea", "WarningAction", "wa", "InformationAction", "infa",
+        "ErrorVariable", "ev", "WarningVariable", "wv", "InformationVariable", "iv", "OutVariable", "ov",
+        "OutBuffer", "ob", "PipelineVariable", "pv", "ProgressAction", "proga", "WhatIf", "wi", "Confirm", "cf",
+    };
+
+    [Fact]
+    public void No_two_parameters_share_a_name_or_alias_and_none_shadows_a_common_parameter()
+    {
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            var seen = new HashSet<string>(CommonParameterNames, StringComparer.OrdinalIgnoreCase);
+            foreach (var property in CmdletAssembly.Parameters(type))
+            {
+                foreach (var name in new[] { property.Name }.Concat(Aliases(property)))
+                {
+                    Assert.True(seen.Add(name), $"{CmdletAssembly.CmdletName(type)}: '{name}' is used twice");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Positions_are_unique_within_every_parameter_set()
+    {
+        foreach (var type in _cmdlets.CmdletTypes)
+        {
+            var declared = CmdletAssembly.Parameters(type)
+                .SelectMany(p => CmdletAssembly.ParameterAttributes(p).Select(a => (
+                    Name: p.Name,
+                    Set: CmdletAssembly.Named(a, "ParameterSetName") as string ?? "__AllParameterSets",
+                    Position: CmdletAssembly.Named(a, "Position") as int? ?? int.MinValue)))
+                .ToList();
+            var sets = declared.Select(d => d.Set).Where(s => s != "__AllParameterSets").Distinct().DefaultIfEmpty("__AllParameterSets");
+            foreach (var set in sets)
+            {
+                var positional = declared.Where(d => (d.Set == set || d.Set == "__AllParameterSets") && d.Position != int.MinValue).ToList();
+                Assert.True(positional.Select(d => d.Position).Distinct().Count() == positional.Count,
+                    $"{CmdletAssembly.CmdletName(type)}, set {set}: two parameters share a position: {string.Join(", ", positional.Select(d => d.Name + "@" + d.Position))}");
+            }
+        }
+    }
+
+    private static IEnumerable<string> Aliases(PropertyInfo property) =>
+        property.GetCustomAttributesData()
+            .Where(a => a.AttributeType.FullName == "System.Management.Automation.AliasAttribute")
+            .SelectMany(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (string)v.Value!));
 
     [Fact]
     public void The_manifest_exports_exactly_the_cmdlet_classes()
