@@ -33,7 +33,10 @@ namespace PkiCmdlets
         {
             try
             {
-                return new PkiStore(StorePath == null ? null : FileSystemPath(StorePath));
+                // The environment variable is resolved here too, so that a relative path or ~ means what it
+                // means to the user ($PWD), not to the process.
+                var path = StorePath ?? Environment.GetEnvironmentVariable(StoreLocation.EnvironmentVariable);
+                return new PkiStore(string.IsNullOrWhiteSpace(path) ? null : FileSystemPath(path!));
             }
             catch (PkiException e)
             {
@@ -54,9 +57,9 @@ namespace PkiCmdlets
             {
                 resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
             }
-            catch (Exception e) when (e is SessionStateException || e is ArgumentException || e is NotSupportedException)
+            catch (Exception e) when (e is RuntimeException || e is ArgumentException || e is NotSupportedException)
             {
-                // An unknown drive (Q:\store) or provider: the same error as any other unusable store path.
+                // An unknown drive (Q:\store) or a provider failure (all RuntimeExceptions): the same error as any other unusable store path.
                 throw InvalidStorePath(path, e.Message, e);
             }
             if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
