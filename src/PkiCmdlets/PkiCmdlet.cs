@@ -105,11 +105,9 @@ namespace PkiCmdlets
             PkiErrorKind.ResourceExists => ErrorCategory.ResourceExists,
             PkiErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
             PkiErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
-            PkiErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
             PkiErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
             PkiErrorKind.SecurityError => ErrorCategory.SecurityError,
             PkiErrorKind.OperationStopped => ErrorCategory.OperationStopped,
-            PkiErrorKind.NotImplemented => ErrorCategory.NotImplemented,
             _ => ErrorCategory.NotSpecified,
         };
 

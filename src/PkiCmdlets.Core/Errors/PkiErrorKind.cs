@@ -12,10 +12,8 @@ namespace PkiCmdlets.Core.Errors
         ResourceExists,
         InvalidOperation,
         PermissionDenied,
-        ResourceUnavailable,
         OperationTimeout,
         SecurityError,
         OperationStopped,
-        NotImplemented,
     }
 }

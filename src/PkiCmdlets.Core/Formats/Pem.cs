@@ -35,16 +35,6 @@ namespace PkiCmdlets.Core.Formats
             return der;
         }
 
-        /// <summary>The label of the first PEM block in <paramref name="text"/>, or null.</summary>
-        public static string? FirstLabel(string text)
-        {
-            var begin = text.IndexOf("-----BEGIN ", StringComparison.Ordinal);
-            if (begin < 0) return null;
-            var start = begin + "-----BEGIN ".Length;
-            var end = text.IndexOf("-----", start, StringComparison.Ordinal);
-            return end < 0 ? null : text.Substring(start, end - start);
-        }
-
         private static bool TryFindLabel(string text, string label, out byte[] der, out string reason)
         {
             der = Array.Empty<byte>();

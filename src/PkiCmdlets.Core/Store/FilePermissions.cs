@@ -43,14 +43,6 @@ namespace PkiCmdlets.Core.Store
             }
         }
 
-        /// <summary>The permission bits of <paramref name="path"/> on Unix, or null on Windows.</summary>
-        public static int? Mode(string path)
-        {
-            if (!IsUnix) return null;
-            var getter = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
-            return getter == null ? null : (int?)Convert.ToInt32(getter.Invoke(null, new object[] { path }));
-        }
-
         [DllImport("libc", SetLastError = true)]
         private static extern int chmod(string path, int mode);
     }
