@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace PkiCmdlets.Core
 {
-    internal static class MessageFormat
+    public static class MessageFormat
     {
         /// <summary>Fills a message template from <see cref="Messages"/> with culture-invariant numbers.</summary>
         public static string Format(this string template, params object?[] args) =>

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Store;
 
@@ -71,7 +72,7 @@ namespace PkiCmdlets
 
         private static PkiException InvalidStorePath(string path, string reason, Exception? inner) =>
             new PkiException(ErrorIds.StorePathInvalid, PkiErrorKind.InvalidArgument, path,
-                string.Format(System.Globalization.CultureInfo.InvariantCulture, Core.Messages.StorePathInvalid, path, reason), inner);
+                Core.Messages.StorePathInvalid.Format(path, reason), inner);
 
         /// <summary>Reports a failure on one pipeline item and lets the pipeline go on.</summary>
         protected void WriteError(PkiException e) => WriteError(ToErrorRecord(e));

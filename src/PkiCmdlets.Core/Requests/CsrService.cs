@@ -85,11 +85,7 @@ namespace PkiCmdlets.Core.Requests
         public CertificateSigningRequest Get(int id) => ToOutput(LoadRecord(id));
 
         /// <summary>The CSR with exactly this name (case-insensitive), or CsrNotFound.</summary>
-        public CertificateSigningRequest GetByName(string name)
-        {
-            var record = LoadAll(out _).FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
-            return record != null ? ToOutput(record) : throw NotFoundByName(name);
-        }
+        public CertificateSigningRequest GetByName(string name) => ToOutput(RecordByName(name));
 
         /// <summary>All CSRs, or those whose name matches the wildcard pattern <paramref name="name"/>.</summary>
         public CsrListing Find(string? name = null) => Find(name == null ? null : new[] { name });
@@ -130,7 +126,7 @@ namespace PkiCmdlets.Core.Requests
 
         public CertificateSigningRequest Update(SetCsrRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
         {
-            var current = LoadRecord(request.Id);
+            var current = request.Name != null ? RecordByName(request.Name) : LoadRecord(request.Id);
             EnsureDraft(current);
 
             var subject = SubjectName.Create(
@@ -167,7 +163,7 @@ namespace PkiCmdlets.Core.Requests
             using (_store.Lock(cancellation))
             {
                 // Another session may have generated or renamed it since we read it.
-                EnsureDraft(LoadRecord(request.Id));
+                EnsureDraft(LoadRecord(current.Id));
                 if (request.NewName != null) EnsureNameFree(LoadAll(out _), request.NewName, exceptId: updated.Id);
                 WriteAll(updated, material, newCounter: null);
             }
@@ -297,6 +293,9 @@ namespace PkiCmdlets.Core.Requests
                 throw;
             }
         }
+
+        private CsrRecord RecordByName(string name) =>
+            LoadAll(out _).FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)) ?? throw NotFoundByName(name);
 
         private void EnsureExists(int id)
         {

@@ -6,7 +6,10 @@ namespace PkiCmdlets.Core.Requests
     /// <summary>Changes to a draft CSR; null leaves a field as it is, an empty string clears it.</summary>
     public sealed class SetCsrRequest
     {
+        /// <summary>The CSR to change: its Id, or, when <see cref="Name"/> is given, that exact name instead.</summary>
         public int Id { get; set; }
+
+        public string? Name { get; set; }
         public string? NewName { get; set; }
         public string? CommonName { get; set; }
         public IList<string>? SubjectAlternativeNames { get; set; }

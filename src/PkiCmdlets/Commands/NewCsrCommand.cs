@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Requests;
 using PkiCmdlets.Core.Store;
@@ -82,7 +83,7 @@ namespace PkiCmdlets.Commands
             var target = string.IsNullOrEmpty(Name) ? CommonName : Name + " (" + CommonName + ")";
             if (!ShouldProcess(target, Draft ? "Create draft CSR" : "Create key pair and CSR")) return;
 
-            var activity = string.Format(System.Globalization.CultureInfo.InvariantCulture, Core.Messages.ProgressActivityNewCsr, CommonName);
+            var activity = Core.Messages.ProgressActivityNewCsr.Format(CommonName);
             try
             {
                 var csr = new CsrService(_store!).Create(new NewCsrRequest

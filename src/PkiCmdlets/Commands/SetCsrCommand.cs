@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Requests;
 
@@ -94,13 +95,13 @@ namespace PkiCmdlets.Commands
             var target = ParameterSetName == NameSet ? Name : "Id " + Id;
             if (!ShouldProcess(target, Generate ? "Generate key pair and CSR" : "Update draft CSR")) return;
 
-            var activity = string.Format(System.Globalization.CultureInfo.InvariantCulture, Core.Messages.ProgressActivitySetCsr, target);
+            var activity = Core.Messages.ProgressActivitySetCsr.Format(target);
             try
             {
-                var id = ParameterSetName == NameSet ? _csrs!.GetByName(Name).Id : Id;
                 var csr = _csrs!.Update(new SetCsrRequest
                 {
-                    Id = id,
+                    Id = Id,
+                    Name = ParameterSetName == NameSet ? Name : null,
                     NewName = NewName,
                     CommonName = CommonName,
                     SubjectAlternativeNames = SubjectAlternativeName,

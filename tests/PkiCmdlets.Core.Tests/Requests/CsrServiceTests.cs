@@ -185,6 +185,16 @@ public sealed class CsrServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_draft_can_be_named_instead_of_numbered_and_an_unknown_name_is_CsrNotFound()
+    {
+        _csrs.Create(new NewCsrRequest { CommonName = "n.example.com", Algorithm = "ECC", Draft = true, Name = "by-name" });
+        Assert.Equal("FR", _csrs.Update(new SetCsrRequest { Name = "BY-NAME", Country = "fr" }).Country);
+        var e = Assert.Throws<PkiException>(() => _csrs.Update(new SetCsrRequest { Name = "missing", Country = "fr" }));
+        Assert.Equal(ErrorIds.CsrNotFound, e.ErrorId);
+        Assert.Equal("missing", e.Target);
+    }
+
+    [Fact]
     public void Changing_only_the_key_size_of_a_draft_keeps_its_family()
     {
         var draft = _csrs.Create(new NewCsrRequest { CommonName = "x.example.com", Algorithm = "ECC", Draft = true });
