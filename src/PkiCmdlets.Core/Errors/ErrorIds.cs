@@ -32,6 +32,56 @@ namespace PkiCmdlets.Core.Errors
         public const string InvalidTag = nameof(InvalidTag);
         public const string RemarkTooLong = nameof(RemarkTooLong);
 
+        // Requests received
+        public const string CsrUnreadable = nameof(CsrUnreadable);
+        public const string CsrSignatureInvalid = nameof(CsrSignatureInvalid);
+        public const string CsrKeyUnsupported = nameof(CsrKeyUnsupported);
+        public const string CsrKeyTooWeak = nameof(CsrKeyTooWeak);
+        public const string CsrMissing = nameof(CsrMissing);
+
+        // Certificate authorities
+        public const string CaNotFound = nameof(CaNotFound);
+        public const string CaKeyPasswordRequired = nameof(CaKeyPasswordRequired);
+        public const string KeyPasswordConflict = nameof(KeyPasswordConflict);
+        public const string CaLocked = nameof(CaLocked);
+        public const string InvalidUnlockTimeout = nameof(InvalidUnlockTimeout);
+        public const string InvalidCrlUrl = nameof(InvalidCrlUrl);
+        public const string InvalidPathLength = nameof(InvalidPathLength);
+        public const string PathLengthExceeded = nameof(PathLengthExceeded);
+        public const string InvalidNameConstraint = nameof(InvalidNameConstraint);
+        public const string IssuerExpired = nameof(IssuerExpired);
+        public const string CaImportNotCa = nameof(CaImportNotCa);
+        public const string CaImportKeyMismatch = nameof(CaImportKeyMismatch);
+        public const string CaImportIssuerMissing = nameof(CaImportIssuerMissing);
+        public const string CaAlreadyInStore = nameof(CaAlreadyInStore);
+        public const string ImportFileUnreadable = nameof(ImportFileUnreadable);
+
+        // Issuing
+        public const string IssuerNotIntermediate = nameof(IssuerNotIntermediate);
+        public const string KeyAlgorithmMismatch = nameof(KeyAlgorithmMismatch);
+        public const string NameNotPermitted = nameof(NameNotPermitted);
+        public const string NoServerName = nameof(NoServerName);
+        public const string InvalidDomain = nameof(InvalidDomain);
+        public const string ValidityExceedsIssuer = nameof(ValidityExceedsIssuer);
+        public const string InvalidValidity = nameof(InvalidValidity);
+        public const string ValidityBoundsIncomplete = nameof(ValidityBoundsIncomplete);
+        public const string CrlUrlMissing = nameof(CrlUrlMissing);
+
+        // Issued certificates and revocation
+        public const string CertificateNotFound = nameof(CertificateNotFound);
+        public const string InvalidSerialNumber = nameof(InvalidSerialNumber);
+        public const string CertificateAlreadyRevoked = nameof(CertificateAlreadyRevoked);
+        public const string InvalidRevocationReason = nameof(InvalidRevocationReason);
+        public const string InvalidNextUpdate = nameof(InvalidNextUpdate);
+
+        // Export
+        public const string ExportFileExists = nameof(ExportFileExists);
+        public const string OutputFileNotWritable = nameof(OutputFileNotWritable);
+        public const string PrivateKeyNotAvailable = nameof(PrivateKeyNotAvailable);
+        public const string CsrKeyPasswordRequired = nameof(CsrKeyPasswordRequired);
+        public const string PfxPasswordRequired = nameof(PfxPasswordRequired);
+        public const string ExportFormatConflict = nameof(ExportFormatConflict);
+
         // Formats
         public const string InvalidPem = nameof(InvalidPem);
 

@@ -10,6 +10,8 @@ namespace PkiCmdlets.Core.Formats
         public const string CertificateRequestLabel = "CERTIFICATE REQUEST";
         public const string PrivateKeyLabel = "PRIVATE KEY";
         public const string EncryptedPrivateKeyLabel = "ENCRYPTED PRIVATE KEY";
+        public const string CertificateLabel = "CERTIFICATE";
+        public const string CrlLabel = "X509 CRL";
 
         public static string Encode(string label, byte[] der)
         {

@@ -18,7 +18,6 @@ namespace PkiCmdlets.Core.Requests
     /// </summary>
     public sealed class CsrService
     {
-        public const int MaxNameLength = 50;
         public const int MaxRemarkLength = 1024;
         public const int MaxTagKeyLength = 128;
         public const int MaxTagValueLength = 256;
@@ -49,7 +48,7 @@ namespace PkiCmdlets.Core.Requests
             var requestedNames = NameRules.ParseList(request.SubjectAlternativeNames);
             var spec = KeySpec.Parse(request.Algorithm, request.KeySize);
             var explicitName = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name; // a blank CSV cell is no name
-            if (explicitName != null) ValidateName(explicitName);
+            if (explicitName != null) RecordNames.Validate(explicitName);
             var remark = ValidateRemark(request.Remark);
             var tags = ValidateTags(request.Tags);
             KeyProtection.RequireNonEmpty(request.KeyPassword);
@@ -74,7 +73,7 @@ namespace PkiCmdlets.Core.Requests
                 }
                 else
                 {
-                    record.Name = UniqueNameFrom(subject.CommonName, existing);
+                    record.Name = RecordNames.UniqueFrom(subject.CommonName, existing.Select(r => r.Name));
                 }
                 record.Id = NextId(existing);
                 WriteAll(record, material, newCounter: record.Id + 1);
@@ -88,14 +87,14 @@ namespace PkiCmdlets.Core.Requests
         public CertificateSigningRequest GetByName(string name) => ToOutput(RecordByName(name));
 
         /// <summary>All CSRs, or those whose name matches the wildcard pattern <paramref name="name"/>.</summary>
-        public CsrListing Find(string? name = null) => Find(name == null ? null : new[] { name });
+        public Listing<CertificateSigningRequest> Find(string? name = null) => Find(name == null ? null : new[] { name });
 
         /// <summary>
         /// All CSRs, or those whose name matches any of the wildcard patterns, each once, ordered by id.
         /// Damaged records are reported as problems, not fatal; so is each name without wildcards that
         /// matches nothing.
         /// </summary>
-        public CsrListing Find(IReadOnlyList<string>? names)
+        public Listing<CertificateSigningRequest> Find(IReadOnlyList<string>? names)
         {
             var patterns = names?.Select(n => (Text: n, Pattern: new NamePattern(n))).ToList();
             var problems = new List<PkiException>();
@@ -121,7 +120,7 @@ namespace PkiCmdlets.Core.Requests
                 problems.InsertRange(0, patterns.Where(p => p.Pattern.IsLiteral && !matched.Contains(p.Text)).Select(p => NotFoundByName(p.Text)));
             }
             problems.AddRange(loadProblems);
-            return new CsrListing(items, problems);
+            return new Listing<CertificateSigningRequest>(items, problems);
         }
 
         public CertificateSigningRequest Update(SetCsrRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
@@ -143,7 +142,7 @@ namespace PkiCmdlets.Core.Requests
             var spec = request.Algorithm == null && request.KeySize == null
                 ? KeySpec.FromSeedName(current.Algorithm)
                 : KeySpec.Parse(request.Algorithm ?? FamilyName(KeySpec.FromSeedName(current.Algorithm)), request.KeySize);
-            if (request.NewName != null) ValidateName(request.NewName);
+            if (request.NewName != null) RecordNames.Validate(request.NewName);
             var remark = request.Remark == null ? current.Remark : ValidateRemark(request.Remark);
             var tags = request.Tags == null ? current.Tags : ValidateTags(request.Tags);
             KeyProtection.RequireNonEmpty(request.KeyPassword);
@@ -198,13 +197,23 @@ namespace PkiCmdlets.Core.Requests
             }
         }
 
-        public static void ValidateName(string name)
+        /// <summary>The id of the CSR whose key has this SubjectPublicKeyInfo, or null when its key is not in the store.</summary>
+        internal int? FindIdByPublicKey(byte[] subjectPublicKeyInfo)
         {
-            if (name.Length == 0 || name.Length > MaxNameLength
-                || !name.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+            string fingerprint;
+            using (var sha256 = SHA256.Create())
             {
-                throw new PkiException(ErrorIds.InvalidName, PkiErrorKind.InvalidArgument, name, Messages.InvalidName.Format(name));
+                fingerprint = Hex.Lower(sha256.ComputeHash(subjectPublicKeyInfo));
             }
+            return LoadAll(out _).FirstOrDefault(r => r.Status == CsrStatus.Generated && r.PublicKeySha256 == fingerprint)?.Id;
+        }
+
+        /// <summary>The CSR's private key as the store holds it (PEM, encrypted when <paramref name="isProtected"/>).</summary>
+        internal string ReadKeyPem(int id, out bool isProtected)
+        {
+            var record = LoadRecord(id);
+            isProtected = record.KeyProtected;
+            return _store.ReadText(KeyPath(id));
         }
 
         internal static string RecordPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".json");
@@ -259,39 +268,18 @@ namespace PkiCmdlets.Core.Requests
         /// <summary>Writes key, CSR, record and counter in that order; on any failure removes what it wrote.</summary>
         private void WriteAll(CsrRecord record, GeneratedMaterial? material, int? newCounter)
         {
-            var written = new List<string>();
-            try
+            var files = new List<KeyValuePair<string, byte[]>>();
+            if (material != null)
             {
-                if (material != null)
-                {
-                    _store.WriteText(KeyPath(record.Id), material.KeyPem);
-                    written.Add(KeyPath(record.Id));
-                    _store.WriteText(CsrPath(record.Id), material.CsrPem);
-                    written.Add(CsrPath(record.Id));
-                }
-                var isNewRecord = !_store.Exists(RecordPath(record.Id));
-                _store.WriteJson(RecordPath(record.Id), record);
-                if (isNewRecord) written.Add(RecordPath(record.Id));
-                if (newCounter.HasValue)
-                {
-                    _store.WriteText(CounterFile, newCounter.Value.ToString(CultureInfo.InvariantCulture));
-                }
+                files.Add(new KeyValuePair<string, byte[]>(KeyPath(record.Id), PkiStore.Utf8(material.KeyPem)));
+                files.Add(new KeyValuePair<string, byte[]>(CsrPath(record.Id), PkiStore.Utf8(material.CsrPem)));
             }
-            catch
+            files.Add(new KeyValuePair<string, byte[]>(RecordPath(record.Id), PkiStore.Json(record)));
+            if (newCounter.HasValue)
             {
-                foreach (var path in written)
-                {
-                    try
-                    {
-                        _store.DeleteFile(path);
-                    }
-                    catch (PkiException)
-                    {
-                        // Best effort: the original failure is the one to report.
-                    }
-                }
-                throw;
+                files.Add(new KeyValuePair<string, byte[]>(CounterFile, PkiStore.Utf8(newCounter.Value.ToString(CultureInfo.InvariantCulture))));
             }
+            _store.WriteAllOrNothing(files);
         }
 
         private CsrRecord RecordByName(string name) =>
@@ -372,22 +360,6 @@ namespace PkiCmdlets.Core.Requests
                 throw new PkiException(ErrorIds.DuplicateName, PkiErrorKind.ResourceExists, name,
                     Messages.DuplicateName.Format(name, taken.Id));
             }
-        }
-
-        /// <summary>A valid name made from the common name (other characters become '_'), made unique with -2, -3, ….</summary>
-        private static string UniqueNameFrom(string commonName, List<CsrRecord> existing)
-        {
-            var chars = commonName.Select(c => (c < 0x80 && (char.IsLetterOrDigit(c) || c == '-' || c == '.')) ? c : '_').ToArray();
-            var stem = new string(chars);
-            if (stem.Length > MaxNameLength) stem = stem.Substring(0, MaxNameLength);
-            var taken = new HashSet<string>(existing.Select(r => r.Name), StringComparer.OrdinalIgnoreCase);
-            var candidate = stem;
-            for (var n = 2; taken.Contains(candidate); n++)
-            {
-                var suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
-                candidate = (stem.Length + suffix.Length > MaxNameLength ? stem.Substring(0, MaxNameLength - suffix.Length) : stem) + suffix;
-            }
-            return candidate;
         }
 
         private static void EnsureDraft(CsrRecord record)

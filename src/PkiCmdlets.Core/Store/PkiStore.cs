@@ -96,9 +96,54 @@ namespace PkiCmdlets.Core.Store
             }
         }
 
-        public void WriteText(string relativePath, string text) => WriteFile(relativePath, Utf8NoBom.GetBytes(text));
+        public void WriteText(string relativePath, string text) => WriteFile(relativePath, Utf8(text));
 
-        public void WriteJson(string relativePath, object value) => WriteFile(relativePath, Serialize(value));
+        public void WriteJson(string relativePath, object value) => WriteFile(relativePath, Json(value));
+
+        /// <summary>
+        /// Writes new files in order, each atomically; when one fails, deletes those this call wrote, so a
+        /// failed command leaves the store as it was. The last file should be the one that makes the rest count.
+        /// </summary>
+        public void WriteAllOrNothing(IReadOnlyList<KeyValuePair<string, byte[]>> files)
+        {
+            var written = new List<string>();
+            try
+            {
+                foreach (var file in files)
+                {
+                    var isNew = !Exists(file.Key);
+                    WriteFile(file.Key, file.Value);
+                    if (isNew) written.Add(file.Key);
+                }
+            }
+            catch
+            {
+                foreach (var path in written)
+                {
+                    try
+                    {
+                        DeleteFile(path);
+                    }
+                    catch (PkiException)
+                    {
+                        // Best effort: the original failure is the one to report.
+                    }
+                }
+                throw;
+            }
+        }
+
+        public static byte[] Utf8(string text) => Utf8NoBom.GetBytes(text);
+
+        /// <summary>Text of a file read as bytes, without a byte order mark if there was one.</summary>
+        public static string FromUtf8(byte[] bytes)
+        {
+            var offset = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+            return Utf8NoBom.GetString(bytes, offset, bytes.Length - offset);
+        }
+
+        /// <summary>The store's JSON form of <paramref name="value"/>: camelCase, indented, nulls left out.</summary>
+        public static byte[] Json(object value) => Serialize(value);
 
         public bool Exists(string relativePath) => File.Exists(FullPath(relativePath));
 

@@ -1,0 +1,48 @@
+using System;
+using System.Security.Cryptography.X509Certificates;
+
+namespace PkiCmdlets.Core.Authority
+{
+    /// <summary>A root or intermediate CA in the store (seed 002's DescribeCACertificate).</summary>
+    public sealed class CertificateAuthority
+    {
+        /// <summary>32 hex digits; the seed's Identifier and ParentIdentifier.</summary>
+        public string Id { get; set; } = string.Empty;
+        public string Name { get; set; } = string.Empty;
+        public string Subject { get; set; } = string.Empty;
+        public string CommonName { get; set; } = string.Empty;
+        public string? Organization { get; set; }
+        public string? OrganizationalUnit { get; set; }
+        public string? Country { get; set; }
+        public string? State { get; set; }
+        public string? Locality { get; set; }
+        /// <summary>Seed 002 form: RSA_2048, ECC_256, SM2_256, ….</summary>
+        public string Algorithm { get; set; } = string.Empty;
+        public int KeySize { get; set; }
+        public DateTimeOffset NotBefore { get; set; }
+        public DateTimeOffset NotAfter { get; set; }
+        public string SerialNumber { get; set; } = string.Empty;
+        public string Thumbprint { get; set; } = string.Empty;
+        public string IssuerName { get; set; } = string.Empty;
+        /// <summary>The issuing CA's Id; null for a root.</summary>
+        public string? IssuerId { get; set; }
+        public bool IsRoot { get; set; }
+        /// <summary>basicConstraints pathLenConstraint; null means unlimited.</summary>
+        public int? PathLength { get; set; }
+        /// <summary>Where this CA's CRL is published; certificates it issues with -EnableCrl point there.</summary>
+        public string? CrlUrl { get; set; }
+        public string[] PermittedDnsDomains { get; set; } = new string[0];
+        public string[] ExcludedDnsDomains { get; set; } = new string[0];
+        public string[] PermittedIpRanges { get; set; } = new string[0];
+        public bool KeyProtected { get; set; }
+        /// <summary>True while Unlock-CA keeps the key usable in this session.</summary>
+        public bool Unlocked { get; set; }
+        public bool Imported { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public X509Certificate2? Certificate { get; set; }
+        public string Pem { get; set; } = string.Empty;
+        /// <summary>PEM of this CA and its issuers, up to the root.</summary>
+        public string Chain { get; set; } = string.Empty;
+        public string StorePath { get; set; } = string.Empty;
+    }
+}

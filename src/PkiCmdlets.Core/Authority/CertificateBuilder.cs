@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Security;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Requests;
+
+namespace PkiCmdlets.Core.Authority
+{
+    /// <summary>
+    /// The certificate profiles of DESIGN.md (RFC 5280, CA/Browser Forum Baseline Requirements): builds the
+    /// TBSCertificate and signs it with the issuer's key, whose family decides the signature algorithm.
+    /// </summary>
+    internal static class CertificateBuilder
+    {
+        public sealed class Issuer
+        {
+            public Issuer(X509Name name, byte[] subjectPublicKeyInfo, PrivateKey key)
+            {
+                Name = name;
+                SubjectPublicKeyInfo = subjectPublicKeyInfo;
+                Key = key;
+            }
+
+            public X509Name Name { get; }
+            public byte[] SubjectPublicKeyInfo { get; }
+            public PrivateKey Key { get; }
+        }
+
+        /// <summary>Self-signed root: CA critical (optional path length), keyCertSign+cRLSign critical, SKI.</summary>
+        public static byte[] Root(X509Name subject, PrivateKey key, byte[] serial, ValidityPeriod validity, int? pathLength)
+        {
+            var spki = key.ExportSubjectPublicKeyInfo();
+            var extensions = new X509ExtensionsGenerator();
+            extensions.AddExtension(X509Extensions.BasicConstraints, true, CaConstraints(pathLength));
+            extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign));
+            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier(spki));
+            return Sign(serial, subject, validity, subject, spki, extensions, key);
+        }
+
+        /// <summary>Intermediate: as a root, plus path length, AKI, name constraints (critical) and the issuer's CRL DP.</summary>
+        public static byte[] Intermediate(X509Name subject, byte[] subjectPublicKeyInfo, Issuer issuer, byte[] serial, ValidityPeriod validity,
+            int pathLength, NameConstraintSet constraints, string? issuerCrlUrl)
+        {
+            var extensions = new X509ExtensionsGenerator();
+            extensions.AddExtension(X509Extensions.BasicConstraints, true, CaConstraints(pathLength));
+            extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign));
+            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier(subjectPublicKeyInfo));
+            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdentifier(issuer.SubjectPublicKeyInfo));
+            if (!constraints.IsEmpty) extensions.AddExtension(X509Extensions.NameConstraints, true, constraints.ToExtension());
+            if (issuerCrlUrl != null) extensions.AddExtension(X509Extensions.CrlDistributionPoints, false, CrlDistributionPoint(issuerCrlUrl));
+            return Sign(serial, subject, validity, issuer.Name, subjectPublicKeyInfo, extensions, issuer.Key);
+        }
+
+        /// <summary>
+        /// Server: CA:false (critical), digitalSignature (+ keyEncipherment for RSA) critical, serverAuth,
+        /// the SANs (never empty), SKI, AKI, and the issuer's CRL DP when asked for.
+        /// </summary>
+        public static byte[] Server(X509Name subject, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> names, Issuer issuer,
+            byte[] serial, ValidityPeriod validity, string? crlUrl)
+        {
+            var spki = subjectKey.SubjectPublicKeyInfo;
+            var usage = subjectKey.Family == KeyFamily.Rsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
+            var extensions = new X509ExtensionsGenerator();
+            extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
+            extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
+            extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(new[] { KeyPurposeID.IdKPServerAuth }));
+            extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CsrBuilder.ToGeneralNames(names));
+            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier(spki));
+            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdentifier(issuer.SubjectPublicKeyInfo));
+            if (crlUrl != null) extensions.AddExtension(X509Extensions.CrlDistributionPoints, false, CrlDistributionPoint(crlUrl));
+            return Sign(serial, subject, validity, issuer.Name, spki, extensions, issuer.Key);
+        }
+
+        /// <summary>RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's value.</summary>
+        public static SubjectKeyIdentifier KeyIdentifier(byte[] subjectPublicKeyInfo)
+        {
+            var info = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(subjectPublicKeyInfo));
+            var digest = DigestUtilities.CalculateDigest("SHA-1", info.PublicKeyData.GetBytes());
+            return new SubjectKeyIdentifier(digest);
+        }
+
+        public static AuthorityKeyIdentifier AuthorityKeyIdentifier(byte[] issuerSubjectPublicKeyInfo) =>
+            new AuthorityKeyIdentifier(KeyIdentifier(issuerSubjectPublicKeyInfo).GetKeyIdentifier());
+
+        private static BasicConstraints CaConstraints(int? pathLength) =>
+            pathLength.HasValue ? new BasicConstraints(pathLength.Value) : new BasicConstraints(true);
+
+        private static CrlDistPoint CrlDistributionPoint(string url)
+        {
+            var name = new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.UniformResourceIdentifier, url)));
+            return new CrlDistPoint(new[] { new DistributionPoint(name, null, null) });
+        }
+
+        private static byte[] Sign(byte[] serial, X509Name subject, ValidityPeriod validity, X509Name issuer, byte[] spki,
+            X509ExtensionsGenerator extensions, PrivateKey issuerKey)
+        {
+            var signatureAlgorithm = AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(issuerKey.SignatureAlgorithm));
+            var tbs = new V3TbsCertificateGenerator();
+            tbs.SetSerialNumber(new DerInteger(new Org.BouncyCastle.Math.BigInteger(1, serial)));
+            tbs.SetSignature(signatureAlgorithm);
+            tbs.SetIssuer(issuer);
+            tbs.SetStartDate(new Time(validity.NotBefore.UtcDateTime));
+            tbs.SetEndDate(new Time(validity.NotAfter.UtcDateTime));
+            tbs.SetSubject(subject);
+            tbs.SetSubjectPublicKeyInfo(SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(spki)));
+            tbs.SetExtensions(extensions.Generate());
+            var toBeSigned = tbs.GenerateTbsCertificate();
+            var signature = issuerKey.Sign(toBeSigned.GetDerEncoded());
+            return new DerSequence(toBeSigned, signatureAlgorithm, new DerBitString(signature)).GetDerEncoded();
+        }
+    }
+}

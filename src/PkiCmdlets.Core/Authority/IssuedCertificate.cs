@@ -1,0 +1,45 @@
+using System;
+using System.Security.Cryptography.X509Certificates;
+using PkiCmdlets.Core.Revocation;
+
+namespace PkiCmdlets.Core.Authority
+{
+    public enum CertificateStatus
+    {
+        Valid,
+        Revoked,
+        Expired,
+    }
+
+    /// <summary>A server certificate issued by a CA in the store (seed 002's CreateServerCertificateWithCsr response).</summary>
+    public sealed class IssuedCertificate
+    {
+        /// <summary>32 hex digits, unique in the store.</summary>
+        public string Identifier { get; set; } = string.Empty;
+        /// <summary>Upper-case hex, as X509Certificate2.SerialNumber and `openssl x509 -serial` show it.</summary>
+        public string SerialNumber { get; set; } = string.Empty;
+        public string Subject { get; set; } = string.Empty;
+        public string CommonName { get; set; } = string.Empty;
+        public string[] DnsNames { get; set; } = new string[0];
+        public string[] IpAddresses { get; set; } = new string[0];
+        public string Algorithm { get; set; } = string.Empty;
+        public DateTimeOffset NotBefore { get; set; }
+        public DateTimeOffset NotAfter { get; set; }
+        public string IssuerName { get; set; } = string.Empty;
+        /// <summary>The issuing CA's Id (seed 002's ParentIdentifier).</summary>
+        public string IssuerId { get; set; } = string.Empty;
+        public string Thumbprint { get; set; } = string.Empty;
+        public CertificateStatus Status { get; set; }
+        public DateTimeOffset? RevokedAt { get; set; }
+        public RevocationReason? RevocationReason { get; set; }
+        /// <summary>The CSR in the store whose key this certificate carries, when there is one (so the key can be exported).</summary>
+        public int? CsrId { get; set; }
+        public DateTimeOffset IssuedAt { get; set; }
+        public X509Certificate2? Certificate { get; set; }
+        /// <summary>The certificate as PEM (the seed's X509Certificate).</summary>
+        public string X509Certificate { get; set; } = string.Empty;
+        /// <summary>PEM of the intermediate then the root; filled when -IncludeChain was asked for and by Get-ServerCertificate.</summary>
+        public string? CertificateChain { get; set; }
+        public string StorePath { get; set; } = string.Empty;
+    }
+}

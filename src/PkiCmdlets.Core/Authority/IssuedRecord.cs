@@ -1,0 +1,34 @@
+using System;
+using System.Collections.Generic;
+using PkiCmdlets.Core.Revocation;
+
+namespace PkiCmdlets.Core.Authority
+{
+    /// <summary>
+    /// One certificate's line in its issuer's index (issued/&lt;ca id&gt;/index.json): enough to filter and to
+    /// build CRLs without opening any certificate file.
+    /// </summary>
+    internal sealed class IssuedRecord
+    {
+        public string Identifier { get; set; } = string.Empty;
+        public string SerialNumber { get; set; } = string.Empty;
+        public string Subject { get; set; } = string.Empty;
+        public string CommonName { get; set; } = string.Empty;
+        public List<string> DnsNames { get; set; } = new List<string>();
+        public List<string> IpAddresses { get; set; } = new List<string>();
+        public string Algorithm { get; set; } = string.Empty;
+        public DateTimeOffset NotBefore { get; set; }
+        public DateTimeOffset NotAfter { get; set; }
+        public string Thumbprint { get; set; } = string.Empty;
+        public int? CsrId { get; set; }
+        public DateTimeOffset IssuedAt { get; set; }
+        public DateTimeOffset? RevokedAt { get; set; }
+        public RevocationReason? RevocationReason { get; set; }
+    }
+
+    /// <summary>The index file of one issuer.</summary>
+    internal sealed class IssuedIndex
+    {
+        public List<IssuedRecord> Certificates { get; set; } = new List<IssuedRecord>();
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+
+namespace PkiCmdlets.Core.Authority
+{
+    /// <summary>A CA's record with its certificate, parsed once.</summary>
+    internal sealed class StoredCa
+    {
+        public StoredCa(CaRecord record, X509CertificateStructure certificate, byte[] der)
+        {
+            Record = record;
+            Certificate = certificate;
+            Der = der;
+            var extensions = certificate.TbsCertificate.Extensions;
+            var basic = extensions?.GetExtension(X509Extensions.BasicConstraints);
+            var pathLength = basic == null ? null : BasicConstraints.GetInstance(basic.GetParsedValue()).PathLenConstraint;
+            PathLength = pathLength == null ? (int?)null : pathLength.IntValue;
+            var constraints = extensions?.GetExtension(X509Extensions.NameConstraints);
+            NameConstraints = constraints == null ? NameConstraintSet.None : NameConstraintSet.FromExtension(constraints.GetParsedValue());
+        }
+
+        public CaRecord Record { get; }
+
+        public X509CertificateStructure Certificate { get; }
+
+        public byte[] Der { get; }
+
+        public DateTimeOffset NotBefore => new DateTimeOffset(Certificate.StartDate.ToDateTime().ToUniversalTime(), TimeSpan.Zero);
+
+        public DateTimeOffset NotAfter => new DateTimeOffset(Certificate.EndDate.ToDateTime().ToUniversalTime(), TimeSpan.Zero);
+
+        public int? PathLength { get; }
+
+        public NameConstraintSet NameConstraints { get; }
+
+        public byte[] SubjectPublicKeyInfo => Certificate.SubjectPublicKeyInfo.GetDerEncoded();
+    }
+}

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Keys;
+
+namespace PkiCmdlets.Core.Requests
+{
+    /// <summary>
+    /// A PKCS#10 request received from outside (ours, OpenSSL's, keytool's), parsed and with its
+    /// signature verified: nothing is issued from a request whose signature does not hold.
+    /// </summary>
+    public sealed class CsrContent
+    {
+        /// <summary>The PEM labels requests arrive under: RFC 7468's, and the one keytool and old Netscape tools write.</summary>
+        private static readonly string[] Labels = { Pem.CertificateRequestLabel, "NEW CERTIFICATE REQUEST" };
+
+        private CsrContent(byte[] der, PublicKeyInfo publicKey, IReadOnlyDictionary<DerObjectIdentifier, string> subject, IReadOnlyList<SubjectAlternativeName> names)
+        {
+            Der = der;
+            PublicKeyInfo = publicKey;
+            SubjectAttributes = subject;
+            Names = names;
+        }
+
+        public byte[] Der { get; }
+
+        public PublicKeyInfo PublicKeyInfo { get; }
+
+        /// <summary>The DNS names and IP addresses the request asks for (its subjectAltName extension).</summary>
+        public IReadOnlyList<SubjectAlternativeName> Names { get; }
+
+        public string? CommonName => Attribute(X509Name.CN);
+        public string? Organization => Attribute(X509Name.O);
+        public string? OrganizationalUnit => Attribute(X509Name.OU);
+        public string? Country => Attribute(X509Name.C);
+        public string? State => Attribute(X509Name.ST);
+        public string? Locality => Attribute(X509Name.L);
+
+        private IReadOnlyDictionary<DerObjectIdentifier, string> SubjectAttributes { get; }
+
+        /// <summary>Reads PEM text (or base64 DER without armour), checks the structure and the signature.</summary>
+        public static CsrContent FromText(string text, string source)
+        {
+            var trimmed = (text ?? string.Empty).Trim();
+            if (trimmed.IndexOf("-----BEGIN", StringComparison.Ordinal) < 0)
+            {
+                try
+                {
+                    return FromDer(Convert.FromBase64String(trimmed), source);
+                }
+                catch (FormatException)
+                {
+                    // Not base64 either: report it as the PEM it should have been.
+                }
+            }
+            var label = Labels.FirstOrDefault(l => trimmed.IndexOf("-----BEGIN " + l + "-----", StringComparison.Ordinal) >= 0) ?? Labels[0];
+            return FromDer(Pem.Decode(trimmed, label), source);
+        }
+
+        /// <summary>Reads a DER request, checks the structure and the signature.</summary>
+        public static CsrContent FromDer(byte[] der, string source)
+        {
+            CertificationRequest request;
+            CertificationRequestInfo info;
+            try
+            {
+                request = CertificationRequest.GetInstance(Asn1Object.FromByteArray(der));
+                info = request.GetCertificationRequestInfo();
+                if (info?.SubjectPublicKeyInfo == null || request.SignatureAlgorithm == null || request.Signature == null)
+                {
+                    throw new ArgumentException("the request is incomplete");
+                }
+            }
+            catch (Exception e) when (e is ArgumentException || e is System.IO.IOException || e is InvalidCastException || e is InvalidOperationException || e is NullReferenceException)
+            {
+                throw new PkiException(ErrorIds.CsrUnreadable, PkiErrorKind.InvalidData, source, Messages.CsrUnreadable.Format(source, e.Message), e);
+            }
+
+            var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(info.SubjectPublicKeyInfo.GetDerEncoded(), source);
+            if (!publicKey.Verify(request.SignatureAlgorithm.GetDerEncoded(), info.GetDerEncoded(), request.Signature.GetOctets()))
+            {
+                throw new PkiException(ErrorIds.CsrSignatureInvalid, PkiErrorKind.SecurityError, source, Messages.CsrSignatureInvalid.Format(source));
+            }
+
+            var subject = new Dictionary<DerObjectIdentifier, string>();
+            var name = info.Subject;
+            var oids = name.GetOidList();
+            var values = name.GetValueList();
+            for (var i = 0; i < oids.Count; i++)
+            {
+                var oid = (DerObjectIdentifier)oids[i]!;
+                if (!subject.ContainsKey(oid)) subject[oid] = (string)values[i]!;
+            }
+            return new CsrContent(der, publicKey, subject, ReadNames(info));
+        }
+
+        private string? Attribute(DerObjectIdentifier oid) => SubjectAttributes.TryGetValue(oid, out var value) ? value : null;
+
+        /// <summary>DNS and IP entries of the extensionRequest's subjectAltName; other kinds do not belong in a server certificate.</summary>
+        private static IReadOnlyList<SubjectAlternativeName> ReadNames(CertificationRequestInfo info)
+        {
+            var names = new List<SubjectAlternativeName>();
+            if (info.Attributes == null) return names;
+            foreach (var element in info.Attributes)
+            {
+                var attribute = AttributePkcs.GetInstance(element);
+                if (!attribute.AttrType.Equals(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest)) continue;
+                foreach (var value in attribute.AttrValues)
+                {
+                    var extensions = X509Extensions.GetInstance(value);
+                    var san = extensions.GetExtension(X509Extensions.SubjectAlternativeName);
+                    if (san == null) continue;
+                    foreach (var general in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
+                    {
+                        var entry = general.TagNo switch
+                        {
+                            GeneralName.DnsName => NameRules.Parse(DerIA5String.GetInstance(general.Name).GetString()),
+                            GeneralName.IPAddress => new SubjectAlternativeName(SubjectAlternativeNameType.IpAddress,
+                                new IPAddress(Asn1OctetString.GetInstance(general.Name).GetOctets()).ToString()),
+                            _ => null,
+                        };
+                        if (entry != null && entry.Type != SubjectAlternativeNameType.Email) NameRules.AddDistinct(names, entry);
+                    }
+                }
+            }
+            return names;
+        }
+    }
+}
