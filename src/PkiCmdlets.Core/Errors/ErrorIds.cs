@@ -84,6 +84,7 @@ namespace PkiCmdlets.Core.Errors
 
         // Formats
         public const string InvalidPem = nameof(InvalidPem);
+        public const string PfxWithoutCertificate = nameof(PfxWithoutCertificate);
 
         // Store
         public const string StoreNotWritable = nameof(StoreNotWritable);

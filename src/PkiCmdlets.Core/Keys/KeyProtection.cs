@@ -31,13 +31,20 @@ namespace PkiCmdlets.Core.Keys
 
         public static byte[] Encrypt(byte[] pkcs8, SecureString password, int iterations = DefaultIterations)
         {
+            var (algorithm, cipherText) = EncryptPbes2(pkcs8, password, iterations);
+            return new EncryptedPrivateKeyInfo(algorithm, cipherText).GetDerEncoded();
+        }
+
+        /// <summary>PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) of any content: key files and PKCS#12 bags alike.</summary>
+        internal static (AlgorithmIdentifier Algorithm, byte[] CipherText) EncryptPbes2(byte[] plain, SecureString password, int iterations)
+        {
             var salt = RandomBytes(16);
             var iv = RandomBytes(16);
             var key = DeriveKey(password, salt, iterations, HmacSha256);
             byte[] cipherText;
             try
             {
-                cipherText = AesCbc(key, iv, pkcs8, encrypt: true);
+                cipherText = AesCbc(key, iv, plain, encrypt: true);
             }
             finally
             {
@@ -46,8 +53,7 @@ namespace PkiCmdlets.Core.Keys
 
             var kdf = new KeyDerivationFunc(PkcsObjectIdentifiers.IdPbkdf2, new Pbkdf2Params(salt, iterations, HmacSha256));
             var scheme = new EncryptionScheme(NistObjectIdentifiers.IdAes256Cbc, new DerOctetString(iv));
-            var algorithm = new AlgorithmIdentifier(PkcsObjectIdentifiers.IdPbeS2, new PbeS2Parameters(kdf, scheme));
-            return new EncryptedPrivateKeyInfo(algorithm, cipherText).GetDerEncoded();
+            return (new AlgorithmIdentifier(PkcsObjectIdentifiers.IdPbeS2, new PbeS2Parameters(kdf, scheme)), cipherText);
         }
 
         /// <summary>Decrypts an EncryptedPrivateKeyInfo made by <see cref="Encrypt"/> or by OpenSSL 3 defaults.</summary>
@@ -102,9 +108,12 @@ namespace PkiCmdlets.Core.Keys
         {
             if (password != null && password.Length == 0)
             {
-                throw new PkiException(ErrorIds.KeyPasswordEmpty, PkiErrorKind.InvalidArgument, null, Messages.KeyPasswordEmpty);
+                throw PasswordEmpty();
             }
         }
+
+        internal static PkiException PasswordEmpty() =>
+            new PkiException(ErrorIds.KeyPasswordEmpty, PkiErrorKind.InvalidArgument, null, Messages.KeyPasswordEmpty);
 
         private static byte[] DeriveKey(SecureString password, byte[] salt, int iterations, AlgorithmIdentifier? prf)
         {
@@ -135,7 +144,7 @@ namespace PkiCmdlets.Core.Keys
             return transform.TransformFinalBlock(input, 0, input.Length);
         }
 
-        private static byte[] RandomBytes(int count)
+        internal static byte[] RandomBytes(int count)
         {
             var bytes = new byte[count];
             using var rng = RandomNumberGenerator.Create();
@@ -144,14 +153,20 @@ namespace PkiCmdlets.Core.Keys
         }
 
         /// <summary>The password as UTF-8, the encoding OpenSSL uses for a pass phrase typed at a UTF-8 terminal.</summary>
-        private static byte[] Utf8(SecureString password)
+        private static byte[] Utf8(SecureString password) => FromChars(password, chars => Encoding.UTF8.GetBytes(chars));
+
+        /// <summary>
+        /// Hands <paramref name="encode"/> a copy of the password's characters and clears the copy afterwards;
+        /// the caller clears what <paramref name="encode"/> returns.
+        /// </summary>
+        internal static byte[] FromChars(SecureString password, Func<char[], byte[]> encode)
         {
             var pointer = Marshal.SecureStringToGlobalAllocUnicode(password);
             var chars = new char[password.Length];
             try
             {
                 Marshal.Copy(pointer, chars, 0, chars.Length);
-                return Encoding.UTF8.GetBytes(chars);
+                return encode(chars);
             }
             finally
             {

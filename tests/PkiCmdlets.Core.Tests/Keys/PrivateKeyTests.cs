@@ -1,4 +1,5 @@
 using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Tests.Support;
 
@@ -17,7 +18,7 @@ public sealed class PrivateKeyTests
         var path = Path.GetTempFileName();
         try
         {
-            File.WriteAllText(path, Formats.Pem.Encode(Formats.Pem.PrivateKeyLabel, key.ExportPkcs8()));
+            File.WriteAllText(path, Pem.Encode(Pem.PrivateKeyLabel, key.ExportPkcs8()));
             var text = OpenSsl.Ok($"pkey -in {path} -noout -text");
             Assert.Contains(spec.Family switch
             {
@@ -70,7 +71,7 @@ public sealed class PrivateKeyTests
         }
 
         static PrivateKey Load(string path) =>
-            PrivateKey.FromPkcs8(Formats.Pem.Decode(File.ReadAllText(path), Formats.Pem.PrivateKeyLabel), path);
+            PrivateKey.FromPkcs8(Pem.Decode(File.ReadAllText(path), Pem.PrivateKeyLabel), path);
     }
 
     [Fact]
