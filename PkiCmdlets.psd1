@@ -15,6 +15,17 @@
         'Get-Csr'
         'Set-Csr'
         'Remove-Csr'
+        'New-RootCA'
+        'New-SubCA'
+        'Get-CA'
+        'Import-CA'
+        'Unlock-CA'
+        'Lock-CA'
+        'New-ServerCertificate'
+        'Get-ServerCertificate'
+        'Export-ServerCertificate'
+        'Revoke-ServerCertificate'
+        'Publish-Crl'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

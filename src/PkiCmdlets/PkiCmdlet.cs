@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Threading;
 using PkiCmdlets.Core;
@@ -68,6 +69,59 @@ namespace PkiCmdlets
                 throw InvalidStorePath(path, Core.Messages.StorePathNotFileSystem, null);
             }
             return resolved;
+        }
+
+        /// <summary>
+        /// An existing file named by a parameter such as -CsrPath: wildcards allowed, but they must match exactly
+        /// one file; resolved through the provider and refused outside the file system.
+        /// </summary>
+        protected string ResolveInputFile(string path)
+        {
+            Collection<string> resolved;
+            ProviderInfo provider;
+            try
+            {
+                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+            }
+            catch (Exception e) when (e is RuntimeException || e is ArgumentException || e is NotSupportedException)
+            {
+                throw new PkiException(ErrorIds.PathNotFound, PkiErrorKind.ObjectNotFound, path, Core.Messages.PathNotFound.Format(path, e.Message), e);
+            }
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+            {
+                throw new PkiException(ErrorIds.PathInvalid, PkiErrorKind.InvalidArgument, path, Core.Messages.PathInvalid.Format(path, Core.Messages.PathNotFileSystem));
+            }
+            if (resolved.Count != 1)
+            {
+                throw new PkiException(ErrorIds.PathAmbiguous, PkiErrorKind.InvalidArgument, path, Core.Messages.PathAmbiguous.Format(path, resolved.Count));
+            }
+            return resolved[0];
+        }
+
+        /// <summary>A file to write (-Path / -LiteralPath): resolved against the current location, file system only.</summary>
+        protected string ResolveOutputFile(string path)
+        {
+            try
+            {
+                return FileSystemPath(path);
+            }
+            catch (PkiException e) when (e.ErrorId == ErrorIds.StorePathInvalid)
+            {
+                throw new PkiException(ErrorIds.PathInvalid, PkiErrorKind.InvalidArgument, path, Core.Messages.PathInvalid.Format(path, e.InnerException?.Message ?? Core.Messages.PathNotFileSystem), e);
+            }
+        }
+
+        /// <summary>Runs one core call for a pipeline item, reporting its failure as a non-terminating error.</summary>
+        protected void Try(Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (PkiException e)
+            {
+                WriteError(e);
+            }
         }
 
         private static PkiException InvalidStorePath(string path, string reason, Exception? inner) =>

@@ -55,6 +55,7 @@ namespace PkiCmdlets.Core.Errors
         public const string CaImportIssuerMissing = nameof(CaImportIssuerMissing);
         public const string CaAlreadyInStore = nameof(CaAlreadyInStore);
         public const string ImportFileUnreadable = nameof(ImportFileUnreadable);
+        public const string KeyFilePasswordRequired = nameof(KeyFilePasswordRequired);
 
         // Issuing
         public const string IssuerNotIntermediate = nameof(IssuerNotIntermediate);
@@ -92,6 +93,11 @@ namespace PkiCmdlets.Core.Errors
         public const string StoreLockTimeout = nameof(StoreLockTimeout);
         public const string StoreRecordCorrupt = nameof(StoreRecordCorrupt);
         public const string StorePathInvalid = nameof(StorePathInvalid);
+
+        // Paths of files outside the store
+        public const string PathNotFound = nameof(PathNotFound);
+        public const string PathInvalid = nameof(PathInvalid);
+        public const string PathAmbiguous = nameof(PathAmbiguous);
 
         public const string OperationCancelled = nameof(OperationCancelled);
     }

@@ -161,16 +161,29 @@ namespace PkiCmdlets.Core.Keys
         /// </summary>
         internal static byte[] FromChars(SecureString password, Func<char[], byte[]> encode)
         {
-            var pointer = Marshal.SecureStringToGlobalAllocUnicode(password);
-            var chars = new char[password.Length];
+            var chars = CopyChars(password);
             try
             {
-                Marshal.Copy(pointer, chars, 0, chars.Length);
                 return encode(chars);
             }
             finally
             {
                 Array.Clear(chars, 0, chars.Length);
+            }
+        }
+
+        /// <summary>A copy of the password's characters, for APIs that take char[]; the caller clears it.</summary>
+        internal static char[] CopyChars(SecureString password)
+        {
+            var pointer = Marshal.SecureStringToGlobalAllocUnicode(password);
+            try
+            {
+                var chars = new char[password.Length];
+                Marshal.Copy(pointer, chars, 0, chars.Length);
+                return chars;
+            }
+            finally
+            {
                 Marshal.ZeroFreeGlobalAllocUnicode(pointer);
             }
         }

@@ -65,7 +65,7 @@ namespace PkiCmdlets.Core.Revocation
                 var text = Pem.Encode(Pem.CrlLabel, der);
                 if (path != null)
                 {
-                    WriteCopy(path, pem ? PkiStore.Utf8(text) : der);
+                    OutputFile.Write(path, pem ? PkiStore.Utf8(text) : der);
                 }
                 // The CRL goes before the number that names it: a crash in between re-uses no number.
                 _store.WriteText(CrlPath(issuer.Record.Id), text);
@@ -90,18 +90,6 @@ namespace PkiCmdlets.Core.Revocation
         internal static string CrlPath(string issuerId) => System.IO.Path.Combine(Folder, issuerId + ".crl.pem");
 
         private static string StatePath(string issuerId) => System.IO.Path.Combine(Folder, issuerId + ".json");
-
-        private static void WriteCopy(string path, byte[] content)
-        {
-            try
-            {
-                AtomicFile.Write(path, content);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                throw new PkiException(ErrorIds.OutputFileNotWritable, PkiErrorKind.PermissionDenied, path, Messages.OutputFileNotWritable.Format(path, e.Message), e);
-            }
-        }
 
         private sealed class CrlState
         {

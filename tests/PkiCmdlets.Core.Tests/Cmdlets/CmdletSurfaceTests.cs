@@ -36,6 +36,14 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
         Assert.Subset(_cmdlets.CmdletTypes.Select(CmdletAssembly.CmdletName).ToHashSet(), new HashSet<string> { "New-Csr", "Get-Csr", "Set-Csr", "Remove-Csr" });
 
     [Fact]
+    public void The_ca_and_certificate_cmdlets_exist() =>
+        Assert.Subset(_cmdlets.CmdletTypes.Select(CmdletAssembly.CmdletName).ToHashSet(), new HashSet<string>
+        {
+            "New-RootCA", "New-SubCA", "Get-CA", "Import-CA", "Unlock-CA", "Lock-CA", "New-ServerCertificate", "Get-ServerCertificate",
+            "Export-ServerCertificate", "Revoke-ServerCertificate", "Publish-Crl",
+        });
+
+    [Fact]
     public void Every_cmdlet_uses_an_approved_verb_and_a_singular_noun()
     {
         foreach (var type in _cmdlets.CmdletTypes)
@@ -79,7 +87,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
             {
                 Assert.True(Equals(CmdletAssembly.Named(attribute, "SupportsShouldProcess"), true), type.Name + " lacks SupportsShouldProcess");
             }
-            if (verb == "Remove")
+            if (verb == "Remove" || verb == "Revoke")
             {
                 Assert.Equal(3, CmdletAssembly.Named(attribute, "ConfirmImpact")); // ConfirmImpact.High
             }
@@ -116,10 +124,30 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("GetCsrCommand", "Id")]
     [InlineData("GetCsrCommand", "Name")]
     [InlineData("NewCsrCommand", "CommonName")]
+    [InlineData("NewServerCertificateCommand", "Csr")]
+    [InlineData("GetServerCertificateCommand", "Identifier")]
+    [InlineData("ExportServerCertificateCommand", "Identifier")]
+    [InlineData("RevokeServerCertificateCommand", "Identifier")]
+    [InlineData("GetCACommand", "Name")]
+    [InlineData("UnlockCACommand", "Name")]
+    [InlineData("LockCACommand", "Name")]
     public void Identity_parameters_bind_by_property_name(string cmdlet, string parameter)
     {
         var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
         Assert.All(CmdletAssembly.ParameterAttributes(property), a => Assert.Equal(true, CmdletAssembly.Named(a, "ValueFromPipelineByPropertyName")));
+    }
+
+    [Theory]
+    [InlineData("NewSubCACommand")]
+    [InlineData("PublishCrlCommand")]
+    public void A_CA_object_or_its_name_can_be_piped_to_Issuer(string cmdlet)
+    {
+        var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty("Issuer")!;
+        Assert.All(CmdletAssembly.ParameterAttributes(property), a => Assert.Equal(true, CmdletAssembly.Named(a, "ValueFromPipeline")));
+        // PowerShell converts a pipeline object to the parameter type through a one-argument constructor.
+        var constructors = property.PropertyType.GetConstructors().Select(c => c.GetParameters().Single().ParameterType.FullName).ToList();
+        Assert.Contains("System.String", constructors);
+        Assert.Contains("PkiCmdlets.Core.Authority.CertificateAuthority", constructors);
     }
 
     [Fact]
@@ -127,7 +155,9 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     {
         foreach (var property in _cmdlets.CmdletTypes.SelectMany(CmdletAssembly.Parameters))
         {
-            if (property.Name.Contains("Password", StringComparison.OrdinalIgnoreCase))
+            // A switch such as -NoPassword carries no secret.
+            if (property.Name.Contains("Password", StringComparison.OrdinalIgnoreCase)
+                && property.PropertyType.FullName != "System.Management.Automation.SwitchParameter")
             {
                 Assert.Equal("System.Security.SecureString", property.PropertyType.FullName);
             }
@@ -145,6 +175,13 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("NewCsrCommand", "OrganizationalUnit", "Department")]
     [InlineData("SetCsrCommand", "Algorithm", "KeyAlgorithm")]
     [InlineData("SetCsrCommand", "KeySize", "KeyLength")]
+    [InlineData("NewRootCACommand", "Algorithm", "KeyAlgorithm")]
+    [InlineData("NewRootCACommand", "KeySize", "KeyLength")]
+    [InlineData("NewSubCACommand", "Issuer", "ParentIdentifier")]
+    [InlineData("NewServerCertificateCommand", "Issuer", "ParentIdentifier")]
+    [InlineData("NewServerCertificateCommand", "NotBefore", "BeforeTime")]
+    [InlineData("NewServerCertificateCommand", "NotAfter", "AfterTime")]
+    [InlineData("ExportServerCertificateCommand", "LiteralPath", "PSPath")]
     public void Parameters_carry_the_aliases_users_know(string cmdlet, string parameter, string alias)
     {
         var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
@@ -162,7 +199,9 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
             }
             foreach (var output in type.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.OutputTypeAttribute"))
             {
-                foreach (var outputType in ((IEnumerable<CustomAttributeTypedArgument>)output.ConstructorArguments[0].Value!).Select(v => (Type)v.Value!))
+                // Our own types need a view; .NET's (FileInfo) have PowerShell's.
+                foreach (var outputType in ((IEnumerable<CustomAttributeTypedArgument>)output.ConstructorArguments[0].Value!).Select(v => (Type)v.Value!)
+                    .Where(t => t.FullName!.StartsWith("PkiCmdlets.", StringComparison.Ordinal)))
                 {
                     Assert.All(outputType.GetProperties(), p => Assert.DoesNotContain("BouncyCastle", p.PropertyType.FullName ?? string.Empty));
                 }
@@ -254,7 +293,9 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
         {
             foreach (var output in type.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.OutputTypeAttribute"))
             {
-                foreach (var outputType in ((IEnumerable<CustomAttributeTypedArgument>)output.ConstructorArguments[0].Value!).Select(v => (Type)v.Value!))
+                // Our own types need a view; .NET's (FileInfo) have PowerShell's.
+                foreach (var outputType in ((IEnumerable<CustomAttributeTypedArgument>)output.ConstructorArguments[0].Value!).Select(v => (Type)v.Value!)
+                    .Where(t => t.FullName!.StartsWith("PkiCmdlets.", StringComparison.Ordinal)))
                 {
                     Assert.Contains("<TypeName>" + outputType.FullName + "</TypeName>", format);
                 }

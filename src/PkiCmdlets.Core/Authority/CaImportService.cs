@@ -1,0 +1,204 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Pkcs;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Store;
+
+namespace PkiCmdlets.Core.Authority
+{
+    /// <summary>
+    /// Brings a CA made elsewhere (openssl, easy-rsa, a Windows PFX) into the store, so its owner can
+    /// switch: the certificate must be a CA's, the key must be its key, and an intermediate's issuer
+    /// must already be in the store.
+    /// </summary>
+    public sealed class CaImportService
+    {
+        private readonly CaService _cas;
+        private readonly PkiStore _store;
+
+        public CaImportService(PkiStore store)
+            : this(new CaService(store))
+        {
+        }
+
+        internal CaImportService(CaService cas)
+        {
+            _cas = cas;
+            _store = cas.Store;
+        }
+
+        public CertificateAuthority Import(ImportCaRequest request, CancellationToken cancellation = default)
+        {
+            if (request.KeyPassword != null && request.NoPassword)
+            {
+                throw new PkiException(ErrorIds.KeyPasswordConflict, PkiErrorKind.InvalidArgument, null, Messages.KeyPasswordConflict);
+            }
+            if (request.KeyPassword == null && !request.NoPassword)
+            {
+                throw new PkiException(ErrorIds.CaKeyPasswordRequired, PkiErrorKind.InvalidArgument, null, Messages.CaKeyPasswordRequired);
+            }
+            KeyProtection.RequireNonEmpty(request.KeyPassword);
+            var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
+            if (name != null) RecordNames.Validate(name);
+            var crlUrl = CaService.ValidateCrlUrl(request.CrlUrl);
+
+            var (der, key, source) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
+            using (key)
+            {
+                var certificate = ParseCertificate(der, source);
+                var basic = certificate.TbsCertificate.Extensions?.GetExtension(X509Extensions.BasicConstraints);
+                if (basic == null || !BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA())
+                {
+                    throw new PkiException(ErrorIds.CaImportNotCa, PkiErrorKind.InvalidData, source, Messages.CaImportNotCa.Format(source));
+                }
+                var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), source);
+                if (publicKey.Family == null)
+                {
+                    throw new PkiException(ErrorIds.CsrKeyUnsupported, PkiErrorKind.InvalidData, publicKey.Description, Messages.CsrKeyUnsupported.Format(publicKey.Description));
+                }
+                if (!publicKey.Matches(key))
+                {
+                    throw new PkiException(ErrorIds.CaImportKeyMismatch, PkiErrorKind.InvalidData, request.KeyPath ?? request.PfxPath,
+                        Messages.CaImportKeyMismatch.Format(request.KeyPath ?? request.PfxPath));
+                }
+
+                var existing = _cas.LoadAll(null);
+                var thumbprint = Sha1(der);
+                foreach (var record in existing)
+                {
+                    if (Sha1(_cas.Load(record).Der).SequenceEqual(thumbprint))
+                    {
+                        throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(record.Name, record.Id));
+                    }
+                }
+                var issuerId = FindIssuer(certificate, existing, source);
+                if (name != null) CaService.EnsureNameFree(existing, name);
+                var keyPem = CaService.ProtectKey(key, request.KeyPassword, null);
+
+                var created = new CaRecord
+                {
+                    Id = Hex.Lower(SerialNumber.Generate()),
+                    IsRoot = issuerId == null,
+                    IssuerId = issuerId,
+                    Algorithm = publicKey.Description,
+                    KeyProtected = request.KeyPassword != null,
+                    CrlUrl = crlUrl,
+                    Imported = true,
+                    CreatedAt = _cas.Now,
+                };
+                _store.EnsureCreated(CaService.Folder, CsrService.KeyFolder);
+                using (_store.Lock(cancellation))
+                {
+                    var current = _cas.LoadAll(null);
+                    if (name != null) CaService.EnsureNameFree(current, name);
+                    var commonName = CaService.First(certificate.Subject, X509Name.CN) ?? "Imported CA";
+                    created.Name = name ?? RecordNames.UniqueFrom(commonName, current.Select(r => r.Name));
+                    _cas.WriteNew(created, der, keyPem);
+                }
+                return _cas.ToOutput(_cas.Load(created));
+            }
+        }
+
+        /// <summary>Null for a self-signed root; otherwise the Id of the store CA whose key signed it.</summary>
+        private string? FindIssuer(X509CertificateStructure certificate, IEnumerable<CaRecord> existing, string source)
+        {
+            var tbs = certificate.TbsCertificate.GetDerEncoded();
+            var algorithm = certificate.SignatureAlgorithm.GetDerEncoded();
+            var signature = certificate.Signature.GetOctets();
+            if (certificate.Issuer.Equivalent(certificate.Subject))
+            {
+                var own = PublicKeyInfo.FromSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), source);
+                if (own.Verify(algorithm, tbs, signature)) return null;
+            }
+            foreach (var record in existing)
+            {
+                var candidate = _cas.Load(record);
+                if (!candidate.Certificate.Subject.Equivalent(certificate.Issuer)) continue;
+                var issuerKey = PublicKeyInfo.FromSubjectPublicKeyInfo(candidate.SubjectPublicKeyInfo, record.Name);
+                if (issuerKey.Verify(algorithm, tbs, signature)) return record.Id;
+            }
+            throw new PkiException(ErrorIds.CaImportIssuerMissing, PkiErrorKind.ObjectNotFound, source,
+                Messages.CaImportIssuerMissing.Format(source, certificate.Issuer.ToString()));
+        }
+
+        private static (byte[] Der, PrivateKey Key, string Source) ReadPem(ImportCaRequest request)
+        {
+            var certificatePath = request.CertificatePath ?? throw new ArgumentException("CertificatePath or PfxPath is required", nameof(request));
+            var keyPath = request.KeyPath ?? throw new ArgumentException("KeyPath is required with CertificatePath", nameof(request));
+            var bytes = ReadFile(certificatePath);
+            var der = bytes.Length > 0 && bytes[0] == 0x30 ? bytes : Pem.Decode(PkiStore.FromUtf8(bytes), Pem.CertificateLabel);
+            var key = KeyFile.Read(PkiStore.FromUtf8(ReadFile(keyPath)), request.KeyFilePassword, keyPath);
+            return (der, key, certificatePath);
+        }
+
+        /// <summary>The PFX's key entry and its certificate.</summary>
+        private static (byte[] Der, PrivateKey Key, string Source) ReadPfx(ImportCaRequest request)
+        {
+            var path = request.PfxPath!;
+            var bytes = ReadFile(path);
+            Pkcs12Store pfx;
+            var password = request.KeyFilePassword == null ? new char[0] : KeyProtection.CopyChars(request.KeyFilePassword);
+            try
+            {
+                pfx = new Pkcs12Store(new MemoryStream(bytes), password);
+            }
+            catch (Exception e) when (e is IOException || e is ArgumentException || e is InvalidCastException || e is Org.BouncyCastle.Crypto.CryptoException || e is Org.BouncyCastle.Security.SecurityUtilityException)
+            {
+                // A wrong password shows as a MAC failure; anything else is a file we cannot read.
+                if (e.Message.IndexOf("MAC", StringComparison.OrdinalIgnoreCase) >= 0 || e.Message.IndexOf("password", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    throw new PkiException(ErrorIds.KeyPasswordIncorrect, PkiErrorKind.SecurityError, path, Messages.KeyPasswordIncorrect.Format(path), e);
+                }
+                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, e.Message), e);
+            }
+            finally
+            {
+                Array.Clear(password, 0, password.Length);
+            }
+            var alias = pfx.Aliases.Cast<string>().FirstOrDefault(pfx.IsKeyEntry)
+                ?? throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, "it holds no private key"));
+            var key = KeyFile.FromBouncyCastle(pfx.GetKey(alias).Key, path);
+            var certificate = pfx.GetCertificate(alias)?.Certificate.GetEncoded()
+                ?? throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, "its key has no certificate"));
+            return (certificate, key, path);
+        }
+
+        private static X509CertificateStructure ParseCertificate(byte[] der, string source)
+        {
+            try
+            {
+                return X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der));
+            }
+            catch (Exception e) when (e is ArgumentException || e is IOException || e is InvalidCastException)
+            {
+                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, source, Messages.ImportFileUnreadable.Format(source, e.Message), e);
+            }
+        }
+
+        private static byte[] ReadFile(string path)
+        {
+            try
+            {
+                return File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
+            {
+                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.ImportFileUnreadable.Format(path, e.Message), e);
+            }
+        }
+
+        private static byte[] Sha1(byte[] data)
+        {
+            using var sha1 = System.Security.Cryptography.SHA1.Create();
+            return sha1.ComputeHash(data);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Store;
+
+namespace PkiCmdlets.Core.Authority
+{
+    public enum ExportFormat
+    {
+        Pem,
+        Der,
+        Pfx,
+    }
+
+    /// <summary>The parameters of Export-ServerCertificate.</summary>
+    public sealed class ExportRequest
+    {
+        public string Identifier { get; set; } = string.Empty;
+        public ExportFormat Format { get; set; }
+        /// <summary>Full file-system path of the file to write.</summary>
+        public string Path { get; set; } = string.Empty;
+        public bool IncludeChain { get; set; }
+        public bool IncludePrivateKey { get; set; }
+        /// <summary>The PFX password, or for PEM the password that encrypts the exported key.</summary>
+        public SecureString? Password { get; set; }
+        /// <summary>The password of the key in the store, when New-Csr -KeyPassword encrypted it.</summary>
+        public SecureString? KeyPassword { get; set; }
+        public bool Force { get; set; }
+        /// <summary>PFX with 3DES and a SHA-1 MAC, for Windows Server 2016 and older.</summary>
+        public bool LegacyEncryption { get; set; }
+    }
+
+    /// <summary>Writes an issued certificate as PEM, DER or PFX, with its chain and its key from the store on request.</summary>
+    public sealed class CertificateExportService
+    {
+        private readonly PkiStore _store;
+        private readonly ServerCertificateService _certificates;
+
+        public CertificateExportService(PkiStore store)
+        {
+            _store = store;
+            _certificates = new ServerCertificateService(store);
+        }
+
+        /// <summary>Writes the file and returns its path; checks everything before writing anything.</summary>
+        public string Export(ExportRequest request)
+        {
+            if (request.Format == ExportFormat.Der && (request.IncludeChain || request.IncludePrivateKey))
+            {
+                var what = request.IncludeChain ? "-IncludeChain" : "-IncludePrivateKey";
+                throw new PkiException(ErrorIds.ExportFormatConflict, PkiErrorKind.InvalidArgument, request.Format, Messages.ExportFormatConflict.Format("DER", what));
+            }
+            if (request.Format == ExportFormat.Pfx && request.Password == null)
+            {
+                throw new PkiException(ErrorIds.PfxPasswordRequired, PkiErrorKind.InvalidArgument, null, Messages.PfxPasswordRequired);
+            }
+            KeyProtection.RequireNonEmpty(request.Password);
+            if (File.Exists(request.Path) && !request.Force)
+            {
+                throw new PkiException(ErrorIds.ExportFileExists, PkiErrorKind.ResourceExists, request.Path, Messages.ExportFileExists.Format(request.Path));
+            }
+
+            var certificate = _certificates.Get(request.Identifier);
+            var leaf = Pem.Decode(certificate.X509Certificate, Pem.CertificateLabel);
+            var certificates = new List<byte[]> { leaf };
+            if (request.IncludeChain)
+            {
+                var chain = certificate.CertificateChain ?? string.Empty;
+                certificates.AddRange(SplitPem(chain));
+            }
+            var pkcs8 = request.IncludePrivateKey ? ReadKey(certificate, request.KeyPassword) : null;
+            try
+            {
+                var content = request.Format switch
+                {
+                    ExportFormat.Der => leaf,
+                    ExportFormat.Pfx => Pkcs12Writer.Write(certificates, pkcs8, request.Password!,
+                        request.LegacyEncryption ? PfxEncryption.TripleDesSha1 : PfxEncryption.Aes256Sha256, certificate.CommonName),
+                    _ => PkiStore.Utf8(PemBundle(certificates, pkcs8, request.Password)),
+                };
+                OutputFile.Write(request.Path, content);
+                return request.Path;
+            }
+            finally
+            {
+                if (pkcs8 != null) Array.Clear(pkcs8, 0, pkcs8.Length);
+            }
+        }
+
+        private byte[] ReadKey(IssuedCertificate certificate, SecureString? keyPassword)
+        {
+            if (certificate.CsrId == null)
+            {
+                throw new PkiException(ErrorIds.PrivateKeyNotAvailable, PkiErrorKind.ObjectNotFound, certificate.Identifier,
+                    Messages.PrivateKeyNotAvailable.Format(certificate.Identifier));
+            }
+            string keyPem;
+            bool isProtected;
+            try
+            {
+                keyPem = new CsrService(_store).ReadKeyPem(certificate.CsrId.Value, out isProtected);
+            }
+            catch (PkiException e) when (e.ErrorId == ErrorIds.CsrNotFound)
+            {
+                throw new PkiException(ErrorIds.PrivateKeyNotAvailable, PkiErrorKind.ObjectNotFound, certificate.Identifier,
+                    Messages.PrivateKeyNotAvailable.Format(certificate.Identifier), e);
+            }
+            var source = "CSR " + certificate.CsrId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            byte[] pkcs8;
+            if (isProtected)
+            {
+                if (keyPassword == null)
+                {
+                    throw new PkiException(ErrorIds.CsrKeyPasswordRequired, PkiErrorKind.SecurityError, certificate.Identifier,
+                        Messages.CsrKeyPasswordRequired.Format(certificate.Identifier));
+                }
+                pkcs8 = KeyProtection.Decrypt(Pem.Decode(keyPem, Pem.EncryptedPrivateKeyLabel), keyPassword, source);
+            }
+            else
+            {
+                pkcs8 = Pem.Decode(keyPem, Pem.PrivateKeyLabel);
+            }
+            // The CSR record is found by public key at issuance; this guards against a store edited since.
+            using var key = PrivateKey.FromPkcs8(pkcs8, source);
+            var certificateKey = PublicKeyInfo.FromSubjectPublicKeyInfo(
+                Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(Pem.Decode(certificate.X509Certificate, Pem.CertificateLabel)).SubjectPublicKeyInfo.GetDerEncoded(),
+                certificate.Identifier);
+            if (!certificateKey.Matches(key))
+            {
+                Array.Clear(pkcs8, 0, pkcs8.Length);
+                throw new PkiException(ErrorIds.PrivateKeyNotAvailable, PkiErrorKind.ObjectNotFound, certificate.Identifier,
+                    Messages.PrivateKeyNotAvailable.Format(certificate.Identifier));
+            }
+            return pkcs8;
+        }
+
+        /// <summary>Leaf, chain, then the key (PKCS#8, encrypted when a password is given), as web servers expect.</summary>
+        private static string PemBundle(IEnumerable<byte[]> certificates, byte[]? pkcs8, SecureString? password)
+        {
+            var text = string.Concat(certificates.Select(c => Pem.Encode(Pem.CertificateLabel, c)));
+            if (pkcs8 == null) return text;
+            return text + (password == null
+                ? Pem.Encode(Pem.PrivateKeyLabel, pkcs8)
+                : Pem.Encode(Pem.EncryptedPrivateKeyLabel, KeyProtection.Encrypt(pkcs8, password)));
+        }
+
+        private static IEnumerable<byte[]> SplitPem(string text)
+        {
+            const string end = "-----END " + Pem.CertificateLabel + "-----";
+            var start = 0;
+            int index;
+            while ((index = text.IndexOf(end, start, StringComparison.Ordinal)) >= 0)
+            {
+                yield return Pem.Decode(text.Substring(start, index + end.Length - start), Pem.CertificateLabel);
+                start = index + end.Length;
+            }
+        }
+    }
+}

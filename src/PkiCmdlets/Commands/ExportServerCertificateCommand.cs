@@ -1,0 +1,72 @@
+using System.IO;
+using System.Management.Automation;
+using System.Security;
+using PkiCmdlets.Core.Authority;
+
+namespace PkiCmdlets.Commands
+{
+    /// <summary>Writes an issued certificate to a PEM, DER or PFX file, with its chain and private key on request.</summary>
+    [Cmdlet(VerbsData.Export, "ServerCertificate", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class ExportServerCertificateCommand : PkiCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        public string Identifier { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        public string Path { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath")]
+        public string LiteralPath { get; set; } = string.Empty;
+
+        [Parameter]
+        public ExportFormat Format { get; set; } = ExportFormat.Pem;
+
+        [Parameter]
+        public SwitchParameter IncludeChain { get; set; }
+
+        [Parameter]
+        public SwitchParameter IncludePrivateKey { get; set; }
+
+        /// <summary>The PFX password, or for PEM the password that encrypts the exported key.</summary>
+        [Parameter]
+        public SecureString? Password { get; set; }
+
+        /// <summary>The password of the key in the store, when New-Csr -KeyPassword encrypted it.</summary>
+        [Parameter]
+        public SecureString? KeyPassword { get; set; }
+
+        /// <summary>PFX only: 3DES and a SHA-1 MAC instead of AES-256 and SHA-256, for Windows Server 2016 and older.</summary>
+        [Parameter]
+        public SwitchParameter LegacyEncryption { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Try(() =>
+            {
+                var path = ResolveOutputFile(ParameterSetName == LiteralPathSet ? LiteralPath : Path);
+                if (!ShouldProcess(path, "Export certificate " + Identifier + " as " + Format)) return;
+                var written = new CertificateExportService(OpenStore()).Export(new ExportRequest
+                {
+                    Identifier = Identifier,
+                    Format = Format,
+                    Path = path,
+                    IncludeChain = IncludeChain,
+                    IncludePrivateKey = IncludePrivateKey,
+                    Password = Password,
+                    KeyPassword = KeyPassword,
+                    LegacyEncryption = LegacyEncryption,
+                    Force = Force,
+                });
+                WriteObject(new FileInfo(written));
+            });
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using PkiCmdlets.Completion;
+using PkiCmdlets.Core.Authority;
+
+namespace PkiCmdlets.Commands
+{
+    /// <summary>Finds issued certificates by identifier, serial number, issuer, DNS name, expiry or status, through each issuer's index.</summary>
+    [Cmdlet(VerbsCommon.Get, "ServerCertificate")]
+    [OutputType(typeof(IssuedCertificate))]
+    public sealed class GetServerCertificateCommand : PkiCmdlet
+    {
+        private ServerCertificateService? _certificates;
+
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string[]? Identifier { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string[]? SerialNumber { get; set; }
+
+        [Parameter]
+        [Alias("ParentIdentifier")]
+        [ArgumentCompleter(typeof(CaNameCompleter))]
+        public CaIdentity? Issuer { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        public string[]? DnsName { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, 36500)]
+        public int? ExpiresWithinDays { get; set; }
+
+        [Parameter]
+        public CertificateStatus? Status { get; set; }
+
+        protected override void BeginProcessing() => _certificates = new ServerCertificateService(OpenStore());
+
+        protected override void ProcessRecord()
+        {
+            Try(() =>
+            {
+                var listing = _certificates!.Find(new CertificateQuery
+                {
+                    Identifiers = Identifier,
+                    SerialNumbers = SerialNumber,
+                    Issuer = Issuer,
+                    DnsNames = DnsName,
+                    ExpiresWithinDays = ExpiresWithinDays,
+                    Status = Status,
+                });
+                foreach (var certificate in listing.Items)
+                {
+                    WriteObject(certificate);
+                }
+                foreach (var problem in listing.Problems)
+                {
+                    WriteError(problem);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using PkiCmdlets.Completion;
+using PkiCmdlets.Core;
+using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Errors;
+
+namespace PkiCmdlets.Commands
+{
+    /// <summary>Issues a server certificate from a CSR with an intermediate CA (seed 002's CreateServerCertificateWithCsr).</summary>
+    [Cmdlet(VerbsCommon.New, "ServerCertificate", SupportsShouldProcess = true, DefaultParameterSetName = CsrSet)]
+    [OutputType(typeof(IssuedCertificate))]
+    public sealed class NewServerCertificateCommand : PkiCmdlet
+    {
+        private const string CsrSet = "Csr";
+        private const string CsrPathSet = "CsrPath";
+
+        /// <summary>PEM text, or a Csr object from New-Csr / Get-Csr through the pipeline.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = CsrSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        public string Csr { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, ParameterSetName = CsrPathSet)]
+        [SupportsWildcards]
+        public string CsrPath { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true)]
+        [Alias("ParentIdentifier")]
+        [ArgumentCompleter(typeof(CaNameCompleter))]
+        public CaIdentity Issuer { get; set; } = new CaIdentity(string.Empty);
+
+        [Parameter]
+        public SecureString? IssuerKeyPassword { get; set; }
+
+        /// <summary>Extra DNS names and IP addresses, as an array or separated by commas.</summary>
+        [Parameter]
+        public string[]? Domain { get; set; }
+
+        [Parameter]
+        [Alias("CN")]
+        public string? CommonName { get; set; }
+
+        [Parameter]
+        [Alias("CorpName", "O")]
+        public string? Organization { get; set; }
+
+        [Parameter]
+        [Alias("Department", "OU", "OrganizationUnit")]
+        public string? OrganizationalUnit { get; set; }
+
+        [Parameter]
+        [Alias("CountryCode", "C")]
+        public string? Country { get; set; }
+
+        [Parameter]
+        [Alias("Province", "ST")]
+        public string? State { get; set; }
+
+        [Parameter]
+        [Alias("City", "L")]
+        public string? Locality { get; set; }
+
+        [Parameter]
+        [Alias("KeyAlgorithm")]
+        [ArgumentCompleter(typeof(KeyAlgorithmCompleter))]
+        public string? Algorithm { get; set; }
+
+        [Parameter]
+        public int? Days { get; set; }
+
+        [Parameter]
+        public int? Months { get; set; }
+
+        [Parameter]
+        public int? Years { get; set; }
+
+        [Parameter]
+        [Alias("BeforeTime")]
+        public DateTime? NotBefore { get; set; }
+
+        [Parameter]
+        [Alias("AfterTime")]
+        public DateTime? NotAfter { get; set; }
+
+        [Parameter]
+        public SwitchParameter IncludeChain { get; set; }
+
+        [Parameter]
+        public SwitchParameter EnableCrl { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var activity = Messages.ProgressActivityIssue.Format(Issuer);
+            try
+            {
+                var request = new NewServerCertificateRequest
+                {
+                    Csr = ParameterSetName == CsrSet ? Csr : null,
+                    CsrPath = ParameterSetName == CsrPathSet ? ResolveInputFile(CsrPath) : null,
+                    Issuer = Issuer,
+                    IssuerKeyPassword = IssuerKeyPassword,
+                    Domains = Domain,
+                    CommonName = CommonName,
+                    Organization = Organization,
+                    OrganizationalUnit = OrganizationalUnit,
+                    Country = Country,
+                    State = State,
+                    Locality = Locality,
+                    Algorithm = Algorithm,
+                    Days = Days,
+                    Months = Months,
+                    Years = Years,
+                    NotBefore = Utc(NotBefore),
+                    NotAfter = Utc(NotAfter),
+                    IncludeChain = IncludeChain,
+                    EnableCrl = EnableCrl,
+                };
+                if (!ShouldProcess(CommonName ?? request.CsrPath ?? "CSR", "Issue server certificate from " + Issuer)) return;
+                WriteObject(new ServerCertificateService(OpenStore()).Issue(request, Progress(activity), Cancellation));
+            }
+            catch (PkiException e)
+            {
+                WriteError(e);
+            }
+            finally
+            {
+                CompleteProgress(activity);
+            }
+        }
+
+        private static DateTimeOffset? Utc(DateTime? value) =>
+            value.HasValue ? new DateTimeOffset(value.Value.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;
+    }
+}

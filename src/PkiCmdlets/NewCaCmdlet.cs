@@ -1,0 +1,86 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using PkiCmdlets.Completion;
+using PkiCmdlets.Core.Authority;
+
+namespace PkiCmdlets
+{
+    /// <summary>The parameters New-RootCA and New-SubCA share: the CA's name, subject, key, validity and key protection.</summary>
+    public abstract class NewCaCmdlet : PkiCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("CN")]
+        public string CommonName { get; set; } = string.Empty;
+
+        [Parameter]
+        public string? Name { get; set; }
+
+        [Parameter]
+        [Alias("CorpName", "O")]
+        public string? Organization { get; set; }
+
+        [Parameter]
+        [Alias("Department", "OU", "OrganizationUnit")]
+        public string? OrganizationalUnit { get; set; }
+
+        [Parameter]
+        [Alias("CountryCode", "C")]
+        public string? Country { get; set; }
+
+        [Parameter]
+        [Alias("Province", "ST")]
+        public string? State { get; set; }
+
+        [Parameter]
+        [Alias("City", "L")]
+        public string? Locality { get; set; }
+
+        [Parameter]
+        [Alias("KeyAlgorithm", "EncryptAlgo")]
+        [ArgumentCompleter(typeof(KeyAlgorithmCompleter))]
+        public string? Algorithm { get; set; }
+
+        [Parameter]
+        [Alias("KeyLength")]
+        public int? KeySize { get; set; }
+
+        [Parameter]
+        public int? Years { get; set; }
+
+        [Parameter]
+        public int? Days { get; set; }
+
+        [Parameter]
+        public DateTime? NotAfter { get; set; }
+
+        [Parameter]
+        public string? CrlUrl { get; set; }
+
+        [Parameter]
+        public SecureString? KeyPassword { get; set; }
+
+        [Parameter]
+        public SwitchParameter NoPassword { get; set; }
+
+        /// <summary>The request with the shared parameters filled in.</summary>
+        protected NewCaRequest Request() => new NewCaRequest
+        {
+            Name = Name,
+            CommonName = CommonName,
+            Organization = Organization,
+            OrganizationalUnit = OrganizationalUnit,
+            Country = Country,
+            State = State,
+            Locality = Locality,
+            Algorithm = Algorithm,
+            KeySize = KeySize,
+            Years = Years,
+            Days = Days,
+            NotAfter = NotAfter.HasValue ? new DateTimeOffset(NotAfter.Value.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null,
+            CrlUrl = CrlUrl,
+            KeyPassword = KeyPassword,
+            NoPassword = NoPassword,
+        };
+    }
+}
