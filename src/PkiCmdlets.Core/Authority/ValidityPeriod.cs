@@ -25,7 +25,7 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>
         /// Seed 002's rules: -Days wins over everything; otherwise -NotBefore with -NotAfter (both or neither);
-        /// otherwise -Years and -Months added together; otherwise 365 days from now.
+        /// otherwise -Years and -Months added together; otherwise 365 days from now, or up to the issuer's NotAfter if that comes first.
         /// </summary>
         public static ValidityPeriod ForServer(int? days, int? months, int? years, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
             DateTimeOffset now, DateTimeOffset issuerNotBefore, DateTimeOffset issuerNotAfter)
@@ -44,7 +44,7 @@ namespace PkiCmdlets.Core.Authority
             ValidityPeriod period;
             try
             {
-                period = Requested(days, months, years, notBefore, notAfter, Seconds(now));
+                period = Requested(days, months, years, notBefore, notAfter, Seconds(now), issuerNotAfter);
             }
             catch (ArgumentOutOfRangeException e)
             {
@@ -53,12 +53,15 @@ namespace PkiCmdlets.Core.Authority
             return period.WithinIssuer(issuerNotBefore, issuerNotAfter);
         }
 
-        private static ValidityPeriod Requested(int? days, int? months, int? years, DateTimeOffset? notBefore, DateTimeOffset? notAfter, DateTimeOffset start)
+        private static ValidityPeriod Requested(int? days, int? months, int? years, DateTimeOffset? notBefore, DateTimeOffset? notAfter, DateTimeOffset start,
+            DateTimeOffset issuerNotAfter)
         {
             if (days.HasValue) return new ValidityPeriod(start, start.AddDays(days.Value));
             if (notBefore.HasValue) return new ValidityPeriod(Seconds(notBefore.Value), Seconds(notAfter!.Value));
             if (months.HasValue || years.HasValue) return new ValidityPeriod(start, start.AddYears(years ?? 0).AddMonths(months ?? 0));
-            return new ValidityPeriod(start, start + DefaultServerLifetime);
+            // The default, unlike an explicit period, is cut to the issuer's end rather than refused.
+            var end = start + DefaultServerLifetime;
+            return new ValidityPeriod(start, end > issuerNotAfter ? issuerNotAfter : end);
         }
 
         /// <summary>

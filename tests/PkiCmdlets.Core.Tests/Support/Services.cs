@@ -11,9 +11,16 @@ public static class Services
     /// <summary>A CsrService that uses the cached test keys instead of generating new ones.</summary>
     public static CsrService Csrs(PkiStore store) => new(store, TestKeys.For);
 
-    /// <summary>A CaService with cached test keys and, optionally, a clock of the test's choosing.</summary>
-    public static CaService Cas(PkiStore store, Func<DateTimeOffset>? clock = null) =>
-        new(store, TestKeys.For, clock ?? (() => DateTimeOffset.UtcNow));
+    /// <summary>
+    /// A CaService with cached test keys and, optionally, a clock of the test's choosing. Each CA it creates
+    /// gets the next cached key (1, 2, 3, then 1 again), so a root, its sub CA and a leaf made from
+    /// <see cref="TestKeys.For(KeySpec)"/> (key 0) never share a key.
+    /// </summary>
+    public static CaService Cas(PkiStore store, Func<DateTimeOffset>? clock = null)
+    {
+        var created = 0;
+        return new(store, spec => TestKeys.For(spec, created++ % 3 + 1), clock ?? (() => DateTimeOffset.UtcNow));
+    }
 
     public static ServerCertificateService Certificates(PkiStore store, Func<DateTimeOffset>? clock = null) => new(Cas(store, clock));
 

@@ -9,12 +9,15 @@ namespace PkiCmdlets.Core.Tests.Support;
 /// </summary>
 public static class TestKeys
 {
-    private static readonly ConcurrentDictionary<KeySpec, Lazy<byte[]>> Pkcs8 = new();
+    private static readonly ConcurrentDictionary<(KeySpec, int), Lazy<byte[]>> Pkcs8 = new();
 
-    public static PrivateKey For(KeySpec spec) =>
-        PrivateKey.FromPkcs8(Pkcs8.GetOrAdd(spec, s => new Lazy<byte[]>(() =>
+    public static PrivateKey For(KeySpec spec) => For(spec, 0);
+
+    /// <summary>Key number <paramref name="variant"/> of this kind: different variants are different keys (a root's, a sub CA's, a leaf's).</summary>
+    public static PrivateKey For(KeySpec spec, int variant) =>
+        PrivateKey.FromPkcs8(Pkcs8.GetOrAdd((spec, variant), k => new Lazy<byte[]>(() =>
         {
-            using var key = PrivateKey.Generate(s);
+            using var key = PrivateKey.Generate(k.Item1);
             return key.ExportPkcs8();
         })).Value, "test key");
 }

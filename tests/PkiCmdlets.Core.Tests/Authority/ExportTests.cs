@@ -1,0 +1,135 @@
+using System.Security.Cryptography.X509Certificates;
+using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Tests.Support;
+
+namespace PkiCmdlets.Core.Tests.Authority;
+
+/// <summary>Export-ServerCertificate: files that openssl and .NET open, the key only when the store has it, and no overwrite without -Force.</summary>
+public sealed class ExportTests : IDisposable
+{
+    private readonly Hierarchy _pki = new("ECC_256");
+    private readonly CertificateExportService _exports;
+
+    public ExportTests()
+    {
+        _exports = new CertificateExportService(_pki.Open());
+    }
+
+    public void Dispose() => _pki.Dispose();
+
+    /// <summary>A certificate whose CSR (and key) New-Csr made in the store, optionally with a key password.</summary>
+    private IssuedCertificate IssueFromStoredCsr(string? keyPassword = null)
+    {
+        var csr = Services.Csrs(_pki.Open()).Create(new NewCsrRequest
+        {
+            CommonName = "www.example.com",
+            Algorithm = "ECC_256",
+            KeyPassword = keyPassword == null ? null : Services.Password(keyPassword),
+        });
+        return _pki.Issue(csr.Csr!);
+    }
+
+    private string Target(string name) => Path.Combine(_pki.Store.Folder, name);
+
+    [Fact]
+    public void A_pfx_with_chain_and_key_opens_in_openssl_and_dotnet()
+    {
+        var issued = IssueFromStoredCsr();
+        Assert.NotNull(issued.CsrId);
+        var path = _exports.Export(new ExportRequest
+        {
+            Identifier = issued.Identifier, Format = ExportFormat.Pfx, Path = Target("www.pfx"),
+            IncludeChain = true, IncludePrivateKey = true, Password = Services.Password("pfx-pw"),
+        });
+
+        var info = OpenSsl.Ok($"pkcs12 -in {path} -info -noout -passin pass:pfx-pw");
+        Assert.Contains("AES-256-CBC", info);
+        Assert.Contains("MAC: sha256", info);
+        var dump = OpenSsl.Ok($"pkcs12 -in {path} -nodes -passin pass:pfx-pw");
+        Assert.Equal(3, CountOf(dump, "BEGIN CERTIFICATE"));
+        Assert.Contains("BEGIN PRIVATE KEY", dump);
+
+        using var loaded = X509CertificateLoader.LoadPkcs12FromFile(path, "pfx-pw");
+        Assert.True(loaded.HasPrivateKey);
+        Assert.Equal(issued.Thumbprint, loaded.Thumbprint);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public void The_legacy_pfx_is_3des()
+    {
+        var issued = IssueFromStoredCsr();
+        var path = _exports.Export(new ExportRequest
+        {
+            Identifier = issued.Identifier, Format = ExportFormat.Pfx, Path = Target("old.pfx"),
+            IncludePrivateKey = true, Password = Services.Password("pfx-pw"), LegacyEncryption = true,
+        });
+        Assert.Contains("pbeWithSHA1And3-KeyTripleDES-CBC", OpenSsl.Ok($"pkcs12 -in {path} -info -noout -passin pass:pfx-pw"));
+    }
+
+    [Fact]
+    public void Pem_bundles_the_chain_and_an_encrypted_key_that_openssl_reads()
+    {
+        var issued = IssueFromStoredCsr("csr-pw");
+        var path = _exports.Export(new ExportRequest
+        {
+            Identifier = issued.Identifier, Format = ExportFormat.Pem, Path = Target("www.pem"), IncludeChain = true,
+            IncludePrivateKey = true, KeyPassword = Services.Password("csr-pw"), Password = Services.Password("out-pw"),
+        });
+        var text = File.ReadAllText(path);
+        Assert.StartsWith(issued.X509Certificate + _pki.Sub.Pem + _pki.Root.Pem, text);
+        Assert.Contains("BEGIN ENCRYPTED PRIVATE KEY", text);
+        var keyFile = Target("key-only.pem");
+        File.WriteAllText(keyFile, text.Substring(text.IndexOf("-----BEGIN ENCRYPTED", StringComparison.Ordinal)));
+        var publicFromKey = OpenSsl.Ok($"pkey -in {keyFile} -passin pass:out-pw -pubout");
+        Assert.Equal(publicFromKey, OpenSsl.Ok($"x509 -in {path} -noout -pubkey"));
+    }
+
+    [Fact]
+    public void Der_is_the_bare_certificate()
+    {
+        var issued = _pki.Issue(Hierarchy.Csr(KeySpec.Ecc(256), "www.example.com"));
+        var path = _exports.Export(new ExportRequest { Identifier = issued.Identifier, Format = ExportFormat.Der, Path = Target("www.cer") });
+        Assert.Equal(issued.Certificate!.RawData, File.ReadAllBytes(path));
+        Assert.Contains("www.example.com", OpenSsl.Ok($"x509 -inform DER -in {path} -noout -subject"));
+    }
+
+    [Fact]
+    public void An_existing_file_is_kept_without_Force_and_replaced_with_it()
+    {
+        var issued = _pki.Issue(Hierarchy.Csr(KeySpec.Ecc(256), "www.example.com"));
+        var path = Target("exists.pem");
+        File.WriteAllText(path, "keep me");
+        var error = Assert.Throws<PkiException>(() => _exports.Export(new ExportRequest { Identifier = issued.Identifier, Path = path }));
+        Assert.Equal(ErrorIds.ExportFileExists, error.ErrorId);
+        Assert.Equal(path, error.Target);
+        Assert.Equal("keep me", File.ReadAllText(path));
+        _exports.Export(new ExportRequest { Identifier = issued.Identifier, Path = path, Force = true });
+        Assert.Equal(issued.X509Certificate, File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Impossible_exports_are_refused_before_anything_is_written()
+    {
+        var foreign = _pki.Issue(Hierarchy.Csr(KeySpec.Ecc(256), "foreign.example.com"));
+        var stored = IssueFromStoredCsr("csr-pw");
+        void Refused(string errorId, ExportRequest request)
+        {
+            request.Path = Target("never.out");
+            Assert.Equal(errorId, Assert.Throws<PkiException>(() => _exports.Export(request)).ErrorId);
+            Assert.False(File.Exists(request.Path));
+        }
+
+        Refused(ErrorIds.PrivateKeyNotAvailable, new ExportRequest { Identifier = foreign.Identifier, IncludePrivateKey = true });
+        Refused(ErrorIds.CsrKeyPasswordRequired, new ExportRequest { Identifier = stored.Identifier, IncludePrivateKey = true });
+        Refused(ErrorIds.KeyPasswordIncorrect, new ExportRequest { Identifier = stored.Identifier, IncludePrivateKey = true, KeyPassword = Services.Password("wrong") });
+        Refused(ErrorIds.PfxPasswordRequired, new ExportRequest { Identifier = foreign.Identifier, Format = ExportFormat.Pfx });
+        Refused(ErrorIds.ExportFormatConflict, new ExportRequest { Identifier = foreign.Identifier, Format = ExportFormat.Der, IncludeChain = true });
+        Refused(ErrorIds.CertificateNotFound, new ExportRequest { Identifier = "00000000000000000000000000000000" });
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, string.Empty).Length) / part.Length;
+}
