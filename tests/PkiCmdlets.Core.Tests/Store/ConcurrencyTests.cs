@@ -44,11 +44,38 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.Equal(total, Directory.GetFiles(Path.Combine(_temp.Root, "keys")).Length);
     }
 
-    private static Process StartStoreWriter(string store, int count, string prefix)
+    [Fact]
+    public void Four_processes_issuing_100_certificates_each_from_one_intermediate_get_400_distinct_serials_all_indexed()
+    {
+        const int processes = 4;
+        const int each = 100;
+        using var pki = new Hierarchy("ECC_256");
+        var csr = pki.File("www.csr", Hierarchy.Csr(Core.Keys.KeySpec.Ecc(256), "www.example.com"));
+        var writers = Enumerable.Range(0, processes).Select(_ => Start($"issue \"{pki.Store.Root}\" {each} Sub \"{csr}\"")).ToList();
+        var serials = new List<string>();
+        foreach (var writer in writers)
+        {
+            var output = writer.StandardOutput.ReadToEnd();
+            Assert.True(writer.WaitForExit(300_000), "a writer did not finish");
+            Assert.True(writer.ExitCode == 0, writer.StandardError.ReadToEnd());
+            serials.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
+        }
+
+        Assert.Equal(processes * each, serials.Count);
+        Assert.Equal(processes * each, serials.Distinct().Count());
+        var indexed = new Core.Authority.ServerCertificateService(pki.Open()).Find(new Core.Authority.CertificateQuery { Issuer = new Core.Authority.CaIdentity("Sub") });
+        Assert.Empty(indexed.Problems);
+        Assert.Equal(serials.OrderBy(s => s), indexed.Items.Select(c => c.SerialNumber).OrderBy(s => s));
+        Assert.Equal(processes * each, indexed.Items.Select(c => c.Identifier).Distinct().Count());
+    }
+
+    private static Process StartStoreWriter(string store, int count, string prefix) => Start($"\"{store}\" {count} {prefix}");
+
+    private static Process Start(string arguments)
     {
         var path = typeof(ConcurrencyTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "StoreWriter").Value!;
         Assert.True(File.Exists(path), "build tests/PkiCmdlets.StoreWriter first: " + path);
-        var start = new ProcessStartInfo("dotnet", $"\"{path}\" \"{store}\" {count} {prefix}")
+        var start = new ProcessStartInfo("dotnet", $"\"{path}\" {arguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
