@@ -4,10 +4,16 @@ using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Requests;
 using PkiCmdlets.Core.Store;
 
-// New-Csr's cost per algorithm, in three parts: key generation alone, the whole core operation
-// (key generation, PKCS#10 signing, durable store writes), and what is left when the key exists
-// (measured as whole minus generation). Medians, because RSA key generation varies widely.
-var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 15;
+// Usage: PkiCmdlets.Benchmarks [csr [runs] | issue [count]]; with no section, both.
+// csr:   New-Csr's cost per algorithm: key generation alone and the whole core operation (key
+//        generation, PKCS#10 signing, durable store writes). Medians, because RSA key generation varies widely.
+// issue: New-ServerCertificate's throughput from CSRs with an RSA-2048 and a P-256 intermediate, store
+//        writes included (parse and verify the CSR, build and sign, index update under the lock).
+var section = args.Length > 0 && !int.TryParse(args[0], out _) ? args[0] : "all";
+var numbers = args.Where(a => int.TryParse(a, out _)).Select(int.Parse).ToList();
+if (section is "all" or "issue") Issuance.Run(numbers.Count > 0 && section == "issue" ? numbers[0] : 300);
+if (section is not ("all" or "csr")) return;
+var runs = numbers.Count > 0 ? numbers[0] : 15;
 var algorithms = new[] { "RSA_2048", "RSA_3072", "RSA_4096", "ECC_256", "ECC_384", "ECC_521", "SM2_256" };
 var store = Path.Combine(Path.GetTempPath(), "pkicmdlets-bench-" + Guid.NewGuid().ToString("N"));
 
@@ -41,20 +47,9 @@ finally
     Directory.Delete(store, recursive: true);
 }
 
-static List<double> Measure(int runs, Action action)
-{
-    var times = new List<double>(runs);
-    for (var i = 0; i < runs; i++)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        times.Add(clock.Elapsed.TotalMilliseconds);
-    }
-    times.Sort();
-    return times;
-}
+static List<double> Measure(int runs, Action action) => Timing.Measure(runs, action);
 
-static double Median(List<double> sorted) =>
-    sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 
-static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Ceiling(p * sorted.Count) - 1];
+static double Median(List<double> sorted) => Timing.Median(sorted);
+
+static double Percentile(List<double> sorted, double p) => Timing.Percentile(sorted, p);
