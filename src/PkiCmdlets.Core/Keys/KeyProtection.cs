@@ -26,6 +26,15 @@ namespace PkiCmdlets.Core.Keys
         /// </summary>
         public const int DefaultIterations = 600_000;
 
+        /// <summary>
+        /// Rfc2898DeriveBytes(byte[], byte[], int, HashAlgorithmName): the platform's PBKDF2 with SHA-256,
+        /// about ten times faster than BouncyCastle's managed digest. It exists on every runtime PowerShell
+        /// uses (.NET Framework 4.7.2, .NET Core), but not in the netstandard2.0 surface, so it is found at
+        /// run time; BouncyCastle is the fallback.
+        /// </summary>
+        private static readonly System.Reflection.ConstructorInfo? NativePbkdf2Sha256 = typeof(Rfc2898DeriveBytes).GetConstructor(
+            new[] { typeof(byte[]), typeof(byte[]), typeof(int), typeof(HashAlgorithmName) });
+
         private static readonly AlgorithmIdentifier HmacSha256 =
             new AlgorithmIdentifier(PkcsObjectIdentifiers.IdHmacWithSha256, DerNull.Instance);
 
@@ -125,6 +134,11 @@ namespace PkiCmdlets.Core.Keys
                     : prf.Algorithm.Equals(PkcsObjectIdentifiers.IdHmacWithSha256)
                         ? new Sha256Digest()
                         : throw new NotSupportedException("PBKDF2 PRF " + prf.Algorithm.Id + " is not supported");
+                if (digest is Sha256Digest && NativePbkdf2Sha256 != null)
+                {
+                    using var native = (DeriveBytes)NativePbkdf2Sha256.Invoke(new object[] { passwordBytes, salt, iterations, HashAlgorithmName.SHA256 });
+                    return native.GetBytes(32);
+                }
                 var generator = new Pkcs5S2ParametersGenerator(digest);
                 generator.Init(passwordBytes, salt, iterations);
                 return ((KeyParameter)generator.GenerateDerivedMacParameters(256)).GetKey();
