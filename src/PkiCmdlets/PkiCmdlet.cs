@@ -163,6 +163,8 @@ namespace PkiCmdlets
             PkiErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
             PkiErrorKind.SecurityError => ErrorCategory.SecurityError,
             PkiErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+            PkiErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+            PkiErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
             _ => ErrorCategory.NotSpecified,
         };
 

@@ -99,6 +99,20 @@ namespace PkiCmdlets.Core.Errors
         public const string PathInvalid = nameof(PathInvalid);
         public const string PathAmbiguous = nameof(PathAmbiguous);
 
+        // ACME
+        public const string AcmeServerInvalid = nameof(AcmeServerInvalid);
+        public const string AcmeAccountKeyUnsupported = nameof(AcmeAccountKeyUnsupported);
+        public const string AcmeExternalAccountKeyInvalid = nameof(AcmeExternalAccountKeyInvalid);
+        public const string AcmeProblem = nameof(AcmeProblem);
+        public const string AcmeRateLimited = nameof(AcmeRateLimited);
+        public const string AcmeUnauthorized = nameof(AcmeUnauthorized);
+        public const string AcmeAccountNotFound = nameof(AcmeAccountNotFound);
+        public const string AcmeServerUnreachable = nameof(AcmeServerUnreachable);
+        public const string AcmeBadResponse = nameof(AcmeBadResponse);
+        public const string AcmeAuthorizationInvalid = nameof(AcmeAuthorizationInvalid);
+        public const string AcmeOrderInvalid = nameof(AcmeOrderInvalid);
+        public const string AcmeTimeout = nameof(AcmeTimeout);
+
         public const string OperationCancelled = nameof(OperationCancelled);
     }
 }

@@ -15,5 +15,7 @@ namespace PkiCmdlets.Core.Errors
         OperationTimeout,
         SecurityError,
         OperationStopped,
+        ConnectionError,
+        LimitsExceeded,
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 using PkiCmdlets.Core.Errors;
 
@@ -29,20 +30,40 @@ namespace PkiCmdlets.Core.Formats
         /// <summary>Finds the first block with <paramref name="label"/> and returns its DER bytes.</summary>
         public static byte[] Decode(string text, string label)
         {
-            if (!TryFindLabel(text, label, out var der, out var reason))
+            if (!TryFindLabel(text, label, 0, out var der, out var reason, out _))
             {
-                throw new PkiException(ErrorIds.InvalidPem, PkiErrorKind.InvalidData, label,
-                    Messages.InvalidPem.Format(label, reason));
+                throw Invalid(label, reason);
             }
             return der;
         }
 
-        private static bool TryFindLabel(string text, string label, out byte[] der, out string reason)
+        /// <summary>Every block with <paramref name="label"/>, in order (a certificate chain); none is an empty list.</summary>
+        public static IReadOnlyList<byte[]> DecodeAll(string text, string label)
+        {
+            var blocks = new List<byte[]>();
+            var start = 0;
+            while (text.IndexOf("-----BEGIN " + label + "-----", start, StringComparison.Ordinal) >= 0)
+            {
+                if (!TryFindLabel(text, label, start, out var der, out var reason, out start))
+                {
+                    throw Invalid(label, reason);
+                }
+                blocks.Add(der);
+            }
+            return blocks;
+        }
+
+        private static PkiException Invalid(string label, string reason) =>
+            new PkiException(ErrorIds.InvalidPem, PkiErrorKind.InvalidData, label, Messages.InvalidPem.Format(label, reason));
+
+        /// <summary>Finds the first block at or after <paramref name="start"/>; <paramref name="next"/> is where the text after it starts.</summary>
+        private static bool TryFindLabel(string text, string label, int start, out byte[] der, out string reason, out int next)
         {
             der = Array.Empty<byte>();
+            next = text.Length;
             var beginLine = "-----BEGIN " + label + "-----";
             var endLine = "-----END " + label + "-----";
-            var begin = text.IndexOf(beginLine, StringComparison.Ordinal);
+            var begin = text.IndexOf(beginLine, start, StringComparison.Ordinal);
             if (begin < 0)
             {
                 reason = Messages.PemReasonNoBlock.Format(label);
@@ -75,6 +96,7 @@ namespace PkiCmdlets.Core.Formats
                 return false;
             }
             reason = string.Empty;
+            next = end + endLine.Length;
             return true;
         }
     }

@@ -65,10 +65,16 @@ namespace PkiCmdlets.Core.Keys
             return new EcdsaPrivateKey(ECDsa.Create(parameters), KeySpec.Ecc(size));
         }
 
+        /// <summary>
+        /// The signature as r||s, each left-padded to the field length (IEEE P1363): the form JWS (RFC 7518
+        /// §3.4) needs, and the one .NET produces.
+        /// </summary>
+        internal byte[] SignP1363(byte[] data) => _ecdsa.SignData(data, _hash);
+
         public override byte[] Sign(byte[] data)
         {
-            // .NET returns r||s (IEEE P1363); X.509 and PKCS#10 carry the DER SEQUENCE { r, s }.
-            var raw = _ecdsa.SignData(data, _hash);
+            // X.509 and PKCS#10 carry the DER SEQUENCE { r, s }.
+            var raw = SignP1363(data);
             var half = raw.Length / 2;
             var r = new Org.BouncyCastle.Math.BigInteger(1, raw, 0, half);
             var s = new Org.BouncyCastle.Math.BigInteger(1, raw, half, half);
