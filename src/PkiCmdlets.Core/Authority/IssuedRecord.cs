@@ -24,6 +24,8 @@ namespace PkiCmdlets.Core.Authority
         public DateTimeOffset IssuedAt { get; set; }
         public DateTimeOffset? RevokedAt { get; set; }
         public RevocationReason? RevocationReason { get; set; }
+        /// <summary>The issuer's common name, for certificates from outside CAs (the index of a store CA leaves it out).</summary>
+        public string? IssuerName { get; set; }
     }
 
     /// <summary>The index file of one issuer.</summary>

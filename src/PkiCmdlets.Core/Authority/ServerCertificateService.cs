@@ -23,6 +23,9 @@ namespace PkiCmdlets.Core.Authority
     {
         internal const string Folder = "issued";
 
+        /// <summary>Where certificates from outside CAs (ACME orders) are kept; also their IssuerId.</summary>
+        public const string ExternalFolder = "acme";
+
         private readonly CaService _cas;
         private readonly PkiStore _store;
 
@@ -129,35 +132,38 @@ namespace PkiCmdlets.Core.Authority
                     new KeyValuePair<string, byte[]>(IndexPath(issuer.Record.Id), PkiStore.Json(index)),
                 });
             }
-            return ToOutput(issuer, record, der, request.IncludeChain ? ChainPem(chain) : null);
+            return ToOutput(issuer.Record.Name, issuer.Record.Id, record, der, request.IncludeChain ? ChainPem(chain) : null);
         }
 
-        /// <summary>Certificates matching every filter given, newest issuer first; damaged indexes are reported, not fatal.</summary>
+        /// <summary>
+        /// Certificates matching every filter given: those of the store's intermediates and, unless an issuer is
+        /// named, those ordered from outside CAs. Damaged indexes are reported, not fatal.
+        /// </summary>
         public Listing<IssuedCertificate> Find(CertificateQuery query)
         {
             var problems = new List<PkiException>();
             var items = new List<IssuedCertificate>();
-            var issuers = query.Issuer != null
-                ? new List<StoredCa> { _cas.Load(_cas.Resolve(query.Issuer)) }
-                : _cas.LoadAll(problems).Where(r => !r.IsRoot).Select(r => TryLoad(r, problems)).Where(c => c != null).Select(c => c!).ToList();
+            var sources = query.Issuer != null
+                ? new List<IndexSource> { IndexSource.Of(this, _cas.Load(_cas.Resolve(query.Issuer))) }
+                : _cas.LoadAll(problems).Where(r => !r.IsRoot).Select(r => TryLoad(r, problems)).Where(c => c != null)
+                    .Select(c => IndexSource.Of(this, c!)).Append(IndexSource.External(this)).ToList();
             var identifiers = Normalized(query.Identifiers, i => i.Trim().ToLowerInvariant());
             var serials = Normalized(query.SerialNumbers, SerialNumber.Normalize);
             var namePatterns = query.DnsNames?.Select(p => new NamePattern(p)).ToList();
             var now = _cas.Now;
             var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var issuer in issuers)
+            foreach (var source in sources)
             {
                 IssuedIndex index;
                 try
                 {
-                    index = LoadIndex(issuer.Record.Id);
+                    index = LoadIndex(source.Folder);
                 }
                 catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
                 {
                     problems.Add(e);
                     continue;
                 }
-                string? chainPem = null;
                 foreach (var record in index.Certificates)
                 {
                     if (identifiers != null && !identifiers.Contains(record.Identifier)) continue;
@@ -168,8 +174,8 @@ namespace PkiCmdlets.Core.Authority
                     if (query.ExpiresWithinDays.HasValue && (status != CertificateStatus.Valid || record.NotAfter > now.AddDays(query.ExpiresWithinDays.Value))) continue;
                     try
                     {
-                        chainPem ??= ChainPem(_cas.Chain(issuer));
-                        items.Add(ToOutput(issuer, record, ReadCertificate(issuer.Record.Id, record.Identifier), chainPem));
+                        items.Add(ToOutput(source.IssuerName ?? record.IssuerName ?? string.Empty, source.IssuerId, record,
+                            ReadCertificate(source.Folder, record.Identifier), source.Chain(record)));
                         found.Add(record.Identifier);
                         found.Add(record.SerialNumber);
                     }
@@ -185,6 +191,56 @@ namespace PkiCmdlets.Core.Authority
                 problems.Insert(0, NotFound(missing));
             }
             return new Listing<IssuedCertificate>(items, problems);
+        }
+
+        /// <summary>
+        /// Keeps a certificate an outside CA issued (an ACME order's) with its chain, so that Get-, Export- and
+        /// the rest work on it as on our own. Its key is found in the store when a CSR made here asked for it.
+        /// </summary>
+        public IssuedCertificate RecordExternal(byte[] leafDer, IReadOnlyList<byte[]> chainDer, CancellationToken cancellation = default)
+        {
+            X509Certificate2 certificate;
+            X509CertificateStructure structure;
+            try
+            {
+                structure = X509CertificateStructure.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(leafDer));
+                certificate = new X509Certificate2(leafDer);
+            }
+            catch (Exception e) when (e is ArgumentException || e is IOException || e is InvalidCastException || e is CryptographicException)
+            {
+                throw new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(e.Message), e);
+            }
+            var names = CertificateNames(structure);
+            var spki = structure.SubjectPublicKeyInfo.GetDerEncoded();
+            var record = new IssuedRecord
+            {
+                Identifier = Hex.Lower(SerialNumber.Generate()),
+                SerialNumber = certificate.SerialNumber,
+                Subject = certificate.Subject,
+                CommonName = CaService.First(structure.Subject, X509Name.CN) ?? names.Select(n => n.Value).FirstOrDefault() ?? string.Empty,
+                DnsNames = names.Where(n => n.Type == SubjectAlternativeNameType.Dns).Select(n => n.Value).ToList(),
+                IpAddresses = names.Where(n => n.Type == SubjectAlternativeNameType.IpAddress).Select(n => n.Value).ToList(),
+                Algorithm = PublicKeyInfo.FromSubjectPublicKeyInfo(spki, "certificate").Description,
+                NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+                NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+                Thumbprint = certificate.Thumbprint,
+                CsrId = new CsrService(_store).FindIdByPublicKey(spki),
+                IssuerName = CaService.First(structure.Issuer, X509Name.CN) ?? certificate.Issuer,
+            };
+            _store.EnsureCreated(Folder, IssuerFolder(ExternalFolder));
+            using (_store.Lock(cancellation))
+            {
+                var index = LoadIndex(ExternalFolder);
+                record.IssuedAt = _cas.Now;
+                index.Certificates.Add(record);
+                _store.WriteAllOrNothing(new[]
+                {
+                    new KeyValuePair<string, byte[]>(CertificatePath(ExternalFolder, record.Identifier), PkiStore.Utf8(Pem.Encode(Pem.CertificateLabel, leafDer))),
+                    new KeyValuePair<string, byte[]>(ChainPath(record.Identifier), PkiStore.Utf8(string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))))),
+                    new KeyValuePair<string, byte[]>(IndexPath(ExternalFolder), PkiStore.Json(index)),
+                });
+            }
+            return ToOutput(record.IssuerName, ExternalFolder, record, leafDer, _store.ReadText(ChainPath(record.Identifier)));
         }
 
         /// <summary>The certificate with this identifier, anywhere in the store.</summary>
@@ -204,6 +260,11 @@ namespace PkiCmdlets.Core.Authority
                     Messages.InvalidRevocationReason.Format(reason, string.Join(", ", Enum.GetNames(typeof(RevocationReason)))));
             }
             var found = Get(identifier);
+            if (found.IssuerId == ExternalFolder)
+            {
+                throw new PkiException(ErrorIds.CertificateNotRevocable, PkiErrorKind.InvalidOperation, identifier,
+                    Messages.CertificateNotRevocable.Format(identifier, found.IssuerName));
+            }
             var issuer = _cas.Load(_cas.Resolve(new CaIdentity(found.IssuerId)));
             using (_store.Lock(cancellation))
             {
@@ -246,6 +307,8 @@ namespace PkiCmdlets.Core.Authority
                 throw _store.Corrupt(path, e.Message, e);
             }
         }
+
+        internal static string ChainPath(string identifier) => Path.Combine(Folder, ExternalFolder, identifier + ".chain.pem");
 
         internal static string ChainPem(IEnumerable<StoredCa> chain) => string.Concat(chain.Select(c => Pem.Encode(Pem.CertificateLabel, c.Der)));
 
@@ -317,6 +380,59 @@ namespace PkiCmdlets.Core.Authority
         private IssuedIndex LoadIndex(string issuerId) =>
             _store.Exists(IndexPath(issuerId)) ? _store.ReadJson<IssuedIndex>(IndexPath(issuerId)) : new IssuedIndex();
 
+        /// <summary>The DNS names and IP addresses of a certificate's subjectAltName.</summary>
+        private static List<SubjectAlternativeName> CertificateNames(X509CertificateStructure certificate)
+        {
+            var names = new List<SubjectAlternativeName>();
+            var extension = certificate.TbsCertificate.Extensions?.GetExtension(X509Extensions.SubjectAlternativeName);
+            if (extension == null) return names;
+            foreach (var name in GeneralNames.GetInstance(extension.GetParsedValue()).GetNames())
+            {
+                if (name.TagNo == GeneralName.DnsName)
+                {
+                    names.Add(new SubjectAlternativeName(SubjectAlternativeNameType.Dns, Org.BouncyCastle.Asn1.DerIA5String.GetInstance(name.Name).GetString()));
+                }
+                else if (name.TagNo == GeneralName.IPAddress)
+                {
+                    names.Add(new SubjectAlternativeName(SubjectAlternativeNameType.IpAddress,
+                        new System.Net.IPAddress(Org.BouncyCastle.Asn1.Asn1OctetString.GetInstance(name.Name).GetOctets()).ToString()));
+                }
+            }
+            return names;
+        }
+
+        /// <summary>One issuer's index as Find reads it: a CA of the store, or the outside CAs' certificates.</summary>
+        private sealed class IndexSource
+        {
+            private readonly Func<IssuedRecord, string?> _chain;
+
+            private IndexSource(string folder, string? issuerName, string issuerId, Func<IssuedRecord, string?> chain)
+            {
+                Folder = folder;
+                IssuerName = issuerName;
+                IssuerId = issuerId;
+                _chain = chain;
+            }
+
+            public string Folder { get; }
+
+            /// <summary>The CA's name, or null when each record names its own issuer.</summary>
+            public string? IssuerName { get; }
+
+            public string IssuerId { get; }
+
+            public string? Chain(IssuedRecord record) => _chain(record);
+
+            public static IndexSource Of(ServerCertificateService service, StoredCa issuer)
+            {
+                string? chainPem = null;
+                return new IndexSource(issuer.Record.Id, issuer.Record.Name, issuer.Record.Id, _ => chainPem ??= ChainPem(service._cas.Chain(issuer)));
+            }
+
+            public static IndexSource External(ServerCertificateService service) =>
+                new IndexSource(ExternalFolder, null, ExternalFolder, r => service._store.Exists(ChainPath(r.Identifier)) ? service._store.ReadText(ChainPath(r.Identifier)) : null);
+        }
+
         private StoredCa? TryLoad(CaRecord record, List<PkiException> problems)
         {
             try
@@ -330,7 +446,7 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        private IssuedCertificate ToOutput(StoredCa issuer, IssuedRecord record, byte[] der, string? chainPem) => new IssuedCertificate
+        private IssuedCertificate ToOutput(string issuerName, string issuerId, IssuedRecord record, byte[] der, string? chainPem) => new IssuedCertificate
         {
             Identifier = record.Identifier,
             SerialNumber = record.SerialNumber,
@@ -341,8 +457,8 @@ namespace PkiCmdlets.Core.Authority
             Algorithm = record.Algorithm,
             NotBefore = record.NotBefore,
             NotAfter = record.NotAfter,
-            IssuerName = issuer.Record.Name,
-            IssuerId = issuer.Record.Id,
+            IssuerName = issuerName,
+            IssuerId = issuerId,
             Thumbprint = record.Thumbprint,
             Status = StatusOf(record, _cas.Now),
             RevokedAt = record.RevokedAt,

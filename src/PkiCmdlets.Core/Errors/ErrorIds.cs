@@ -74,6 +74,8 @@ namespace PkiCmdlets.Core.Errors
         public const string CertificateAlreadyRevoked = nameof(CertificateAlreadyRevoked);
         public const string InvalidRevocationReason = nameof(InvalidRevocationReason);
         public const string InvalidNextUpdate = nameof(InvalidNextUpdate);
+        public const string CertificateNotRevocable = nameof(CertificateNotRevocable);
+        public const string CertificateUnreadable = nameof(CertificateUnreadable);
 
         // Export
         public const string ExportFileExists = nameof(ExportFileExists);
