@@ -11,9 +11,9 @@ public static class Services
     /// <summary>A CsrService that uses the cached test keys instead of generating new ones.</summary>
     public static CsrService Csrs(PkiStore store) => new(store, TestKeys.For);
 
-    /// <summary>A CaService with cached test keys and, optionally, a clock of the test's choosing.</summary>
-    public static CaService Cas(PkiStore store, Func<DateTimeOffset>? clock = null) =>
-        new(store, TestKeys.For, clock ?? (() => DateTimeOffset.UtcNow));
+    /// <summary>A CaService with cached test keys (those of <paramref name="keyRole"/> when given) and, optionally, a clock of the test's choosing.</summary>
+    public static CaService Cas(PkiStore store, Func<DateTimeOffset>? clock = null, string? keyRole = null) =>
+        new(store, spec => TestKeys.For(spec, keyRole ?? string.Empty), clock ?? (() => DateTimeOffset.UtcNow));
 
     public static ServerCertificateService Certificates(PkiStore store, Func<DateTimeOffset>? clock = null) => new(Cas(store, clock));
 
@@ -26,21 +26,24 @@ public static class Services
     }
 }
 
-/// <summary>A root and an intermediate of one algorithm in a temporary store, unencrypted keys unless asked.</summary>
+/// <summary>
+/// A root and an intermediate of one algorithm in a temporary store, unencrypted keys unless asked. The
+/// root, the intermediate and the CSRs of <see cref="Csr"/> each have a key of their own (all cached), so
+/// a key identifier or signature taken from the wrong certificate cannot pass unnoticed.
+/// </summary>
 public sealed class Hierarchy : IDisposable
 {
     public Hierarchy(string algorithm = "RSA_2048", string? crlUrl = null, Action<NewCaRequest>? subOptions = null, string? subAlgorithm = null)
     {
         Store = new TempStore();
-        var cas = Services.Cas(Store.Open());
-        Root = cas.CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Test Root CA", Organization = "Example Org", Country = "US", Algorithm = algorithm, NoPassword = true, CrlUrl = crlUrl });
+        Root = Services.Cas(Store.Open(), keyRole: "root").CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Test Root CA", Organization = "Example Org", Country = "US", Algorithm = algorithm, NoPassword = true, CrlUrl = crlUrl });
         var sub = new NewCaRequest
         {
             Name = "Sub", CommonName = "Test Sub CA", Organization = "Example Org", OrganizationalUnit = "Ops", Country = "US", State = "Zhejiang", Locality = "Hangzhou",
             Algorithm = subAlgorithm ?? algorithm, NoPassword = true, Issuer = new CaIdentity("Root"), CrlUrl = crlUrl == null ? null : crlUrl.Replace("root", "sub"),
         };
         subOptions?.Invoke(sub);
-        Sub = cas.CreateSubordinate(sub);
+        Sub = Services.Cas(Store.Open(), keyRole: "sub").CreateSubordinate(sub);
     }
 
     public TempStore Store { get; }
