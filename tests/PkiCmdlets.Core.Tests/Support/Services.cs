@@ -12,14 +12,15 @@ public static class Services
     public static CsrService Csrs(PkiStore store) => new(store, TestKeys.For);
 
     /// <summary>
-    /// A CaService with cached test keys and, optionally, a clock of the test's choosing. Each CA it creates
-    /// gets the next cached key (1, 2, 3, then 1 again), so a root, its sub CA and a leaf made from
-    /// <see cref="TestKeys.For(KeySpec)"/> (key 0) never share a key.
+    /// A CaService with cached test keys and, optionally, a clock of the test's choosing. With
+    /// <paramref name="keyRole"/> every CA it creates gets that role's key; without, each CA gets the next of
+    /// three cached keys ("ca1", "ca2", "ca3", then "ca1" again), so a root, its sub CA and a CSR's key
+    /// (<see cref="TestKeys.For(KeySpec)"/>) never coincide.
     /// </summary>
-    public static CaService Cas(PkiStore store, Func<DateTimeOffset>? clock = null)
+    public static CaService Cas(PkiStore store, Func<DateTimeOffset>? clock = null, string? keyRole = null)
     {
         var created = 0;
-        return new(store, spec => TestKeys.For(spec, created++ % 3 + 1), clock ?? (() => DateTimeOffset.UtcNow));
+        return new(store, spec => TestKeys.For(spec, keyRole ?? "ca" + (created++ % 3 + 1)), clock ?? (() => DateTimeOffset.UtcNow));
     }
 
     public static ServerCertificateService Certificates(PkiStore store, Func<DateTimeOffset>? clock = null) => new(Cas(store, clock));
@@ -33,21 +34,24 @@ public static class Services
     }
 }
 
-/// <summary>A root and an intermediate of one algorithm in a temporary store, unencrypted keys unless asked.</summary>
+/// <summary>
+/// A root and an intermediate of one algorithm in a temporary store, unencrypted keys unless asked. The
+/// root, the intermediate and the CSRs of <see cref="Csr"/> each have a key of their own (all cached), so
+/// a key identifier or signature taken from the wrong certificate cannot pass unnoticed.
+/// </summary>
 public sealed class Hierarchy : IDisposable
 {
     public Hierarchy(string algorithm = "RSA_2048", string? crlUrl = null, Action<NewCaRequest>? subOptions = null, string? subAlgorithm = null)
     {
         Store = new TempStore();
-        var cas = Services.Cas(Store.Open());
-        Root = cas.CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Test Root CA", Organization = "Example Org", Country = "US", Algorithm = algorithm, NoPassword = true, CrlUrl = crlUrl });
+        Root = Services.Cas(Store.Open(), keyRole: "root").CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Test Root CA", Organization = "Example Org", Country = "US", Algorithm = algorithm, NoPassword = true, CrlUrl = crlUrl });
         var sub = new NewCaRequest
         {
             Name = "Sub", CommonName = "Test Sub CA", Organization = "Example Org", OrganizationalUnit = "Ops", Country = "US", State = "Zhejiang", Locality = "Hangzhou",
             Algorithm = subAlgorithm ?? algorithm, NoPassword = true, Issuer = new CaIdentity("Root"), CrlUrl = crlUrl == null ? null : crlUrl.Replace("root", "sub"),
         };
         subOptions?.Invoke(sub);
-        Sub = cas.CreateSubordinate(sub);
+        Sub = Services.Cas(Store.Open(), keyRole: "sub").CreateSubordinate(sub);
     }
 
     public TempStore Store { get; }

@@ -9,15 +9,19 @@ namespace PkiCmdlets.Core.Tests.Support;
 /// </summary>
 public static class TestKeys
 {
-    private static readonly ConcurrentDictionary<(KeySpec, int), Lazy<byte[]>> Pkcs8 = new();
+    private static readonly ConcurrentDictionary<(KeySpec Spec, string Role), Lazy<byte[]>> Pkcs8 = new();
 
-    public static PrivateKey For(KeySpec spec) => For(spec, 0);
+    public static PrivateKey For(KeySpec spec) => For(spec, string.Empty);
 
-    /// <summary>Key number <paramref name="variant"/> of this kind: different variants are different keys (a root's, a sub CA's, a leaf's).</summary>
-    public static PrivateKey For(KeySpec spec, int variant) =>
-        PrivateKey.FromPkcs8(Pkcs8.GetOrAdd((spec, variant), k => new Lazy<byte[]>(() =>
+    /// <summary>
+    /// A cached key of <paramref name="spec"/> that differs from the key of every other role (and from
+    /// <see cref="For(KeySpec)"/>'s), for tests where sharing one key would hide a mistake, such as an
+    /// authority key identifier computed from the wrong certificate.
+    /// </summary>
+    public static PrivateKey For(KeySpec spec, string role) =>
+        PrivateKey.FromPkcs8(Pkcs8.GetOrAdd((spec, role), k => new Lazy<byte[]>(() =>
         {
-            using var key = PrivateKey.Generate(k.Item1);
+            using var key = PrivateKey.Generate(k.Spec);
             return key.ExportPkcs8();
         })).Value, "test key");
 }
