@@ -7,7 +7,7 @@ using PkiCmdlets.Core.Authority;
 namespace PkiCmdlets
 {
     /// <summary>The parameters New-RootCA and New-SubCA share: the CA's name, subject, key, validity and key protection.</summary>
-    public abstract class NewCaCmdlet : PkiCmdlet
+    public abstract class NewCaCmdlet : SubjectCmdlet
     {
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("CN")]
@@ -15,26 +15,6 @@ namespace PkiCmdlets
 
         [Parameter]
         public string? Name { get; set; }
-
-        [Parameter]
-        [Alias("CorpName", "O")]
-        public string? Organization { get; set; }
-
-        [Parameter]
-        [Alias("Department", "OU", "OrganizationUnit")]
-        public string? OrganizationalUnit { get; set; }
-
-        [Parameter]
-        [Alias("CountryCode", "C")]
-        public string? Country { get; set; }
-
-        [Parameter]
-        [Alias("Province", "ST")]
-        public string? State { get; set; }
-
-        [Parameter]
-        [Alias("City", "L")]
-        public string? Locality { get; set; }
 
         [Parameter]
         [Alias("KeyAlgorithm", "EncryptAlgo")]

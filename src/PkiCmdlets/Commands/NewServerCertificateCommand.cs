@@ -11,7 +11,7 @@ namespace PkiCmdlets.Commands
     /// <summary>Issues a server certificate from a CSR with an intermediate CA (seed 002's CreateServerCertificateWithCsr).</summary>
     [Cmdlet(VerbsCommon.New, "ServerCertificate", SupportsShouldProcess = true, DefaultParameterSetName = CsrSet)]
     [OutputType(typeof(IssuedCertificate))]
-    public sealed class NewServerCertificateCommand : PkiCmdlet
+    public sealed class NewServerCertificateCommand : SubjectCmdlet
     {
         private const string CsrSet = "Csr";
         private const string CsrPathSet = "CsrPath";
@@ -39,26 +39,6 @@ namespace PkiCmdlets.Commands
         [Parameter]
         [Alias("CN")]
         public string? CommonName { get; set; }
-
-        [Parameter]
-        [Alias("CorpName", "O")]
-        public string? Organization { get; set; }
-
-        [Parameter]
-        [Alias("Department", "OU", "OrganizationUnit")]
-        public string? OrganizationalUnit { get; set; }
-
-        [Parameter]
-        [Alias("CountryCode", "C")]
-        public string? Country { get; set; }
-
-        [Parameter]
-        [Alias("Province", "ST")]
-        public string? State { get; set; }
-
-        [Parameter]
-        [Alias("City", "L")]
-        public string? Locality { get; set; }
 
         [Parameter]
         [Alias("KeyAlgorithm")]

@@ -1,34 +1,14 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation;
-using System.Management.Automation.Language;
 using PkiCmdlets.Core.Requests;
 using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Completion
 {
-    /// <summary>Completes CSR names from the store the command line points at (-StorePath, or the default).</summary>
-    public sealed class CsrNameCompleter : IArgumentCompleter
+    /// <summary>Completes CSR names.</summary>
+    public sealed class CsrNameCompleter : StoreNameCompleter
     {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            var storePath = fakeBoundParameters.Contains("StorePath") ? fakeBoundParameters["StorePath"] as string : null;
-            var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            try
-            {
-                var csrs = new CsrService(new PkiStore(storePath)).Find(typed + "*").Items;
-                return csrs.Select(c => new CompletionResult(
-                    c.Name.IndexOfAny(new[] { ' ', '\'', '"', '$', '`' }) >= 0 ? "'" + c.Name + "'" : c.Name,
-                    c.Name, CompletionResultType.ParameterValue, c.Subject)).ToList();
-            }
-            catch (Exception)
-            {
-                // Completion must never fail the command line: an unreadable store completes nothing.
-                return Enumerable.Empty<CompletionResult>();
-            }
-        }
+        protected override IEnumerable<(string Name, string ToolTip)> Find(PkiStore store, string pattern) =>
+            new CsrService(store).Find(pattern).Items.Select(c => (c.Name, c.Subject));
     }
 }

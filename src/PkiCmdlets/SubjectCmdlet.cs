@@ -1,0 +1,31 @@
+using System.Management.Automation;
+
+namespace PkiCmdlets
+{
+    /// <summary>
+    /// The distinguished-name parameters New-RootCA, New-SubCA and New-ServerCertificate share (seed 002's
+    /// names are aliases). New-Csr and Set-Csr declare their own, which also bind from CSV by property name.
+    /// </summary>
+    public abstract class SubjectCmdlet : PkiCmdlet
+    {
+        [Parameter]
+        [Alias("CorpName", "O")]
+        public string? Organization { get; set; }
+
+        [Parameter]
+        [Alias("Department", "OU", "OrganizationUnit")]
+        public string? OrganizationalUnit { get; set; }
+
+        [Parameter]
+        [Alias("CountryCode", "C")]
+        public string? Country { get; set; }
+
+        [Parameter]
+        [Alias("Province", "ST")]
+        public string? State { get; set; }
+
+        [Parameter]
+        [Alias("City", "L")]
+        public string? Locality { get; set; }
+    }
+}
