@@ -140,6 +140,116 @@ function Write-PkiTestFile {
     [System.IO.File]::WriteAllText($Path, $Text, (New-Object System.Text.UTF8Encoding($false)))
 }
 
+function New-PkiTestHierarchy {
+    # A root CA named Root and an intermediate named Sub below it in the store, with ECC P-256 keys (fast) stored
+    # without a password unless the parameter tables say otherwise; returns both CA objects as Root and Sub.
+    # Each table's entries are added to, or replace, the defaults; a KeyPassword replaces -NoPassword.
+    param(
+        [Parameter(Mandatory = $true)][string] $StorePath,
+        [string] $Algorithm = 'ECC',
+        [hashtable] $RootParameters = @{},
+        [hashtable] $SubParameters = @{}
+    )
+    $rootSplat = @{
+        CommonName   = 'Test Root CA'
+        Name         = 'Root'
+        Organization = 'Example Org'
+        Country      = 'US'
+        Algorithm    = $Algorithm
+        NoPassword   = $true
+        StorePath    = $StorePath
+        ErrorAction  = 'Stop'
+    }
+    foreach ($key in $RootParameters.Keys) { $rootSplat[$key] = $RootParameters[$key] }
+    if ($rootSplat.ContainsKey('KeyPassword')) { $rootSplat.Remove('NoPassword') }
+    $root = New-RootCA @rootSplat
+
+    $subSplat = @{
+        CommonName         = 'Test Sub CA'
+        Name               = 'Sub'
+        Issuer             = $rootSplat['Name']
+        Organization       = 'Example Org'
+        OrganizationalUnit = 'Ops'
+        Country            = 'US'
+        State              = 'Zhejiang'
+        Locality           = 'Hangzhou'
+        Algorithm          = $Algorithm
+        NoPassword         = $true
+        StorePath          = $StorePath
+        ErrorAction        = 'Stop'
+    }
+    foreach ($key in $SubParameters.Keys) { $subSplat[$key] = $SubParameters[$key] }
+    if ($subSplat.ContainsKey('KeyPassword')) { $subSplat.Remove('NoPassword') }
+    $sub = New-SubCA @subSplat
+    [pscustomobject]@{ Root = $root; Sub = $sub }
+}
+
+function ConvertTo-PkiPem {
+    # DER bytes as an RFC 7468 PEM block (64-column base64, LF line ends).
+    param(
+        [Parameter(Mandatory = $true)][string] $Label,
+        [Parameter(Mandatory = $true)][byte[]] $Bytes
+    )
+    $base64 = [System.Convert]::ToBase64String($Bytes)
+    $lines = New-Object System.Collections.Generic.List[string]
+    for ($i = 0; $i -lt $base64.Length; $i += 64) {
+        $lines.Add($base64.Substring($i, [Math]::Min(64, $base64.Length - $i)))
+    }
+    "-----BEGIN $Label-----`n" + ($lines -join "`n") + "`n-----END $Label-----`n"
+}
+
+function New-PkiRsaCsrPem {
+    # A PKCS #10 request made by .NET, not by PkiCmdlets, with a new RSA key of the given size (1024 makes the
+    # weak request that seed 002 would accept); its key never enters a store.
+    param(
+        [Parameter(Mandatory = $true)][string] $CommonName,
+        [int] $KeySize = 2048
+    )
+    $rsa = [System.Security.Cryptography.RSA]::Create($KeySize)
+    try {
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new(
+            "CN=$CommonName", $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256,
+            [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        ConvertTo-PkiPem -Label 'CERTIFICATE REQUEST' -Bytes $request.CreateSigningRequest()
+    }
+    finally {
+        $rsa.Dispose()
+    }
+}
+
+function Get-PkiTamperedPem {
+    # The PEM block with one bit changed in the first occurrence of $Text (such as the common name) inside the
+    # signed part: the structure stays valid and only the signature no longer matches.
+    param(
+        [Parameter(Mandatory = $true)][string] $Pem,
+        [Parameter(Mandatory = $true)][string] $Text
+    )
+    $label = ([regex]::Match($Pem, '-----BEGIN ([A-Z0-9 ]+)-----')).Groups[1].Value
+    $body = @($Pem -split "`r?`n" | Where-Object { $_ -and $_ -notmatch '^-----' }) -join ''
+    $bytes = [System.Convert]::FromBase64String($body)
+    $latin1 = [System.Text.Encoding]::GetEncoding(28591)
+    $index = $latin1.GetString($bytes).IndexOf($Text, [System.StringComparison]::Ordinal)
+    if ($index -lt 0) {
+        throw "'$Text' does not occur in the DER of the PEM block."
+    }
+    $bytes[$index] = $bytes[$index] -bxor 1
+    ConvertTo-PkiPem -Label $label -Bytes $bytes
+}
+
+function Get-PkiCertificateExtension {
+    # The extension of an X509Certificate2 with this OID, or $null.
+    param(
+        [Parameter(Mandatory = $true)][System.Security.Cryptography.X509Certificates.X509Certificate2] $Certificate,
+        [Parameter(Mandatory = $true)][string] $Oid
+    )
+    foreach ($extension in $Certificate.Extensions) {
+        if ($extension.Oid.Value -eq $Oid) {
+            return $extension
+        }
+    }
+    $null
+}
+
 Export-ModuleMember -Function @(
     'Get-PkiRepositoryRoot'
     'Get-PkiModuleVersion'
@@ -154,4 +264,9 @@ Export-ModuleMember -Function @(
     'Get-PkiHexHash'
     'Get-PkiUnixFileMode'
     'Write-PkiTestFile'
+    'New-PkiTestHierarchy'
+    'ConvertTo-PkiPem'
+    'New-PkiRsaCsrPem'
+    'Get-PkiTamperedPem'
+    'Get-PkiCertificateExtension'
 )

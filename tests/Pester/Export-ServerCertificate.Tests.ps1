@@ -1,0 +1,334 @@
+# Pester 5 tests for Export-ServerCertificate. They drive the built module (see TestHelpers.psm1); every test works
+# in its own new store under TestDrive:, passed with -StorePath, with a root (Root), an intermediate (Sub) and a
+# certificate issued for a CSR of the store; exported files go to a work folder under TestDrive:.
+
+BeforeDiscovery {
+    $HasOpenSsl = [bool](Get-Command -Name openssl -CommandType Application -ErrorAction SilentlyContinue)
+    $OnWindows = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
+    $CanReadUnixMode = (-not $OnWindows) -and ($null -ne [System.IO.File].GetMethod('GetUnixFileMode', [type[]]@([string])))
+}
+
+BeforeAll {
+    Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $null = Import-PkiCmdletsModule
+    $ProgressPreference = 'SilentlyContinue'
+    $PfxPasswordText = 'Pfx-Pa55'
+
+    function Open-Pfx {
+        # The certificates of a PFX file, as .NET reads them.
+        param([Parameter(Mandatory = $true)][string] $Path, [Parameter(Mandatory = $true)][string] $Password)
+        # macOS does not support ephemeral keys; elsewhere they keep the test's keys out of the user's key store.
+        $flags = if ($IsMacOS) { 'DefaultKeySet' } else { 'EphemeralKeySet' }
+        $collection = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2Collection
+        $collection.Import($Path, $Password, [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]$flags)
+        $collection
+    }
+}
+
+Describe 'Export-ServerCertificate' {
+    BeforeEach {
+        $store = New-PkiTestStorePath -Root $TestDrive
+        $work = Join-Path $TestDrive ('work-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $work
+        $ca = New-PkiTestHierarchy -StorePath $store
+        $csr = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store
+        $certificate = $csr | New-ServerCertificate -Issuer 'Sub' -StorePath $store
+        $pfxPassword = ConvertTo-PkiTestSecureString -Text $PfxPasswordText
+    }
+
+    Context 'Examples' {
+        It 'writes the certificate as PEM by default and returns the file' {
+            $path = Join-Path $work 'www.pem'
+
+            $file = Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -StorePath $store
+
+            $file | Should -BeOfType ([System.IO.FileInfo])
+            $file.FullName | Should -Be ([System.IO.Path]::GetFullPath($path))
+            [System.IO.File]::ReadAllText($path) | Should -BeExactly $certificate.X509Certificate
+        }
+
+        It 'adds the intermediate and the root with -IncludeChain' {
+            $path = Join-Path $work 'chain.pem'
+
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -IncludeChain -StorePath $store
+
+            [System.IO.File]::ReadAllText($path) | Should -BeExactly ($certificate.X509Certificate + $ca.Sub.Pem + $ca.Root.Pem)
+        }
+
+        It 'adds the private key to a PEM file, encrypted when -Password is given' {
+            $plain = Join-Path $work 'plain.pem'
+            $encrypted = Join-Path $work 'encrypted.pem'
+
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $plain -IncludeChain -IncludePrivateKey -StorePath $store
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $encrypted -IncludePrivateKey -Password $pfxPassword -StorePath $store
+
+            $plainText = [System.IO.File]::ReadAllText($plain)
+            ([regex]::Matches($plainText, '-----BEGIN CERTIFICATE-----')).Count | Should -Be 3
+            $plainText | Should -Match '-----BEGIN PRIVATE KEY-----\n[^-]+-----END PRIVATE KEY-----\n$'
+            $plainText.EndsWith((Get-Content -LiteralPath $csr.KeyPath -Raw)) | Should -BeTrue
+            $encryptedText = [System.IO.File]::ReadAllText($encrypted)
+            $encryptedText | Should -Match '-----BEGIN ENCRYPTED PRIVATE KEY-----'
+            $encryptedText | Should -Not -Match 'BEGIN PRIVATE KEY'
+        }
+
+        It 'writes the certificate alone as DER with -Format Der' {
+            $path = Join-Path $work 'www.cer'
+
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -Format Der -StorePath $store
+
+            $bytes = [System.IO.File]::ReadAllBytes($path)
+            [System.Convert]::ToBase64String($bytes) | Should -Be ([System.Convert]::ToBase64String($certificate.Certificate.RawData))
+        }
+
+        It 'writes a PFX file with the chain and the private key that .NET opens with its key' {
+            $path = Join-Path $work 'www.pfx'
+
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -Format Pfx -IncludeChain -IncludePrivateKey -Password $pfxPassword -StorePath $store
+
+            $pfx = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($path, $PfxPasswordText)
+            $pfx.HasPrivateKey | Should -BeTrue
+            $pfx.Thumbprint | Should -Be $certificate.Thumbprint
+            $collection = Open-Pfx -Path $path -Password $PfxPasswordText
+            $collection.Count | Should -Be 3
+            @($collection | ForEach-Object { $_.Thumbprint }) | Should -Contain $ca.Root.Thumbprint
+            @($collection | ForEach-Object { $_.Thumbprint }) | Should -Contain $ca.Sub.Thumbprint
+        }
+
+        It 'writes a PFX file without the private key when -IncludePrivateKey is not given' {
+            $path = Join-Path $work 'nokey.pfx'
+
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -Format Pfx -Password $pfxPassword -StorePath $store
+
+            $pfx = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($path, $PfxPasswordText)
+            $pfx.HasPrivateKey | Should -BeFalse
+            (Open-Pfx -Path $path -Password $PfxPasswordText).Count | Should -Be 1
+        }
+
+        It 'writes a PFX file with 3DES and an SHA-1 MAC with -LegacyEncryption that .NET still opens' {
+            $path = Join-Path $work 'legacy.pfx'
+
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -Format Pfx -IncludePrivateKey -LegacyEncryption -Password $pfxPassword -StorePath $store
+
+            [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($path, $PfxPasswordText).HasPrivateKey | Should -BeTrue
+            if (Test-PkiOpenSsl) {
+                $info = Invoke-PkiOpenSsl -ArgumentList @('pkcs12', '-in', $path, '-passin', "pass:$PfxPasswordText", '-info', '-noout')
+                $info.Output | Should -Match 'MAC: ?sha1'
+                $info.Output | Should -Match '3-KeyTripleDES'
+                $info.Output | Should -Not -Match 'AES-256'
+            }
+        }
+
+        It 'protects a PFX file with AES-256 and an HMAC-SHA256 MAC by default' -Skip:(-not $HasOpenSsl) {
+            $path = Join-Path $work 'modern.pfx'
+
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -Format Pfx -IncludePrivateKey -Password $pfxPassword -StorePath $store
+
+            $info = Invoke-PkiOpenSsl -ArgumentList @('pkcs12', '-in', $path, '-passin', "pass:$PfxPasswordText", '-info', '-noout')
+            $info.Output | Should -Match 'MAC: ?sha256'
+            $info.Output | Should -Match 'AES-256-CBC'
+        }
+
+        It 'writes to -LiteralPath, also given as PSPath' {
+            $literal = Join-Path $work 'literal[1].pem'
+            $alias = Join-Path $work 'alias.pem'
+
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -LiteralPath $literal -StorePath $store
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -PSPath $alias -StorePath $store
+
+            Test-Path -LiteralPath $literal | Should -BeTrue
+            Test-Path -LiteralPath $alias | Should -BeTrue
+        }
+
+        It 'takes the path by position and the certificate from Get-ServerCertificate through the pipeline' {
+            $path = Join-Path $work 'piped.pem'
+
+            $file = Get-ServerCertificate -Identifier $certificate.Identifier -StorePath $store | Export-ServerCertificate $path -StorePath $store
+
+            $file.FullName | Should -Be ([System.IO.Path]::GetFullPath($path))
+            [System.IO.File]::ReadAllText($path) | Should -BeExactly $certificate.X509Certificate
+        }
+
+        It 'resolves a relative path against the PowerShell location' {
+            Push-Location -LiteralPath $work
+            try {
+                $file = Export-ServerCertificate -Identifier $certificate.Identifier -Path 'relative.pem' -StorePath $store
+            }
+            finally {
+                Pop-Location
+            }
+
+            $file.FullName | Should -Be ([System.IO.Path]::GetFullPath((Join-Path $work 'relative.pem')))
+        }
+
+        It 'overwrites an existing file with -Force' {
+            $path = Join-Path $work 'www.pem'
+            Write-PkiTestFile -Path $path -Text 'old content'
+
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -Force -StorePath $store
+
+            [System.IO.File]::ReadAllText($path) | Should -BeExactly $certificate.X509Certificate
+        }
+
+        It 'opens a private key that has a password in the store with -KeyPassword' {
+            $keyPassword = ConvertTo-PkiTestSecureString -Text 'Csr-Pa55'
+            $protected = New-Csr -CommonName 'secure.example.com' -Algorithm ECC -KeyPassword $keyPassword -StorePath $store |
+                New-ServerCertificate -Issuer 'Sub' -StorePath $store
+            $path = Join-Path $work 'secure.pfx'
+
+            $null = Export-ServerCertificate -Identifier $protected.Identifier -Path $path -Format Pfx -IncludePrivateKey -KeyPassword $keyPassword -Password $pfxPassword -StorePath $store
+
+            [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($path, $PfxPasswordText).HasPrivateKey | Should -BeTrue
+        }
+
+        It 'writes files that only their owner can read (0600)' -Skip:(-not $CanReadUnixMode) {
+            $pem = Join-Path $work 'www.pem'
+            $pfx = Join-Path $work 'www.pfx'
+
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $pem -IncludePrivateKey -StorePath $store
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $pfx -Format Pfx -IncludePrivateKey -Password $pfxPassword -StorePath $store
+            Write-PkiTestFile -Path (Join-Path $work 'replaced.pem') -Text 'old'
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path (Join-Path $work 'replaced.pem') -Force -StorePath $store
+
+            Get-PkiUnixFileMode -Path $pem | Should -Be 384
+            Get-PkiUnixFileMode -Path $pfx | Should -Be 384
+            Get-PkiUnixFileMode -Path (Join-Path $work 'replaced.pem') | Should -Be 384
+        }
+
+        It 'writes nothing with -WhatIf' {
+            $path = Join-Path $work 'whatif.pfx'
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            $result = Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -Format Pfx -IncludePrivateKey -Password $pfxPassword -StorePath $store -WhatIf
+
+            $result | Should -BeNullOrEmpty
+            Test-Path -LiteralPath $path | Should -BeFalse
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'goes from New-RootCA to a PFX file that opens with its private key' {
+            $pipelineStore = New-PkiTestStorePath -Root $TestDrive
+            $path = Join-Path $work 'pipeline.pfx'
+
+            $null = New-RootCA -CommonName 'Pipeline Root CA' -Name 'Root' -Algorithm ECC -NoPassword -StorePath $pipelineStore
+            $null = Get-CA -Name 'Root' -StorePath $pipelineStore | New-SubCA -CommonName 'Pipeline Issuing CA' -Name 'Issuing' -Algorithm ECC -NoPassword -StorePath $pipelineStore
+            $file = New-Csr -CommonName 'www.pipeline.example' -SubjectAlternativeName 'pipeline.example' -Algorithm ECC -StorePath $pipelineStore |
+                New-ServerCertificate -Issuer 'Issuing' -IncludeChain -StorePath $pipelineStore |
+                Export-ServerCertificate -Path $path -Format Pfx -IncludeChain -IncludePrivateKey -Password $pfxPassword -StorePath $pipelineStore
+
+            $file.FullName | Should -Be ([System.IO.Path]::GetFullPath($path))
+            $pfx = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($path, $PfxPasswordText)
+            $pfx.HasPrivateKey | Should -BeTrue
+            $pfx.Subject | Should -Match 'CN=www\.pipeline\.example'
+            (Open-Pfx -Path $path -Password $PfxPasswordText).Count | Should -Be 3
+        }
+
+        It 'writes a PEM chain that openssl verifies and a key that matches the certificate' -Skip:(-not $HasOpenSsl) {
+            $path = Join-Path $work 'bundle.pem'
+            $rootFile = Join-Path $work 'root.pem'
+            Write-PkiTestFile -Path $rootFile -Text $ca.Root.Pem
+            $null = Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -IncludeChain -IncludePrivateKey -Password $pfxPassword -StorePath $store
+
+            $verify = Invoke-PkiOpenSsl -ArgumentList @('verify', '-CAfile', $rootFile, '-untrusted', $path, $path)
+            $certificateKey = Invoke-PkiOpenSsl -ArgumentList @('x509', '-in', $path, '-noout', '-pubkey')
+            $privateKey = Invoke-PkiOpenSsl -ArgumentList @('pkey', '-in', $path, '-passin', "pass:$PfxPasswordText", '-pubout')
+
+            $verify.Output | Should -Match 'OK'
+            $verify.ExitCode | Should -Be 0
+            $privateKey.ExitCode | Should -Be 0
+            $privateKey.Output | Should -Be $certificateKey.Output
+        }
+    }
+
+    Context 'Errors' {
+        BeforeEach {
+            $before = Get-PkiStoreSnapshot -StorePath $store
+        }
+
+        It 'writes ExportFileExists for an existing file without -Force and leaves the file as it was' {
+            $path = Join-Path $work 'www.pem'
+            Write-PkiTestFile -Path $path -Text 'old content'
+
+            { Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ExportFileExists,PkiCmdlets.Commands.ExportServerCertificateCommand'
+            [System.IO.File]::ReadAllText($path) | Should -BeExactly 'old content'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'writes <ErrorId> for <Case> and writes no file' -ForEach @(
+            @{ Case = 'DER with -IncludeChain'; Splat = @{ Format = 'Der'; IncludeChain = $true }; ErrorId = 'ExportFormatConflict' }
+            @{ Case = 'DER with -IncludePrivateKey'; Splat = @{ Format = 'Der'; IncludePrivateKey = $true }; ErrorId = 'ExportFormatConflict' }
+            @{ Case = 'PFX without -Password'; Splat = @{ Format = 'Pfx'; IncludePrivateKey = $true }; ErrorId = 'PfxPasswordRequired' }
+        ) {
+            $path = Join-Path $work 'failed.out'
+
+            { Export-ServerCertificate -Identifier $certificate.Identifier -Path $path @Splat -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId "$ErrorId,PkiCmdlets.Commands.ExportServerCertificateCommand"
+            Test-Path -LiteralPath $path | Should -BeFalse
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'writes KeyPasswordEmpty for an empty -Password' {
+            $path = Join-Path $work 'empty.pfx'
+
+            { Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -Format Pfx -Password (New-Object System.Security.SecureString) -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'KeyPasswordEmpty,PkiCmdlets.Commands.ExportServerCertificateCommand'
+            Test-Path -LiteralPath $path | Should -BeFalse
+        }
+
+        It 'writes CertificateNotFound for an identifier that is not in the store' {
+            $path = Join-Path $work 'missing.pem'
+
+            Export-ServerCertificate -Identifier '00000000000000000000000000000000' -Path $path -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CertificateNotFound,PkiCmdlets.Commands.ExportServerCertificateCommand'
+            $failures[0].TargetObject | Should -Be '00000000000000000000000000000000'
+            Test-Path -LiteralPath $path | Should -BeFalse
+        }
+
+        It 'writes PrivateKeyNotAvailable for a certificate whose request was made elsewhere' {
+            $rsaStore = New-PkiTestStorePath -Root $TestDrive
+            $null = New-PkiTestHierarchy -StorePath $rsaStore -Algorithm RSA
+            $foreign = New-ServerCertificate -Csr (New-PkiRsaCsrPem -CommonName 'foreign.example.com') -Issuer 'Sub' -StorePath $rsaStore
+            $path = Join-Path $work 'foreign.pfx'
+
+            { Export-ServerCertificate -Identifier $foreign.Identifier -Path $path -Format Pfx -IncludePrivateKey -Password $pfxPassword -StorePath $rsaStore -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PrivateKeyNotAvailable,PkiCmdlets.Commands.ExportServerCertificateCommand'
+            Test-Path -LiteralPath $path | Should -BeFalse
+            # Without the key, the certificate exports.
+            $null = Export-ServerCertificate -Identifier $foreign.Identifier -Path $path -Format Pfx -Password $pfxPassword -StorePath $rsaStore
+            Test-Path -LiteralPath $path | Should -BeTrue
+        }
+
+        It 'writes CsrKeyPasswordRequired and KeyPasswordIncorrect for a key with a password in the store' {
+            $protected = New-Csr -CommonName 'secure.example.com' -Algorithm ECC -KeyPassword (ConvertTo-PkiTestSecureString -Text 'Csr-Pa55') -StorePath $store |
+                New-ServerCertificate -Issuer 'Sub' -StorePath $store
+            $path = Join-Path $work 'secure.pem'
+
+            { Export-ServerCertificate -Identifier $protected.Identifier -Path $path -IncludePrivateKey -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CsrKeyPasswordRequired,PkiCmdlets.Commands.ExportServerCertificateCommand'
+            { Export-ServerCertificate -Identifier $protected.Identifier -Path $path -IncludePrivateKey -KeyPassword (ConvertTo-PkiTestSecureString -Text 'wrong') -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'KeyPasswordIncorrect,PkiCmdlets.Commands.ExportServerCertificateCommand'
+            Test-Path -LiteralPath $path | Should -BeFalse
+        }
+
+        It 'writes OutputFileNotWritable for a folder that does not exist' {
+            $path = Join-Path (Join-Path $work 'missing-folder') 'www.pem'
+
+            { Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'OutputFileNotWritable,PkiCmdlets.Commands.ExportServerCertificateCommand'
+            Test-Path -LiteralPath $path | Should -BeFalse
+        }
+
+        It 'writes one file and ExportFileExists for the second of two certificates piped to one path' {
+            $null = $csr | New-ServerCertificate -Issuer 'Sub' -StorePath $store
+            $path = Join-Path $work 'both.pem'
+
+            $files = @(Get-ServerCertificate -StorePath $store | Export-ServerCertificate -Path $path -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures)
+
+            $files.Count | Should -Be 1
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'ExportFileExists,PkiCmdlets.Commands.ExportServerCertificateCommand'
+        }
+    }
+}

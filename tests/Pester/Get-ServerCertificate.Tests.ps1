@@ -1,0 +1,180 @@
+# Pester 5 tests for Get-ServerCertificate. They drive the built module (see TestHelpers.psm1); every test works in
+# its own new store under TestDrive:, passed with -StorePath, with a root, two intermediates (Sub and Sub2) and three
+# certificates.
+
+BeforeAll {
+    Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $null = Import-PkiCmdletsModule
+    $ProgressPreference = 'SilentlyContinue'
+    $CertificateTypeName = 'PkiCmdlets.Core.Authority.IssuedCertificate'
+}
+
+Describe 'Get-ServerCertificate' {
+    BeforeEach {
+        $store = New-PkiTestStorePath -Root $TestDrive
+        $ca = New-PkiTestHierarchy -StorePath $store
+        $sub2 = New-SubCA -CommonName 'Second Sub CA' -Name 'Sub2' -Issuer 'Root' -Algorithm ECC -NoPassword -StorePath $store
+        $www = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store |
+            New-ServerCertificate -Issuer 'Sub' -Domain '192.0.2.10' -StorePath $store
+        $api = New-Csr -CommonName 'api.example.com' -Algorithm ECC -StorePath $store |
+            New-ServerCertificate -Issuer 'Sub' -Days 10 -StorePath $store
+        $mail = New-Csr -CommonName 'mail.example.org' -Algorithm ECC -StorePath $store |
+            New-ServerCertificate -Issuer 'Sub2' -StorePath $store
+    }
+
+    Context 'Examples' {
+        It 'lists every issued certificate' {
+            $all = @(Get-ServerCertificate -StorePath $store)
+
+            $all.Count | Should -Be 3
+            ($all | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' | Should -Be 'api.example.com,mail.example.org,www.example.com'
+            $all | ForEach-Object { $_ | Should -BeOfType $CertificateTypeName }
+        }
+
+        It 'lists the certificates of one intermediate in the order they were issued' {
+            (@(Get-ServerCertificate -Issuer 'Sub' -StorePath $store) | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'www.example.com,api.example.com'
+        }
+
+        It 'returns what New-ServerCertificate returned, with the chain' {
+            $found = Get-ServerCertificate -Identifier $www.Identifier -StorePath $store
+
+            $found.Identifier | Should -Be $www.Identifier
+            $found.SerialNumber | Should -Be $www.SerialNumber
+            $found.Subject | Should -Be $www.Subject
+            ($found.DnsNames -join ',') | Should -Be 'www.example.com'
+            ($found.IpAddresses -join ',') | Should -Be '192.0.2.10'
+            $found.NotBefore | Should -Be $www.NotBefore
+            $found.NotAfter | Should -Be $www.NotAfter
+            $found.IssuerName | Should -Be 'Sub'
+            $found.IssuerId | Should -Be $ca.Sub.Id
+            $found.Thumbprint | Should -Be $www.Thumbprint
+            $found.CsrId | Should -Be $www.CsrId
+            $found.X509Certificate | Should -Be $www.X509Certificate
+            $found.Certificate.Thumbprint | Should -Be $www.Thumbprint
+            $found.CertificateChain | Should -Be ($ca.Sub.Pem + $ca.Root.Pem)
+            "$($found.Status)" | Should -Be 'Valid'
+        }
+
+        It 'finds certificates by identifier in any case, by position, and several at once' {
+            (Get-ServerCertificate $api.Identifier -StorePath $store).CommonName | Should -Be 'api.example.com'
+            (Get-ServerCertificate -Identifier $api.Identifier.ToUpperInvariant() -StorePath $store).CommonName | Should -Be 'api.example.com'
+            (@(Get-ServerCertificate -Identifier $www.Identifier, $mail.Identifier -StorePath $store) | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' |
+                Should -Be 'mail.example.org,www.example.com'
+        }
+
+        It 'finds a certificate by serial number written with colons, in lower case, or with 0x' {
+            $colons = ($mail.SerialNumber -replace '(..)(?!$)', '$1:').ToLowerInvariant()
+
+            (Get-ServerCertificate -SerialNumber $colons -StorePath $store).Identifier | Should -Be $mail.Identifier
+            (Get-ServerCertificate -SerialNumber ('0x' + $mail.SerialNumber) -StorePath $store).Identifier | Should -Be $mail.Identifier
+        }
+
+        It 'filters by intermediate: name, Id, ParentIdentifier alias, and a root that issues nothing' {
+            @(Get-ServerCertificate -Issuer 'Sub' -StorePath $store).Count | Should -Be 2
+            (Get-ServerCertificate -Issuer $sub2.Id -StorePath $store).Identifier | Should -Be $mail.Identifier
+            (Get-ServerCertificate -ParentIdentifier $sub2 -StorePath $store).Identifier | Should -Be $mail.Identifier
+            @(Get-ServerCertificate -Issuer 'Root' -StorePath $store).Count | Should -Be 0
+        }
+
+        It 'filters by DNS name, IP address or common name with wildcards' {
+            (@(Get-ServerCertificate -DnsName '*.example.com' -StorePath $store) | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'www.example.com,api.example.com'
+            (Get-ServerCertificate -DnsName '192.0.2.*' -StorePath $store).Identifier | Should -Be $www.Identifier
+            (Get-ServerCertificate -DnsName 'MAIL.example.org' -StorePath $store).Identifier | Should -Be $mail.Identifier
+            @(Get-ServerCertificate -DnsName 'nothing.*' -StorePath $store -ErrorVariable problems).Count | Should -Be 0
+            $problems.Count | Should -Be 0
+        }
+
+        It 'finds the valid certificates that expire within a number of days' {
+            (Get-ServerCertificate -ExpiresWithinDays 30 -StorePath $store).Identifier | Should -Be $api.Identifier
+            @(Get-ServerCertificate -ExpiresWithinDays 400 -StorePath $store).Count | Should -Be 3
+        }
+
+        It 'filters by status: revoked, valid, and expired' {
+            Revoke-ServerCertificate -Identifier $api.Identifier -Reason Superseded -Confirm:$false -StorePath $store
+            $notBefore = $ca.Sub.NotBefore.UtcDateTime
+            $expired = New-Csr -CommonName 'old.example.com' -Algorithm ECC -StorePath $store |
+                New-ServerCertificate -Issuer 'Sub' -NotBefore $notBefore -NotAfter $notBefore.AddSeconds(1) -StorePath $store
+            Start-Sleep -Seconds 2
+
+            $revoked = Get-ServerCertificate -Status Revoked -StorePath $store
+            $revoked.Identifier | Should -Be $api.Identifier
+            "$($revoked.RevocationReason)" | Should -Be 'Superseded'
+            $revoked.RevokedAt | Should -Not -BeNullOrEmpty
+            (Get-ServerCertificate -Status Expired -StorePath $store).Identifier | Should -Be $expired.Identifier
+            (@(Get-ServerCertificate -Status Valid -StorePath $store) | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' |
+                Should -Be 'mail.example.org,www.example.com'
+            # Only valid certificates expire "within" a number of days.
+            @(Get-ServerCertificate -ExpiresWithinDays 30 -StorePath $store).Count | Should -Be 0
+        }
+
+        It 'returns the certificates that match every filter given' {
+            (Get-ServerCertificate -Issuer 'Sub' -DnsName 'api.*' -Status Valid -StorePath $store).Identifier | Should -Be $api.Identifier
+            @(Get-ServerCertificate -Issuer 'Sub2' -DnsName 'api.*' -StorePath $store).Count | Should -Be 0
+        }
+
+        It 'binds Identifier and SerialNumber by property name from the pipeline' {
+            ($www | Get-ServerCertificate -StorePath $store).Identifier | Should -Be $www.Identifier
+            ([pscustomobject]@{ SerialNumber = $api.SerialNumber } | Get-ServerCertificate -StorePath $store).Identifier | Should -Be $api.Identifier
+            ([pscustomobject]@{ Identifier = $mail.Identifier } | Get-ServerCertificate -StorePath $store).Identifier | Should -Be $mail.Identifier
+        }
+
+        It 'shows certificates in the default table view' {
+            $table = Get-ServerCertificate -Identifier $www.Identifier -StorePath $store | Format-Table | Out-String -Width 200
+
+            $table | Should -Match 'SerialNumber'
+            $table | Should -Match ([regex]::Escape($www.SerialNumber))
+            $table | Should -Match 'www\.example\.com, 192\.0\.2\.10'
+        }
+
+        It 'finds nothing in a store without certificates, and never changes the store' {
+            $empty = New-PkiTestStorePath -Root $TestDrive
+            @(Get-ServerCertificate -StorePath $empty -ErrorVariable problems).Count | Should -Be 0
+            $problems.Count | Should -Be 0
+            Test-Path -LiteralPath $empty | Should -BeFalse
+
+            $before = Get-PkiStoreSnapshot -StorePath $store
+            $null = Get-ServerCertificate -StorePath $store
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+    }
+
+    Context 'Errors' {
+        It 'writes CertificateNotFound for an identifier that is not in the store' {
+            { Get-ServerCertificate -Identifier '00000000000000000000000000000000' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CertificateNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+        }
+
+        It 'returns the certificates it finds and reports the identifier and serial number it does not find' {
+            $found = @(Get-ServerCertificate -Identifier $www.Identifier, 'ffffffffffffffffffffffffffffffff' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
+
+            $found.Count | Should -Be 1
+            $problems.Count | Should -Be 1
+            $problems[0].FullyQualifiedErrorId | Should -Be 'CertificateNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+            $problems[0].TargetObject | Should -Be 'ffffffffffffffffffffffffffffffff'
+            "$($problems[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+
+            { Get-ServerCertificate -SerialNumber '0102030405' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CertificateNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+        }
+
+        It 'writes InvalidSerialNumber for a serial number that is not hex' {
+            { Get-ServerCertificate -SerialNumber 'not-hex' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidSerialNumber,PkiCmdlets.Commands.GetServerCertificateCommand'
+        }
+
+        It 'writes CaNotFound for an issuer that is not in the store' {
+            { Get-ServerCertificate -Issuer 'Nope' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CaNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+        }
+
+        It 'reports a damaged certificate file and still returns the other certificates' {
+            Write-PkiTestFile -Path (Join-Path $store "issued/$($ca.Sub.Id)/$($api.Identifier).crt.pem") -Text 'damaged'
+
+            $found = @(Get-ServerCertificate -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
+
+            ($found | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' | Should -Be 'mail.example.org,www.example.com'
+            $problems.Count | Should -Be 1
+            $problems[0].FullyQualifiedErrorId | Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.GetServerCertificateCommand'
+        }
+    }
+}

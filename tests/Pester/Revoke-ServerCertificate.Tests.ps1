@@ -1,0 +1,151 @@
+# Pester 5 tests for Revoke-ServerCertificate. They drive the built module (see TestHelpers.psm1); every test works
+# in its own new store under TestDrive:, passed with -StorePath, with a root, an intermediate (Sub) and two
+# certificates. Revoke-ServerCertificate has ConfirmImpact High, so every call that should revoke passes -Confirm:$false.
+
+BeforeDiscovery {
+    $HasOpenSsl = [bool](Get-Command -Name openssl -CommandType Application -ErrorAction SilentlyContinue)
+}
+
+BeforeAll {
+    Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $null = Import-PkiCmdletsModule
+    $ProgressPreference = 'SilentlyContinue'
+    $CertificateTypeName = 'PkiCmdlets.Core.Authority.IssuedCertificate'
+}
+
+Describe 'Revoke-ServerCertificate' {
+    BeforeEach {
+        $store = New-PkiTestStorePath -Root $TestDrive
+        $work = Join-Path $TestDrive ('work-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $work
+        $ca = New-PkiTestHierarchy -StorePath $store
+        $www = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store
+        $api = New-Csr -CommonName 'api.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store
+    }
+
+    Context 'Examples' {
+        It 'revokes a certificate with a reason, writes nothing, and Get-ServerCertificate shows it revoked' {
+            $result = Revoke-ServerCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
+
+            $result | Should -BeNullOrEmpty
+            $revoked = Get-ServerCertificate -Identifier $www.Identifier -StorePath $store
+            "$($revoked.Status)" | Should -Be 'Revoked'
+            "$($revoked.RevocationReason)" | Should -Be 'KeyCompromise'
+            ($revoked.RevokedAt - [System.DateTimeOffset]::UtcNow).Duration().TotalMinutes | Should -BeLessThan 5
+            "$((Get-ServerCertificate -Identifier $api.Identifier -StorePath $store).Status)" | Should -Be 'Valid'
+        }
+
+        It 'returns the revoked certificate with -PassThru, with the reason Unspecified by default' {
+            $revoked = Revoke-ServerCertificate $www.Identifier -PassThru -Confirm:$false -StorePath $store
+
+            $revoked | Should -BeOfType $CertificateTypeName
+            $revoked.Identifier | Should -Be $www.Identifier
+            "$($revoked.Status)" | Should -Be 'Revoked'
+            "$($revoked.RevocationReason)" | Should -Be 'Unspecified'
+            $revoked.RevokedAt | Should -Not -BeNullOrEmpty
+        }
+
+        It 'revokes what Get-ServerCertificate pipes to it' {
+            Get-ServerCertificate -SerialNumber $api.SerialNumber -StorePath $store | Revoke-ServerCertificate -Reason Superseded -Confirm:$false -StorePath $store
+
+            $revoked = @(Get-ServerCertificate -Status Revoked -StorePath $store)
+            ($revoked | ForEach-Object { $_.Identifier }) -join ',' | Should -Be $api.Identifier
+            "$($revoked[0].RevocationReason)" | Should -Be 'Superseded'
+        }
+
+        It 'revokes every certificate of a listing' {
+            $revoked = @(Get-ServerCertificate -Issuer 'Sub' -StorePath $store | Revoke-ServerCertificate -Reason CessationOfOperation -PassThru -Confirm:$false -StorePath $store)
+
+            $revoked.Count | Should -Be 2
+            @(Get-ServerCertificate -Status Valid -StorePath $store).Count | Should -Be 0
+        }
+
+        It 'accepts every RFC 5280 reason: <Reason>' -ForEach @(
+            @{ Reason = 'Unspecified' }
+            @{ Reason = 'KeyCompromise' }
+            @{ Reason = 'CACompromise' }
+            @{ Reason = 'AffiliationChanged' }
+            @{ Reason = 'Superseded' }
+            @{ Reason = 'CessationOfOperation' }
+            @{ Reason = 'CertificateHold' }
+            @{ Reason = 'PrivilegeWithdrawn' }
+            @{ Reason = 'AACompromise' }
+        ) {
+            $revoked = Revoke-ServerCertificate -Identifier $www.Identifier -Reason $Reason -PassThru -Confirm:$false -StorePath $store
+
+            "$($revoked.RevocationReason)" | Should -Be $Reason
+        }
+
+        It 'puts the revoked certificate on the next CRL of its intermediate' {
+            Revoke-ServerCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
+
+            $crl = Publish-Crl -Issuer 'Sub' -StorePath $store
+
+            $crl.RevokedCount | Should -Be 1
+        }
+
+        It 'writes a CRL entry that openssl shows with serial number and reason' -Skip:(-not $HasOpenSsl) {
+            Revoke-ServerCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
+            Revoke-ServerCertificate -Identifier $api.Identifier -Confirm:$false -StorePath $store
+            $path = Join-Path $work 'sub.crl'
+            $null = Publish-Crl -Issuer 'Sub' -Path $path -StorePath $store
+
+            $text = Invoke-PkiOpenSsl -ArgumentList @('crl', '-in', $path, '-inform', 'DER', '-noout', '-text')
+
+            $text.ExitCode | Should -Be 0
+            $text.Output | Should -Match $www.SerialNumber
+            $text.Output | Should -Match $api.SerialNumber
+            $text.Output | Should -Match 'Key Compromise'
+            # RFC 5280: the reason code unspecified is left out, so one entry has a reason and the other none.
+            ([regex]::Matches($text.Output, 'CRL Reason Code')).Count | Should -Be 1
+        }
+
+        It 'changes nothing with -WhatIf' {
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            Revoke-ServerCertificate -Identifier $www.Identifier -Reason KeyCompromise -StorePath $store -WhatIf
+            Get-ServerCertificate -StorePath $store | Revoke-ServerCertificate -StorePath $store -WhatIf
+
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+            @(Get-ServerCertificate -Status Revoked -StorePath $store).Count | Should -Be 0
+        }
+    }
+
+    Context 'Errors' {
+        It 'writes CertificateAlreadyRevoked for a second revocation and leaves the store as it was' {
+            Revoke-ServerCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { Revoke-ServerCertificate -Identifier $www.Identifier -Reason Superseded -Confirm:$false -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CertificateAlreadyRevoked,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+            "$((Get-ServerCertificate -Identifier $www.Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
+        }
+
+        It 'writes CertificateNotFound for an identifier that is not in the store and leaves the store as it was' {
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { Revoke-ServerCertificate -Identifier '00000000000000000000000000000000' -Confirm:$false -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CertificateNotFound,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'revokes the certificates it finds and reports the one it does not' {
+            $revoked = @(Revoke-ServerCertificate -Identifier $www.Identifier, 'nope', $api.Identifier -PassThru -Confirm:$false -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures)
+
+            ($revoked | ForEach-Object { $_.Identifier }) -join ',' | Should -Be "$($www.Identifier),$($api.Identifier)"
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CertificateNotFound,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+            $failures[0].TargetObject | Should -Be 'nope'
+            "$($failures[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+        }
+
+        It 'refuses a reason that is not an RFC 5280 reason before anything happens' {
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { Revoke-ServerCertificate -Identifier $www.Identifier -Reason 'RemoveFromCrl' -Confirm:$false -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException])
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+    }
+}
