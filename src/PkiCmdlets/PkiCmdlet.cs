@@ -98,9 +98,28 @@ namespace PkiCmdlets
             return resolved[0];
         }
 
-        /// <summary>A file to write (-Path / -LiteralPath): resolved against the current location, file system only.</summary>
-        protected string ResolveOutputFile(string path)
+        /// <summary>
+        /// A file to write, resolved against the current location, file system only. For -Path (not
+        /// <paramref name="literal"/>) wildcards that match one existing file name it; a new file's name is taken as typed.
+        /// </summary>
+        protected string ResolveOutputFile(string path, bool literal)
         {
+            if (!literal && WildcardPattern.ContainsWildcardCharacters(path))
+            {
+                try
+                {
+                    var matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
+                    if (matches.Count > 1)
+                    {
+                        throw new PkiException(ErrorIds.PathAmbiguous, PkiErrorKind.InvalidArgument, path, Core.Messages.PathAmbiguous.Format(path, matches.Count));
+                    }
+                    if (matches.Count == 1) path = matches[0];
+                }
+                catch (ItemNotFoundException)
+                {
+                    // No match: a new file, whose name is the path as written.
+                }
+            }
             try
             {
                 return FileSystemPath(path);

@@ -50,7 +50,19 @@ namespace PkiCmdlets.Core.Authority
             if (name != null) RecordNames.Validate(name);
             var crlUrl = CaService.ValidateCrlUrl(request.CrlUrl);
 
-            var (der, key, source) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
+            byte[] der;
+            PrivateKey key;
+            string source;
+            try
+            {
+                (der, key, source) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
+            }
+            catch (PkiException e) when (e.ErrorId == ErrorIds.KeySizeNotAllowed)
+            {
+                // Our RSA keys are 2048, 3072 or 4096 bits; say so in the words of an import.
+                var file = request.KeyPath ?? request.PfxPath!;
+                throw new PkiException(ErrorIds.CaKeyUnsupported, PkiErrorKind.InvalidData, file, Messages.CaKeyUnsupported.Format(file, "RSA_" + e.Target), e);
+            }
             using (key)
             {
                 var certificate = ParseCertificate(der, source);
@@ -60,9 +72,9 @@ namespace PkiCmdlets.Core.Authority
                     throw new PkiException(ErrorIds.CaImportNotCa, PkiErrorKind.InvalidData, source, Messages.CaImportNotCa.Format(source));
                 }
                 var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), source);
-                if (publicKey.Family == null)
+                if (publicKey.Family == null || (publicKey.Family == KeyFamily.Rsa && publicKey.Size < KeySpec.RsaSizes[0]))
                 {
-                    throw new PkiException(ErrorIds.CsrKeyUnsupported, PkiErrorKind.InvalidData, publicKey.Description, Messages.CsrKeyUnsupported.Format(publicKey.Description));
+                    throw new PkiException(ErrorIds.CaKeyUnsupported, PkiErrorKind.InvalidData, publicKey.Description, Messages.CaKeyUnsupported.Format(source, publicKey.Description));
                 }
                 if (!publicKey.Matches(key))
                 {

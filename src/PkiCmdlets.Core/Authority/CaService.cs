@@ -64,7 +64,7 @@ namespace PkiCmdlets.Core.Authority
             if (issuer.PathLength.HasValue && pathLength >= issuer.PathLength.Value)
             {
                 throw new PkiException(ErrorIds.PathLengthExceeded, PkiErrorKind.InvalidArgument, pathLength,
-                    Messages.PathLengthExceeded.Format(issuer.Record.Name, issuer.PathLength.Value, pathLength));
+                    (issuer.PathLength.Value == 0 ? Messages.PathLengthZero : Messages.PathLengthExceeded).Format(issuer.Record.Name, issuer.PathLength.Value, pathLength));
             }
             var constraints = NameConstraintSet.Create(request.PermittedDnsDomains, request.ExcludedDnsDomains, request.PermittedIpRanges);
             var validity = ValidityPeriod.ForCa(request.Years, request.Days, request.NotAfter, ValidityPeriod.DefaultSubCaYears, _clock(),
@@ -146,7 +146,8 @@ namespace PkiCmdlets.Core.Authority
         internal CaRecord Resolve(CaIdentity identity)
         {
             var value = identity.Value;
-            var records = LoadAll(null);
+            // A damaged record elsewhere in the store must not hide the CA asked for; Get-CA reports it.
+            var records = LoadAll(new List<PkiException>());
             return records.FirstOrDefault(r => string.Equals(r.Id, value, StringComparison.OrdinalIgnoreCase))
                 ?? records.FirstOrDefault(r => string.Equals(r.Name, value, StringComparison.OrdinalIgnoreCase))
                 ?? throw NotFound(value);
@@ -252,7 +253,8 @@ namespace PkiCmdlets.Core.Authority
                     NotAfter = authority.NotAfter,
                     SerialNumber = certificate.SerialNumber,
                     Thumbprint = certificate.Thumbprint,
-                    IssuerName = certificate.Issuer,
+                    IssuerName = chain.Count > 1 ? chain[1].Record.Name : record.Name,
+                    IssuerSubject = certificate.Issuer,
                     IssuerId = record.IssuerId,
                     IsRoot = record.IsRoot,
                     PathLength = authority.PathLength,

@@ -23,7 +23,10 @@ namespace PkiCmdlets.Core.Authority
         public DateTimeOffset NotAfter { get; set; }
         public string SerialNumber { get; set; } = string.Empty;
         public string Thumbprint { get; set; } = string.Empty;
+        /// <summary>The store name of the CA that issued this one (its own name for a root).</summary>
         public string IssuerName { get; set; } = string.Empty;
+        /// <summary>The issuer's distinguished name, as the certificate carries it.</summary>
+        public string IssuerSubject { get; set; } = string.Empty;
         /// <summary>The issuing CA's Id; null for a root.</summary>
         public string? IssuerId { get; set; }
         public bool IsRoot { get; set; }

@@ -103,7 +103,8 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         private static bool DnsWithin(string name, string constraint)
         {
-            var host = name.StartsWith("*.", StringComparison.Ordinal) ? name.Substring(1) : name;
+            // A wildcard stands for one more label: *.example.com is within example.com and .example.com.
+            var host = name.StartsWith("*.", StringComparison.Ordinal) ? "x" + name.Substring(1) : name;
             if (constraint.StartsWith(".", StringComparison.Ordinal))
             {
                 return host.EndsWith(constraint, StringComparison.OrdinalIgnoreCase) && host.Length > constraint.Length;

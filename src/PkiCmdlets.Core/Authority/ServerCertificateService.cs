@@ -55,7 +55,7 @@ namespace PkiCmdlets.Core.Authority
 
             var names = Names(csr, request);
             var subject = SubjectName.Create(
-                request.CommonName ?? csr.CommonName ?? names.FirstOrDefault()?.Value,
+                NullIfBlank(request.CommonName) ?? csr.CommonName ?? names.FirstOrDefault()?.Value,
                 request.Country ?? csr.Country ?? CaService.First(issuer.Certificate.Subject, X509Name.C),
                 request.State ?? csr.State ?? CaService.First(issuer.Certificate.Subject, X509Name.ST),
                 request.Locality ?? csr.Locality ?? CaService.First(issuer.Certificate.Subject, X509Name.L),
@@ -101,7 +101,6 @@ namespace PkiCmdlets.Core.Authority
             var record = new IssuedRecord
             {
                 Identifier = Hex.Lower(SerialNumber.Generate()),
-                Subject = subject.ToString(),
                 CommonName = subject.CommonName,
                 DnsNames = names.Where(n => n.Type == SubjectAlternativeNameType.Dns).Select(n => n.Value).ToList(),
                 IpAddresses = names.Where(n => n.Type == SubjectAlternativeNameType.IpAddress).Select(n => n.Value).ToList(),
@@ -124,6 +123,7 @@ namespace PkiCmdlets.Core.Authority
                 }
                 record.SerialNumber = SerialNumber.ToHex(serial);
                 record.Thumbprint = Thumbprint(der);
+                record.Subject = new X509Certificate2(der).Subject;
                 record.IssuedAt = _cas.Now;
                 index.Certificates.Add(record);
                 _store.WriteAllOrNothing(new[]
@@ -481,6 +481,8 @@ namespace PkiCmdlets.Core.Authority
             using var sha1 = SHA1.Create();
             return Hex.Lower(sha1.ComputeHash(der)).ToUpperInvariant();
         }
+
+        private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
         private static HashSet<string>? Normalized(IList<string>? values, Func<string, string> normalize) =>
             values == null || values.Count == 0 ? null : new HashSet<string>(values.Select(normalize), StringComparer.OrdinalIgnoreCase);

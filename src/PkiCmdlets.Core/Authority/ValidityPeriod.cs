@@ -50,6 +50,11 @@ namespace PkiCmdlets.Core.Authority
             {
                 throw BeyondCalendar(e);
             }
+            if (period.NotAfter <= now)
+            {
+                throw new PkiException(ErrorIds.InvalidValidity, PkiErrorKind.InvalidArgument, period.NotAfter,
+                    Messages.ValidityInThePast.Format(Text(period.NotAfter)));
+            }
             return period.WithinIssuer(issuerNotBefore, issuerNotAfter);
         }
 

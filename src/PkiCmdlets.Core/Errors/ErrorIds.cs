@@ -54,6 +54,7 @@ namespace PkiCmdlets.Core.Errors
         public const string CaImportKeyMismatch = nameof(CaImportKeyMismatch);
         public const string CaImportIssuerMissing = nameof(CaImportIssuerMissing);
         public const string CaAlreadyInStore = nameof(CaAlreadyInStore);
+        public const string CaKeyUnsupported = nameof(CaKeyUnsupported);
         public const string ImportFileUnreadable = nameof(ImportFileUnreadable);
         public const string KeyFilePasswordRequired = nameof(KeyFilePasswordRequired);
 

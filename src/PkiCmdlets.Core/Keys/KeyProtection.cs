@@ -92,7 +92,15 @@ namespace PkiCmdlets.Core.Keys
             }
 
             var iv = Asn1OctetString.GetInstance(pbes2.EncryptionScheme.Parameters).GetOctets();
-            var key = DeriveKey(password, pbkdf2.GetSalt(), pbkdf2.IterationCount.IntValue, pbkdf2.Prf);
+            byte[] key;
+            try
+            {
+                key = DeriveKey(password, pbkdf2.GetSalt(), pbkdf2.IterationCount.IntValue, pbkdf2.Prf);
+            }
+            catch (NotSupportedException e)
+            {
+                throw PrivateKey.Unreadable(source, e);
+            }
             try
             {
                 var plain = AesCbc(key, iv, info.GetEncryptedData(), encrypt: false);

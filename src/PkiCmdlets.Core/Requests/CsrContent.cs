@@ -44,8 +44,23 @@ namespace PkiCmdlets.Core.Requests
 
         private IReadOnlyDictionary<DerObjectIdentifier, string> SubjectAttributes { get; }
 
-        /// <summary>Reads PEM text (or base64 DER without armour), checks the structure and the signature.</summary>
+        /// <summary>
+        /// Reads PEM text (or base64 DER without armour), checks the structure and the signature. Errors name
+        /// <paramref name="source"/> in their message and carry the text itself as their target.
+        /// </summary>
         public static CsrContent FromText(string text, string source)
+        {
+            try
+            {
+                return Parse(text, source);
+            }
+            catch (PkiException e) when (e.ErrorId == ErrorIds.InvalidPem || e.ErrorId == ErrorIds.CsrUnreadable || e.ErrorId == ErrorIds.CsrSignatureInvalid)
+            {
+                throw new PkiException(e.ErrorId, e.Kind, text, e.Message, e.InnerException);
+            }
+        }
+
+        private static CsrContent Parse(string text, string source)
         {
             var trimmed = (text ?? string.Empty).Trim();
             if (trimmed.IndexOf("-----BEGIN", StringComparison.Ordinal) < 0)

@@ -37,11 +37,15 @@ namespace PkiCmdlets.Core.Revocation
         /// <summary>
         /// Signs a new CRL of every certificate the issuer revoked and keeps it in the store; when
         /// <c>path</c> is given (a full file-system path) also writes a copy there, PEM when <c>pem</c>,
-        /// otherwise DER, the form RFC 5280 says a CRL URL serves.
+        /// otherwise DER, the form RFC 5280 says a CRL URL serves. An existing file is replaced only with <c>force</c>.
         /// </summary>
         public PublishedCrl Publish(CaIdentity issuerIdentity, SecureString? issuerKeyPassword, int? nextUpdateHours, string? path, bool pem,
-            CancellationToken cancellation = default)
+            bool force = false, CancellationToken cancellation = default)
         {
+            if (path != null && !force && File.Exists(path))
+            {
+                throw new PkiException(ErrorIds.ExportFileExists, PkiErrorKind.ResourceExists, path, Messages.ExportFileExists.Format(path));
+            }
             var hours = nextUpdateHours ?? DefaultNextUpdateHours;
             if (hours < 1 || hours > MaxNextUpdateHours)
             {

@@ -17,6 +17,7 @@ namespace PkiCmdlets.Commands
         public string Identifier { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         public string Path { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
@@ -51,7 +52,7 @@ namespace PkiCmdlets.Commands
         {
             Try(() =>
             {
-                var path = ResolveOutputFile(ParameterSetName == LiteralPathSet ? LiteralPath : Path);
+                var path = ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true) : ResolveOutputFile(Path, literal: false);
                 if (!ShouldProcess(path, "Export certificate " + Identifier + " as " + Format)) return;
                 var written = new CertificateExportService(OpenStore()).Export(new ExportRequest
                 {

@@ -17,7 +17,7 @@ namespace PkiCmdlets.Commands
 
         /// <summary>Names or Ids, wildcards allowed.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id", "Identifier")]
+        [Alias("Id")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(CaNameCompleter))]
         public string[]? Name { get; set; }

@@ -14,10 +14,12 @@ namespace PkiCmdlets.Commands
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         public string[]? Identifier { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        // Not bound by property name: a CA piped in would bind its own serial number.
+        [Parameter]
         public string[]? SerialNumber { get; set; }
 
-        [Parameter]
+        /// <summary>The intermediate whose certificates to list: a name, an Id, or a CA object from the pipeline.</summary>
+        [Parameter(ValueFromPipeline = true)]
         [Alias("ParentIdentifier")]
         [ArgumentCompleter(typeof(CaNameCompleter))]
         public CaIdentity? Issuer { get; set; }

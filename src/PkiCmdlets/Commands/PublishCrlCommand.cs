@@ -24,6 +24,7 @@ namespace PkiCmdlets.Commands
         public SecureString? IssuerKeyPassword { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         public string Path { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
@@ -36,6 +37,11 @@ namespace PkiCmdlets.Commands
         [ValidateSet("Der", "Pem")]
         public string Format { get; set; } = "Der";
 
+        /// <summary>Overwrite the file -Path names when it exists.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter Force { get; set; }
+
         [Parameter]
         [ValidateRange(1, CrlService.MaxNextUpdateHours)]
         public int NextUpdateHours { get; set; } = CrlService.DefaultNextUpdateHours;
@@ -44,10 +50,12 @@ namespace PkiCmdlets.Commands
         {
             Try(() =>
             {
-                var path = ParameterSetName == PathSet ? ResolveOutputFile(Path) : ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath) : null;
+                var path = ParameterSetName == PathSet ? ResolveOutputFile(Path, literal: false)
+                    : ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true)
+                    : null;
                 if (!ShouldProcess(Issuer.Value, path == null ? "Publish CRL to the store" : "Publish CRL to " + path)) return;
                 WriteObject(new CrlService(OpenStore()).Publish(Issuer, IssuerKeyPassword, NextUpdateHours, path,
-                    string.Equals(Format, "Pem", System.StringComparison.OrdinalIgnoreCase), Cancellation));
+                    string.Equals(Format, "Pem", System.StringComparison.OrdinalIgnoreCase), Force, Cancellation));
             });
         }
     }

@@ -51,7 +51,8 @@ public sealed class CaServiceTests : IDisposable
         Assert.Equal("ECC_256", root.Algorithm);
         Assert.Equal(256, root.KeySize);
         Assert.Equal("CN=Example Root, O=Example Org, C=US", root.Subject);
-        Assert.Equal(root.Subject, root.IssuerName);
+        Assert.Equal("Root", root.IssuerName);
+        Assert.Equal(root.Subject, root.IssuerSubject);
         Assert.Equal(root.NotBefore.AddYears(10), root.NotAfter);
         Assert.Null(root.PathLength);
         Assert.Equal("http://pki.example.com/root.crl", root.CrlUrl);
@@ -82,6 +83,8 @@ public sealed class CaServiceTests : IDisposable
         Assert.Equal(root.NotAfter, sub.NotAfter);
         Assert.Equal(0, sub.PathLength);
         Assert.Equal(root.Id, sub.IssuerId);
+        Assert.Equal("Root", sub.IssuerName);
+        Assert.Equal(root.Subject, sub.IssuerSubject);
         Assert.False(sub.IsRoot);
         Assert.Equal(sub.Pem + root.Pem, sub.Chain);
         Assert.Equal(ErrorIds.ValidityExceedsIssuer, Refused(() => Sub(options: r => { r.Name = "Sub2"; r.Years = 4; })).ErrorId);
@@ -196,7 +199,7 @@ public sealed class CaServiceTests : IDisposable
 
         Assert.Equal("example.com", Issue("example.com").CommonName);
         Assert.Equal("www.example.com", Issue("www.example.com", "*.example.com", "10.1.2.3", "fd00::1").CommonName);
-        Assert.Equal("a.internal.test", Issue("a.internal.test").CommonName);
+        Assert.Equal("a.internal.test", Issue("a.internal.test", "*.internal.test").CommonName);
         foreach (var (cn, bad) in new[] { ("internal.test", "internal.test"), ("www.example.org", "www.example.org"),
                      ("x.secret.example.com", "x.secret.example.com"), ("www.example.com", "192.168.1.1"), ("www.example.com", "notexample.com") })
         {
@@ -232,6 +235,7 @@ public sealed class CaServiceTests : IDisposable
         File.WriteAllText(Path.Combine(_temp.Root, "cas", root.Id + ".crt.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         var listing = _cas.Find();
         Assert.Equal(new[] { "Other" }, listing.Items.Select(c => c.Name));
+        Assert.Equal("Other", _cas.Get(new CaIdentity("Other")).Name); // lookups of other CAs still work
         // The root, and the intermediate whose chain runs through it, each name the damaged file.
         Assert.Equal(2, listing.Problems.Count);
         Assert.All(listing.Problems, p => Assert.Equal(ErrorIds.StoreRecordCorrupt, p.ErrorId));

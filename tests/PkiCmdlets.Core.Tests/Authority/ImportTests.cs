@@ -110,6 +110,10 @@ public sealed class ImportTests : IDisposable
         Refused(ErrorIds.CaImportKeyMismatch, new ImportCaRequest { CertificatePath = certificate, KeyPath = otherKey, NoPassword = true });
         Refused(ErrorIds.CaImportIssuerMissing, new ImportCaRequest { CertificatePath = orphan, KeyPath = orphanKey, NoPassword = true });
         Refused(ErrorIds.ImportFileUnreadable, new ImportCaRequest { CertificatePath = File("missing.crt"), KeyPath = key, NoPassword = true });
+        var weakKey = File("weak.key");
+        var weak = File("weak.crt");
+        OpenSsl.Ok($"req -x509 -newkey rsa:1024 -nodes -keyout {weakKey} -out {weak} -days 30 -subj /CN=weak -addext keyUsage=critical,keyCertSign,cRLSign");
+        Refused(ErrorIds.CaKeyUnsupported, new ImportCaRequest { CertificatePath = weak, KeyPath = weakKey, NoPassword = true });
 
         _imports.Import(new ImportCaRequest { CertificatePath = certificate, KeyPath = key, NoPassword = true, KeyFilePassword = Services.Password("import-pw") });
         Refused(ErrorIds.CaAlreadyInStore, new ImportCaRequest { CertificatePath = certificate, KeyPath = key, NoPassword = true, KeyFilePassword = Services.Password("import-pw") });

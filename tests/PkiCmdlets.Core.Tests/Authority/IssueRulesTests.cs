@@ -83,7 +83,8 @@ public sealed class IssueRulesTests : IDisposable
         var truncated = string.Join("\n", lines.Take(5).Append("-----END CERTIFICATE REQUEST-----")) + "\n";
         var error = Refused(truncated);
         Assert.Equal(ErrorIds.CsrUnreadable, error.ErrorId);
-        Assert.Equal("-Csr", error.Target);
+        Assert.Equal(truncated, error.Target); // the offending text itself
+        Assert.Contains("-Csr", error.Message);
     }
 
     [Fact]
@@ -190,6 +191,21 @@ public sealed class IssueRulesTests : IDisposable
         Assert.Equal(ErrorIds.ValidityExceedsIssuer, Refused(RsaCsr, r => r.Years = 20).ErrorId);
 
     [Fact]
+    public void The_default_validity_stops_at_the_issuers_end()
+    {
+        using var shortLived = new Hierarchy("RSA_2048", subOptions: r => r.Days = 30);
+        var issued = shortLived.Issue(RsaCsr);
+        Assert.Equal(shortLived.Sub.NotAfter, issued.NotAfter);
+        Assert.Equal(ErrorIds.ValidityExceedsIssuer, Assert.Throws<PkiException>(() => shortLived.Issue(RsaCsr, r => r.Days = 31)).ErrorId);
+    }
+
+    [Fact]
+    public void A_blank_common_name_override_keeps_the_requests()
+    {
+        Assert.Equal("www.example.com", _pki.Issue(RsaCsr, r => r.CommonName = " ").CommonName);
+    }
+
+    [Fact]
     public void NotBefore_without_NotAfter_is_ValidityBoundsIncomplete()
     {
         var error = Refused(RsaCsr, r => r.NotBefore = DateTimeOffset.UtcNow);
@@ -203,6 +219,9 @@ public sealed class IssueRulesTests : IDisposable
         Assert.Equal(ErrorIds.InvalidValidity, Refused(RsaCsr, r => { r.NotBefore = DateTimeOffset.UtcNow.AddDays(2); r.NotAfter = DateTimeOffset.UtcNow.AddDays(1); }).ErrorId);
         Assert.Equal(ErrorIds.InvalidValidity, Refused(RsaCsr, r => r.Days = 0).ErrorId);
         Assert.Equal(ErrorIds.InvalidValidity, Refused(RsaCsr, r => r.Months = -1).ErrorId);
+        var past = Refused(RsaCsr, r => { r.NotBefore = DateTimeOffset.UtcNow.AddMinutes(-10); r.NotAfter = DateTimeOffset.UtcNow.AddMinutes(-5); });
+        Assert.Equal(ErrorIds.InvalidValidity, past.ErrorId);
+        Assert.Contains("has passed", past.Message);
     }
 
     [Fact]
@@ -251,7 +270,8 @@ public sealed class IssueRulesTests : IDisposable
     public void Subject_overrides_beat_the_csr_and_the_issuer()
     {
         var issued = _pki.Issue(RsaCsr, r => { r.Organization = "Override Inc"; r.CommonName = "api.example.com"; });
-        Assert.StartsWith("CN=api.example.com, OU=Ops, O=Override Inc, L=Hangzhou, ST=Zhejiang, C=US", issued.Subject);
+        Assert.Equal("CN=api.example.com, OU=Ops, O=Override Inc, L=Hangzhou, S=Zhejiang, C=US", issued.Subject);
+        Assert.Equal(issued.Certificate!.Subject, issued.Subject);
         // The override replaces the request's common name; the request's own SANs stay.
         Assert.Equal(new[] { "api.example.com", "example.com" }, issued.DnsNames);
     }

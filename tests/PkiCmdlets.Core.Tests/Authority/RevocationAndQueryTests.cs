@@ -51,13 +51,16 @@ public sealed class RevocationAndQueryTests : IDisposable
         Assert.Equal(2, second.CrlNumber);
         Assert.Equal(1, second.RevokedCount);
         Assert.Equal(second.Der, File.ReadAllBytes(path));
+        Assert.Equal(second.Pem, File.ReadAllText(second.StoreFile));
+        Assert.Equal(ErrorIds.ExportFileExists, Assert.Throws<PkiException>(() => crls.Publish(new CaIdentity("Sub"), null, 24, path, pem: false)).ErrorId);
+        Assert.Equal(second.Der, File.ReadAllBytes(path));
+        Assert.Equal(3, crls.Publish(new CaIdentity("Sub"), null, 24, path, pem: false, force: true).CrlNumber);
         var text = OpenSsl.Ok($"crl -inform DER -in {path} -noout -text");
         Assert.Contains(issued.SerialNumber, text.Replace(":", string.Empty).ToUpperInvariant());
         Assert.Contains("Superseded", text);
-        Assert.Equal(second.Pem, File.ReadAllText(second.StoreFile));
 
         // Another store instance (another session) continues the count.
-        Assert.Equal(3, new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, null, null, pem: true).CrlNumber);
+        Assert.Equal(4, new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, null, null, pem: true).CrlNumber);
     }
 
     [Theory]
