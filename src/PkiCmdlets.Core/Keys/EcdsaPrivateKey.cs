@@ -41,7 +41,16 @@ namespace PkiCmdlets.Core.Keys
             return new EcdsaPrivateKey(ecdsa, spec);
         }
 
-        public static EcdsaPrivateKey FromBouncyCastle(DerObjectIdentifier curveOid, Org.BouncyCastle.Math.BigInteger d, string source)
+        /// <param name="curveOid">The named curve.</param>
+        /// <param name="d">The private scalar.</param>
+        /// <param name="source">Names the key in errors.</param>
+        /// <param name="q">
+        /// The public point when the key file carries it (RFC 5915's optional publicKey), which spares a scalar
+        /// multiplication in managed code: tens of milliseconds on every use of a CA key. The platform checks
+        /// that it belongs to <paramref name="d"/> when the key is imported.
+        /// </param>
+        public static EcdsaPrivateKey FromBouncyCastle(DerObjectIdentifier curveOid, Org.BouncyCastle.Math.BigInteger d, string source,
+            Org.BouncyCastle.Math.EC.ECPoint? q = null)
         {
             int size;
             if (curveOid.Equals(SecObjectIdentifiers.SecP256r1)) size = 256;
@@ -49,8 +58,7 @@ namespace PkiCmdlets.Core.Keys
             else if (curveOid.Equals(SecObjectIdentifiers.SecP521r1)) size = 521;
             else throw Unreadable(source, new NotSupportedException("curve " + curveOid.Id + " is not supported"));
 
-            var curve = SecNamedCurves.GetByOid(curveOid);
-            var q = curve.G.Multiply(d).Normalize();
+            var point = (q ?? SecNamedCurves.GetByOid(curveOid).G.Multiply(d)).Normalize();
             var length = (size + 7) / 8;
             var parameters = new ECParameters
             {
@@ -58,11 +66,18 @@ namespace PkiCmdlets.Core.Keys
                 D = FixedLength(d, length),
                 Q = new ECPoint
                 {
-                    X = FixedLength(q.AffineXCoord.ToBigInteger(), length),
-                    Y = FixedLength(q.AffineYCoord.ToBigInteger(), length),
+                    X = FixedLength(point.AffineXCoord.ToBigInteger(), length),
+                    Y = FixedLength(point.AffineYCoord.ToBigInteger(), length),
                 },
             };
-            return new EcdsaPrivateKey(ECDsa.Create(parameters), KeySpec.Ecc(size));
+            try
+            {
+                return new EcdsaPrivateKey(ECDsa.Create(parameters), KeySpec.Ecc(size));
+            }
+            catch (CryptographicException e)
+            {
+                throw Unreadable(source, e); // for instance a public point that is not the private key's
+            }
         }
 
         /// <summary>

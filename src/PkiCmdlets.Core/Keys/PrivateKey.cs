@@ -80,9 +80,10 @@ namespace PkiCmdlets.Core.Keys
                 }
                 var curveOid = (DerObjectIdentifier)curve.Parameters;
                 var ecKey = (ECPrivateKeyParameters)PrivateKeyFactory.CreateKey(info);
-                return curveOid.Equals(Sm2PrivateKey.CurveOid)
-                    ? Sm2PrivateKey.FromScalar(ecKey.D)
-                    : EcdsaPrivateKey.FromBouncyCastle(curveOid, ecKey.D, source);
+                if (curveOid.Equals(Sm2PrivateKey.CurveOid)) return Sm2PrivateKey.FromScalar(ecKey.D);
+                var publicKey = Org.BouncyCastle.Asn1.Sec.ECPrivateKeyStructure.GetInstance(info.ParsePrivateKey()).GetPublicKey();
+                var q = publicKey == null ? null : ecKey.Parameters.Curve.DecodePoint(publicKey.GetOctets());
+                return EcdsaPrivateKey.FromBouncyCastle(curveOid, ecKey.D, source, q);
             }
             throw Unreadable(source, new NotSupportedException("key algorithm " + algorithm.Id + " is not supported"));
         }

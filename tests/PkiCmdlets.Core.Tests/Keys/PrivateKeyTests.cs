@@ -82,3 +82,32 @@ public sealed class PrivateKeyTests
         Assert.Contains("broken.pem", e.Message);
     }
 }
+
+public class EcPublicPointTests
+{
+    [Fact]
+    public void A_pkcs8_whose_public_point_is_not_its_keys_is_refused()
+    {
+        using var a = TestKeys.For(KeySpec.Ecc(256));
+        using var b = TestKeys.For(KeySpec.Ecc(256), "other");
+        var aInfo = Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo.GetInstance(a.ExportPkcs8());
+        var d = Org.BouncyCastle.Asn1.Sec.ECPrivateKeyStructure.GetInstance(aInfo.ParsePrivateKey()).GetKey();
+        var bSpki = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(b.ExportSubjectPublicKeyInfo());
+        var curve = Org.BouncyCastle.Asn1.Sec.SecNamedCurves.GetByOid(Org.BouncyCastle.Asn1.Sec.SecObjectIdentifiers.SecP256r1);
+        var qB = curve.Curve.DecodePoint(bSpki.PublicKeyData.GetBytes());
+        var forged = EcEncoding.PrivateKeyInfo(Org.BouncyCastle.Asn1.Sec.SecObjectIdentifiers.SecP256r1, 256, d, qB);
+
+        var error = Assert.Throws<Errors.PkiException>(() => PrivateKey.FromPkcs8(forged, "forged"));
+        Assert.Equal(Errors.ErrorIds.KeyUnreadable, error.ErrorId);
+    }
+
+    [Fact]
+    public void The_public_point_in_the_pkcs8_is_the_keys()
+    {
+        using var key = TestKeys.For(KeySpec.Ecc(384));
+        using var again = PrivateKey.FromPkcs8(key.ExportPkcs8(), "again");
+        Assert.Equal(key.ExportSubjectPublicKeyInfo(), again.ExportSubjectPublicKeyInfo());
+        var signature = again.Sign(new byte[] { 1, 2, 3 });
+        Assert.True(PublicKeyInfo.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), "k").Verify(again.SignatureAlgorithm, new byte[] { 1, 2, 3 }, signature));
+    }
+}
