@@ -109,6 +109,9 @@ public sealed class PebbleFixture : IDisposable
     /// <summary>The document root the web-root Pebble's validation authority reads challenge files from.</summary>
     public string WebRoot { get; } = string.Empty;
 
+    /// <summary>The web server in front of <see cref="WebRoot"/>.</summary>
+    public WebRootServer WebRootServer => _webRootServer!;
+
     /// <summary>The HMAC key the EAB Pebble accepts for <see cref="EabKeyId"/>, base64url.</summary>
     public string EabMacKey { get; }
 

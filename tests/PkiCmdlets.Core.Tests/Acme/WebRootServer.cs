@@ -29,6 +29,11 @@ public sealed class WebRootServer : IDisposable
     /// <summary>Every path requested, with the status served, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>Requests for a file of this name hang until the server stops: a web server that never answers.</summary>
+    public void Stall(string fileName) => _stalled[fileName] = true;
+
+    private readonly ConcurrentDictionary<string, bool> _stalled = new();
+
     public void Dispose()
     {
         _stop.Cancel();
@@ -69,6 +74,10 @@ public sealed class WebRootServer : IDisposable
                 var requestLine = head.ToString().Split("\r\n")[0].Split(' ');
                 var path = requestLine.Length > 1 ? Uri.UnescapeDataString(requestLine[1].Split('?')[0]) : "/";
                 var file = Path.GetFullPath(Path.Combine(_root, path.TrimStart('/')));
+                if (_stalled.ContainsKey(Path.GetFileName(file)))
+                {
+                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                }
                 var found = requestLine[0] == "GET" && file.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(file);
                 var body = found ? await File.ReadAllBytesAsync(file) : Encoding.ASCII.GetBytes("not found");
                 Requests.Enqueue($"{path} {(found ? 200 : 404)}");

@@ -136,6 +136,25 @@ public sealed class OrderPebbleTests : IDisposable
     }
 
     [Fact]
+    public void Waiting_stops_at_the_time_out_and_leaves_the_order_to_be_completed_later()
+    {
+        var orders = Orders();
+        var order = orders.Submit(Request(Csr(PebbleFixture.UniqueDomain()).Csr!, _pebble.WebRootDirectoryUrl, r => r.WebRoot = _pebble.WebRoot))!;
+        _pebble.WebRootServer.Stall(order.Challenges.Single().FileName!);
+        var clock = Stopwatch.StartNew();
+
+        var e = Assert.Throws<PkiException>(() => orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId, Wait = true, TimeoutSeconds = 1 }));
+
+        _output.WriteLine($"{clock.ElapsedMilliseconds} ms: {e.Message}");
+        Assert.Equal(ErrorIds.AcmeTimeout, e.ErrorId);
+        Assert.Equal(PkiErrorKind.OperationTimeout, e.Kind);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        Assert.Contains("-Wait", e.Message);
+        Assert.Equal(order.OrderId, Assert.IsType<CertificateOrder>(e.Target).OrderId);
+        Assert.Equal(OrderStatus.Pending, orders.Find(new[] { order.OrderId }).Items.Single().Status);
+    }
+
+    [Fact]
     public void An_unanswered_challenge_ends_invalid_with_pebbles_problem_and_the_order_cannot_be_completed_again()
     {
         var domain = PebbleFixture.UniqueDomain();
@@ -186,6 +205,20 @@ public sealed class OrderPebbleTests : IDisposable
         var stored = Poll(() => orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId }), o => o.CertificateIdentifier != null);
         Assert.Equal(OrderStatus.Valid, stored.Status);
         Assert.Equal(stored.CertificateIdentifier, orders.Get(order.OrderId).CertificateIdentifier);
+    }
+
+    [Fact]
+    public void A_wildcard_order_asks_for_its_txt_record_at_the_base_domain()
+    {
+        var domain = PebbleFixture.UniqueDomain();
+        var order = Orders().Submit(Request(Csr("*." + domain, domain).Csr!))!;
+
+        Assert.Equal(new[] { "*." + domain, domain }, order.Domains);
+        var wildcard = order.Challenges.Single(c => c.Domain == "*." + domain);
+        var plain = order.Challenges.Single(c => c.Domain == domain);
+        Assert.Equal("_acme-challenge." + domain, wildcard.RecordName);
+        Assert.Equal(wildcard.RecordName, plain.RecordName);
+        Assert.NotEqual(wildcard.RecordValue, plain.RecordValue);
     }
 
     [Fact]
