@@ -26,6 +26,10 @@
         'Export-ServerCertificate'
         'Revoke-ServerCertificate'
         'Publish-Crl'
+        'Submit-CertificateOrder'
+        'Get-CertificateOrder'
+        'Complete-CertificateOrder'
+        'Remove-CertificateOrder'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

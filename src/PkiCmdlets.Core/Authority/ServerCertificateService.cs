@@ -312,27 +312,7 @@ namespace PkiCmdlets.Core.Authority
 
         internal static string ChainPem(IEnumerable<StoredCa> chain) => string.Concat(chain.Select(c => Pem.Encode(Pem.CertificateLabel, c.Der)));
 
-        private CsrContent ReadCsr(NewServerCertificateRequest request)
-        {
-            if (request.Csr != null) return CsrContent.FromText(request.Csr, "-Csr");
-            if (request.CsrPath == null)
-            {
-                throw new PkiException(ErrorIds.CsrMissing, PkiErrorKind.InvalidArgument, null, Messages.CsrMissing);
-            }
-            byte[] bytes;
-            try
-            {
-                bytes = File.ReadAllBytes(request.CsrPath);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
-            {
-                throw new PkiException(ErrorIds.CsrUnreadable, PkiErrorKind.ObjectNotFound, request.CsrPath, Messages.CsrUnreadable.Format(request.CsrPath, e.Message), e);
-            }
-            // A DER request starts with a SEQUENCE tag; anything else is read as text (PEM).
-            return bytes.Length > 0 && bytes[0] == 0x30
-                ? CsrContent.FromDer(bytes, request.CsrPath)
-                : CsrContent.FromText(PkiStore.FromUtf8(bytes), request.CsrPath);
-        }
+        private static CsrContent ReadCsr(NewServerCertificateRequest request) => CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
 
         /// <summary>RSA ≥ 2048 or one of our curves, the -Algorithm asked for, and the issuer's family (seed 002).</summary>
         private static void CheckKey(PublicKeyInfo key, string? algorithm, StoredCa issuer)

@@ -116,6 +116,20 @@ namespace PkiCmdlets.Core.Errors
         public const string AcmeOrderInvalid = nameof(AcmeOrderInvalid);
         public const string AcmeTimeout = nameof(AcmeTimeout);
 
+        // Certificate orders (ACME)
+        public const string OrderNotFound = nameof(OrderNotFound);
+        public const string OrderStateError = nameof(OrderStateError);
+        public const string OrderRemoveFailed = nameof(OrderRemoveFailed);
+        public const string KeyAlgorithmNotAllowed = nameof(KeyAlgorithmNotAllowed);
+        public const string TermsOfServiceNotAccepted = nameof(TermsOfServiceNotAccepted);
+        public const string ContactEmailRequired = nameof(ContactEmailRequired);
+        public const string ValidationMethodInvalid = nameof(ValidationMethodInvalid);
+        public const string ValidationMethodNotAllowed = nameof(ValidationMethodNotAllowed);
+        public const string WebRootRequiresHttp = nameof(WebRootRequiresHttp);
+        public const string ExternalAccountBindingIncomplete = nameof(ExternalAccountBindingIncomplete);
+        public const string AcmeProfileNotOffered = nameof(AcmeProfileNotOffered);
+        public const string InvalidTimeout = nameof(InvalidTimeout);
+
         public const string OperationCancelled = nameof(OperationCancelled);
     }
 }

@@ -78,6 +78,32 @@ namespace PkiCmdlets.Core.Requests
             return FromDer(Pem.Decode(trimmed, label), source);
         }
 
+        /// <summary>
+        /// The request given as text (-Csr), else read from a file (-CsrPath: PEM or DER), checked; CsrMissing when
+        /// neither is given.
+        /// </summary>
+        public static CsrContent FromTextOrFile(string? text, string? path)
+        {
+            if (text != null) return FromText(text, "-Csr");
+            if (path == null)
+            {
+                throw new PkiException(ErrorIds.CsrMissing, PkiErrorKind.InvalidArgument, null, Messages.CsrMissing);
+            }
+            byte[] bytes;
+            try
+            {
+                bytes = System.IO.File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
+            {
+                throw new PkiException(ErrorIds.CsrUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.CsrUnreadable.Format(path, e.Message), e);
+            }
+            // A DER request starts with a SEQUENCE tag; anything else is read as text (PEM).
+            return bytes.Length > 0 && bytes[0] == 0x30
+                ? FromDer(bytes, path)
+                : FromText(Store.PkiStore.FromUtf8(bytes), path);
+        }
+
         /// <summary>Reads a DER request, checks the structure and the signature.</summary>
         public static CsrContent FromDer(byte[] der, string source)
         {

@@ -21,7 +21,8 @@ public sealed class PebbleCollection : ICollectionFixture<PebbleFixture>
 /// <summary>
 /// Pebble (Debian's pebble package) on 127.0.0.1 for one test collection: pebble-challtestsrv answers
 /// DNS (and so dns-01) and http-01 for every name; one Pebble takes accounts freely and a second one
-/// requires external account binding. Both run with PEBBLE_VA_NOSLEEP=1 and Pebble's default 5% of
+/// requires external account binding. A third one validates http-01 against <see cref="WebRoot"/>, a folder
+/// served by <see cref="WebRootServer"/> as a web server serves its document root. Both run with PEBBLE_VA_NOSLEEP=1 and Pebble's default 5% of
 /// good nonces rejected as bad, so every test also exercises the badNonce retry.
 /// </summary>
 public sealed class PebbleFixture : IDisposable
@@ -36,6 +37,8 @@ public sealed class PebbleFixture : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _challengeServer;
     private readonly Uri _management;
+    private readonly WebRootServer? _webRootServer;
+    private readonly Uri _webRootManagement;
 
     public PebbleFixture()
     {
@@ -76,8 +79,18 @@ public sealed class PebbleFixture : IDisposable
             Start("pebble (EAB)", pebble, $"-config {Path.Combine(_folder, "pebble-eab.json")} -dnsserver 127.0.0.1:{dnsPort}", pebbleEnvironment: true);
             EabDirectoryUrl = new Uri($"https://127.0.0.1:{eabListenPort}/dir");
 
+            WebRoot = Directory.CreateDirectory(Path.Combine(_folder, "webroot")).FullName;
+            _webRootServer = new WebRootServer(WebRoot);
+            int webRootListenPort = FreePort(), webRootManagementPort = FreePort();
+            File.WriteAllText(Path.Combine(_folder, "pebble-webroot.json"),
+                Config(webRootListenPort, webRootManagementPort, _webRootServer.Port, tlsPort, eabRequired: false));
+            Start("pebble (web root)", pebble, $"-config {Path.Combine(_folder, "pebble-webroot.json")} -dnsserver 127.0.0.1:{dnsPort}", pebbleEnvironment: true);
+            WebRootDirectoryUrl = new Uri($"https://127.0.0.1:{webRootListenPort}/dir");
+            _webRootManagement = new Uri($"https://127.0.0.1:{webRootManagementPort}/");
+
             WaitUntilAnswering(() => _http.GetAsync(DirectoryUrl));
             WaitUntilAnswering(() => _http.GetAsync(EabDirectoryUrl));
+            WaitUntilAnswering(() => _http.GetAsync(WebRootDirectoryUrl));
             WaitUntilAnswering(() => _http.PostAsJsonAsync(new Uri(_challengeServer, "set-default-ipv4"), new { ip = "127.0.0.1" }));
         }
         catch
@@ -89,6 +102,15 @@ public sealed class PebbleFixture : IDisposable
 
     public Uri DirectoryUrl { get; }
     public Uri EabDirectoryUrl { get; }
+
+    /// <summary>A Pebble whose http-01 validation fetches from <see cref="WebRoot"/> (through <see cref="WebRootServer"/>).</summary>
+    public Uri WebRootDirectoryUrl { get; }
+
+    /// <summary>The document root the web-root Pebble's validation authority reads challenge files from.</summary>
+    public string WebRoot { get; } = string.Empty;
+
+    /// <summary>The web server in front of <see cref="WebRoot"/>.</summary>
+    public WebRootServer WebRootServer => _webRootServer!;
 
     /// <summary>The HMAC key the EAB Pebble accepts for <see cref="EabKeyId"/>, base64url.</summary>
     public string EabMacKey { get; }
@@ -113,10 +135,11 @@ public sealed class PebbleFixture : IDisposable
         ManageAsync("add-http01", new { token, content });
 
     /// <summary>Pebble's issuing chain, made fresh at each start: /roots/0 and /intermediates/0 of its management interface.</summary>
-    public async Task<(X509Certificate2 Root, X509Certificate2 Intermediate)> IssuersAsync()
+    public async Task<(X509Certificate2 Root, X509Certificate2 Intermediate)> IssuersAsync(bool webRoot = false)
     {
-        var root = await _http.GetStringAsync(new Uri(_management, "roots/0"));
-        var intermediate = await _http.GetStringAsync(new Uri(_management, "intermediates/0"));
+        var management = webRoot ? _webRootManagement : _management;
+        var root = await _http.GetStringAsync(new Uri(management, "roots/0"));
+        var intermediate = await _http.GetStringAsync(new Uri(management, "intermediates/0"));
         return (X509Certificate2.CreateFromPem(root), X509Certificate2.CreateFromPem(intermediate));
     }
 
@@ -136,6 +159,7 @@ public sealed class PebbleFixture : IDisposable
             process.Dispose();
         }
         _processes.Clear();
+        _webRootServer?.Dispose();
         _http.Dispose();
         try
         {

@@ -44,6 +44,13 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
         });
 
     [Fact]
+    public void The_order_cmdlets_exist() =>
+        Assert.Subset(_cmdlets.CmdletTypes.Select(CmdletAssembly.CmdletName).ToHashSet(), new HashSet<string>
+        {
+            "Submit-CertificateOrder", "Get-CertificateOrder", "Complete-CertificateOrder", "Remove-CertificateOrder",
+        });
+
+    [Fact]
     public void Every_cmdlet_uses_an_approved_verb_and_a_singular_noun()
     {
         foreach (var type in _cmdlets.CmdletTypes)
@@ -131,6 +138,10 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("GetCACommand", "Name")]
     [InlineData("UnlockCACommand", "Name")]
     [InlineData("LockCACommand", "Name")]
+    [InlineData("SubmitCertificateOrderCommand", "Csr")]
+    [InlineData("GetCertificateOrderCommand", "OrderId")]
+    [InlineData("CompleteCertificateOrderCommand", "OrderId")]
+    [InlineData("RemoveCertificateOrderCommand", "OrderId")]
     public void Identity_parameters_bind_by_property_name(string cmdlet, string parameter)
     {
         var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
@@ -148,6 +159,74 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
         var constructors = property.PropertyType.GetConstructors().Select(c => c.GetParameters().Single().ParameterType.FullName).ToList();
         Assert.Contains("System.String", constructors);
         Assert.Contains("PkiCmdlets.Core.Authority.CertificateAuthority", constructors);
+    }
+
+    [Fact]
+    public void A_csr_object_or_pem_text_pipes_into_Submit_CertificateOrder()
+    {
+        var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands.SubmitCertificateOrderCommand")!.GetProperty("Csr")!;
+        var parameter = Assert.Single(CmdletAssembly.ParameterAttributes(property));
+        Assert.Equal(true, CmdletAssembly.Named(parameter, "ValueFromPipeline"));
+        Assert.Equal(true, CmdletAssembly.Named(parameter, "ValueFromPipelineByPropertyName"));
+        Assert.Equal("System.String", property.PropertyType.FullName);
+        // New-Csr and Get-Csr output the PEM text under that name.
+        Assert.NotNull(typeof(PkiCmdlets.Core.Requests.CertificateSigningRequest).GetProperty("Csr"));
+    }
+
+    [Fact]
+    public void An_order_pipes_by_OrderId_into_the_order_cmdlets_and_by_Identifier_into_the_certificate_cmdlets()
+    {
+        var order = typeof(PkiCmdlets.Core.Orders.CertificateOrder);
+        Assert.Equal(typeof(int), order.GetProperty("OrderId")!.PropertyType);
+        Assert.Equal(typeof(string), order.GetProperty("Identifier")!.PropertyType);
+        foreach (var cmdlet in new[] { "GetCertificateOrderCommand", "CompleteCertificateOrderCommand", "RemoveCertificateOrderCommand" })
+        {
+            var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty("OrderId")!;
+            Assert.Equal("System.Int32[]", property.PropertyType.FullName);
+            // No "Id" alias: a Csr object's Id must never bind as an OrderId.
+            Assert.Empty(Aliases(property));
+        }
+        foreach (var cmdlet in new[] { "GetServerCertificateCommand", "ExportServerCertificateCommand" })
+        {
+            var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty("Identifier")!;
+            Assert.All(CmdletAssembly.ParameterAttributes(property), a => Assert.Equal(true, CmdletAssembly.Named(a, "ValueFromPipelineByPropertyName")));
+        }
+    }
+
+    [Theory]
+    [InlineData("Dns")]
+    [InlineData("Http")]
+    [InlineData("DNS")]
+    [InlineData("FILE")]
+    [InlineData("file")]
+    public void ValidationMethod_accepts_ours_and_the_seeds_names_in_any_case(string value)
+    {
+        var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands.SubmitCertificateOrderCommand")!.GetProperty("ValidationMethod")!;
+        var validateSet = property.GetCustomAttributesData().Single(a => a.AttributeType.FullName == "System.Management.Automation.ValidateSetAttribute");
+        var values = ((IEnumerable<CustomAttributeTypedArgument>)validateSet.ConstructorArguments[0].Value!).Select(v => (string)v.Value!).ToList();
+        Assert.NotEqual(false, CmdletAssembly.Named(validateSet, "IgnoreCase"));
+        Assert.Contains(value, values, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(values, PkiCmdlets.Core.Orders.ValidationMethods.Names);
+        // What the set lets through, the core understands.
+        Assert.NotNull(PkiCmdlets.Core.Orders.ValidationMethods.Parse(value));
+    }
+
+    [Theory]
+    [InlineData("SubmitCertificateOrderCommand", null)]
+    [InlineData("CompleteCertificateOrderCommand", null)]
+    [InlineData("RemoveCertificateOrderCommand", 3)] // ConfirmImpact.High
+    public void Order_cmdlets_that_change_state_support_WhatIf_and_Confirm(string cmdlet, int? confirmImpact)
+    {
+        var attribute = CmdletAssembly.Cmdlet(_cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!);
+        Assert.Equal(true, CmdletAssembly.Named(attribute, "SupportsShouldProcess"));
+        Assert.Equal(confirmImpact, CmdletAssembly.Named(attribute, "ConfirmImpact") as int?);
+    }
+
+    [Fact]
+    public void The_eab_hmac_key_is_a_secure_string()
+    {
+        var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands.SubmitCertificateOrderCommand")!.GetProperty("EabHmacKey")!;
+        Assert.Equal("System.Security.SecureString", property.PropertyType.FullName);
     }
 
     [Fact]
@@ -182,6 +261,9 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("NewServerCertificateCommand", "NotBefore", "BeforeTime")]
     [InlineData("NewServerCertificateCommand", "NotAfter", "AfterTime")]
     [InlineData("ExportServerCertificateCommand", "LiteralPath", "PSPath")]
+    [InlineData("SubmitCertificateOrderCommand", "ValidationMethod", "ValidateType")]
+    [InlineData("SubmitCertificateOrderCommand", "Profile", "ProductCode")]
+    [InlineData("SubmitCertificateOrderCommand", "Server", "DirectoryUrl")]
     public void Parameters_carry_the_aliases_users_know(string cmdlet, string parameter, string alias)
     {
         var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;

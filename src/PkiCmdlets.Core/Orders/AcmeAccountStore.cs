@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Store;
+
+namespace PkiCmdlets.Core.Orders
+{
+    /// <summary>
+    /// One ACME account per server in the store: acme/accounts/&lt;id&gt;.json with the account URL and contact,
+    /// and &lt;id&gt;.key.pem with its key (PKCS#8, unencrypted, owner-only like every store file), where the id
+    /// is the first 128 bits of SHA-256 over the directory URL, in hex. The key never leaves the store.
+    /// </summary>
+    internal sealed class AcmeAccountStore
+    {
+        internal static readonly string Folder = Path.Combine("acme", "accounts");
+
+        /// <summary>New accounts get a P-256 key: small, fast, accepted by every ACME server.</summary>
+        internal static readonly KeySpec KeySpec = KeySpec.Ecc(256);
+
+        private readonly PkiStore _store;
+
+        public AcmeAccountStore(PkiStore store)
+        {
+            _store = store;
+        }
+
+        public static string Id(Uri directory)
+        {
+            using var sha256 = SHA256.Create();
+            var hash = sha256.ComputeHash(Encoding.UTF8.GetBytes(directory.AbsoluteUri));
+            return Hex.Lower(hash).Substring(0, 32);
+        }
+
+        public static string RecordPath(string id) => Path.Combine(Folder, id + ".json");
+
+        public static string KeyPath(string id) => Path.Combine(Folder, id + ".key.pem");
+
+        public bool Exists(Uri directory) => _store.Exists(RecordPath(Id(directory)));
+
+        /// <summary>The account kept for this server, or null when there is none.</summary>
+        public StoredAccount? Find(Uri directory)
+        {
+            var id = Id(directory);
+            if (!_store.Exists(RecordPath(id))) return null;
+            var record = _store.ReadJson<AccountRecord>(RecordPath(id));
+            if (!Uri.TryCreate(record.AccountUrl, UriKind.Absolute, out var url))
+            {
+                throw _store.Corrupt(RecordPath(id), "accountUrl is missing", null);
+            }
+            PrivateKey key;
+            try
+            {
+                key = PrivateKey.FromPkcs8(Pem.Decode(_store.ReadText(KeyPath(id)), Pem.PrivateKeyLabel), _store.FullPath(KeyPath(id)));
+            }
+            catch (PkiException e) when (e.ErrorId != ErrorIds.StoreRecordCorrupt)
+            {
+                throw _store.Corrupt(KeyPath(id), e.Message, e);
+            }
+            return new StoredAccount(id, record, url, key);
+        }
+
+        /// <summary>
+        /// Keeps a newly created account, unless another session kept one for this server first: then that one
+        /// is returned (and ours, unused, is simply never used again), so all orders of a server share one account.
+        /// </summary>
+        public StoredAccount Keep(Uri directory, PrivateKey key, Uri accountUrl, IReadOnlyList<string> contact, string? eabKeyId, CancellationToken cancellation)
+        {
+            var id = Id(directory);
+            _store.EnsureCreated(Folder);
+            using (_store.Lock(cancellation))
+            {
+                var existing = Find(directory);
+                if (existing != null) return existing;
+                var record = new AccountRecord
+                {
+                    DirectoryUrl = directory.AbsoluteUri,
+                    AccountUrl = accountUrl.AbsoluteUri,
+                    Contact = new List<string>(contact),
+                    KeyAlgorithm = key.Spec.SeedName,
+                    ExternalAccountKeyId = eabKeyId,
+                    CreatedAt = DateTimeOffset.UtcNow,
+                };
+                var pkcs8 = key.ExportPkcs8();
+                try
+                {
+                    // The key first: the record is what makes the account exist.
+                    _store.WriteAllOrNothing(new[]
+                    {
+                        new KeyValuePair<string, byte[]>(KeyPath(id), PkiStore.Utf8(Pem.Encode(Pem.PrivateKeyLabel, pkcs8))),
+                        new KeyValuePair<string, byte[]>(RecordPath(id), PkiStore.Json(record)),
+                    });
+                }
+                finally
+                {
+                    Array.Clear(pkcs8, 0, pkcs8.Length);
+                }
+                return new StoredAccount(id, record, accountUrl, null);
+            }
+        }
+
+        /// <summary>Records the new URL of an account the server had lost and that was created again with the same key.</summary>
+        public void Replace(StoredAccount account, Uri accountUrl, IReadOnlyList<string> contact, CancellationToken cancellation)
+        {
+            using (_store.Lock(cancellation))
+            {
+                var record = _store.ReadJson<AccountRecord>(RecordPath(account.Id));
+                record.AccountUrl = accountUrl.AbsoluteUri;
+                record.Contact = new List<string>(contact);
+                _store.WriteJson(RecordPath(account.Id), record);
+            }
+            account.Url = accountUrl;
+        }
+    }
+
+    internal sealed class AccountRecord
+    {
+        public string DirectoryUrl { get; set; } = string.Empty;
+        public string AccountUrl { get; set; } = string.Empty;
+        public List<string> Contact { get; set; } = new List<string>();
+        public string KeyAlgorithm { get; set; } = string.Empty;
+        public string? ExternalAccountKeyId { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+    }
+
+    /// <summary>An account read from the store; it owns its key when it read it.</summary>
+    internal sealed class StoredAccount : IDisposable
+    {
+        public StoredAccount(string id, AccountRecord record, Uri url, PrivateKey? key)
+        {
+            Id = id;
+            Record = record;
+            Url = url;
+            Key = key;
+        }
+
+        public string Id { get; }
+        public AccountRecord Record { get; }
+        public Uri Url { get; set; }
+
+        /// <summary>Null when the caller already holds the key (a newly kept account).</summary>
+        public PrivateKey? Key { get; }
+
+        public void Dispose() => Key?.Dispose();
+    }
+}

@@ -1,0 +1,14 @@
+using PkiCmdlets.Core.Orders;
+
+namespace PkiCmdlets
+{
+    /// <summary>What the certificate order cmdlets share: the core's log lines as -Verbose output and its progress as a progress bar.</summary>
+    public abstract class OrderCmdlet : PkiCmdlet
+    {
+        /// <summary>
+        /// Callbacks for one core call. The core calls them on this (the pipeline) thread even though the ACME
+        /// work runs on the thread pool, so WriteVerbose and WriteProgress are safe here.
+        /// </summary>
+        protected OrderCallbacks Callbacks(string activity) => new OrderCallbacks { Log = WriteVerbose, Progress = Progress(activity) };
+    }
+}
