@@ -95,7 +95,7 @@ namespace PkiCmdlets.Commands
                     EabHmacKey = EabHmacKey,
                     AcceptTermsOfService = AcceptTermsOfService,
                     SkipCertificateCheck = SkipCertificateCheck,
-                    WebRoot = string.IsNullOrWhiteSpace(WebRoot) ? null : ResolveOutputFile(WebRoot!),
+                    WebRoot = string.IsNullOrWhiteSpace(WebRoot) ? null : ResolveOutputFile(WebRoot!, literal: true),
                 };
                 // The core asks once it has checked the request, naming the domains and the server.
                 var order = new CertificateOrderService(OpenStore()).Submit(request, target => ShouldProcess(target, Messages.ShouldProcessSubmitOrder),
