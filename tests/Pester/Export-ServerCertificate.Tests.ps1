@@ -169,6 +169,26 @@ Describe 'Export-ServerCertificate' {
             [System.IO.File]::ReadAllText($path) | Should -BeExactly $certificate.X509Certificate
         }
 
+        It 'resolves a -Path wildcard that matches one existing file to that file, which -Force replaces' {
+            $existing = Join-Path $work 'www-2026.pem'
+            Write-PkiTestFile -Path $existing -Text 'old content'
+
+            $file = Export-ServerCertificate -Identifier $certificate.Identifier -Path (Join-Path $work 'www-*.pem') -Force -StorePath $store
+
+            $file.FullName | Should -Be ([System.IO.Path]::GetFullPath($existing))
+            [System.IO.File]::ReadAllText($existing) | Should -BeExactly $certificate.X509Certificate
+            @(Get-ChildItem -LiteralPath $work -File).Count | Should -Be 1
+        }
+
+        It 'writes a new file named as typed for a -Path wildcard that matches nothing' {
+            $typed = Join-Path $work 'www[1].pem'
+
+            $file = Export-ServerCertificate -Identifier $certificate.Identifier -Path $typed -StorePath $store
+
+            Test-Path -LiteralPath $typed | Should -BeTrue
+            $file.FullName | Should -Be ([System.IO.Path]::GetFullPath($typed))
+        }
+
         It 'opens a private key that has a password in the store with -KeyPassword' {
             $keyPassword = ConvertTo-PkiTestSecureString -Text 'Csr-Pa55'
             $protected = New-Csr -CommonName 'secure.example.com' -Algorithm ECC -KeyPassword $keyPassword -StorePath $store |
@@ -251,6 +271,26 @@ Describe 'Export-ServerCertificate' {
             { Export-ServerCertificate -Identifier $certificate.Identifier -Path $path -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'ExportFileExists,PkiCmdlets.Commands.ExportServerCertificateCommand'
             [System.IO.File]::ReadAllText($path) | Should -BeExactly 'old content'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'writes ExportFileExists for a -Path wildcard that matches one existing file, without -Force' {
+            $existing = Join-Path $work 'www-2026.pem'
+            Write-PkiTestFile -Path $existing -Text 'old content'
+
+            { Export-ServerCertificate -Identifier $certificate.Identifier -Path (Join-Path $work 'www-*.pem') -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ExportFileExists,PkiCmdlets.Commands.ExportServerCertificateCommand'
+            [System.IO.File]::ReadAllText($existing) | Should -BeExactly 'old content'
+        }
+
+        It 'writes PathAmbiguous for a -Path wildcard that matches several files and changes none' {
+            Write-PkiTestFile -Path (Join-Path $work 'a1.pem') -Text 'one'
+            Write-PkiTestFile -Path (Join-Path $work 'a2.pem') -Text 'two'
+
+            { Export-ServerCertificate -Identifier $certificate.Identifier -Path (Join-Path $work 'a*.pem') -Force -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PathAmbiguous,PkiCmdlets.Commands.ExportServerCertificateCommand'
+            [System.IO.File]::ReadAllText((Join-Path $work 'a1.pem')) | Should -BeExactly 'one'
+            [System.IO.File]::ReadAllText((Join-Path $work 'a2.pem')) | Should -BeExactly 'two'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 

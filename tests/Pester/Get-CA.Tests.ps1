@@ -31,9 +31,14 @@ Describe 'Get-CA' {
             $root.Thumbprint | Should -Be $ca.Root.Thumbprint
             $root.IsRoot | Should -BeTrue
             $root.Chain | Should -Be $ca.Root.Pem
+            $root.IssuerName | Should -Be 'Root'
+            $root.IssuerSubject | Should -Be $root.Subject
             $sub.Id | Should -Be $ca.Sub.Id
             $sub.IsRoot | Should -BeFalse
             $sub.IssuerId | Should -Be $ca.Root.Id
+            $sub.IssuerName | Should -Be 'Root'
+            $sub.IssuerSubject | Should -Be $ca.Root.Subject
+            $sub.IssuerSubject | Should -Be $sub.Certificate.Issuer
             $sub.Subject | Should -Be $ca.Sub.Subject
             $sub.Subject | Should -Be 'CN=Test Sub CA, OU=Ops, O=Example Org, L=Hangzhou, S=Zhejiang, C=US'
             $sub.State | Should -Be 'Zhejiang'
@@ -54,7 +59,9 @@ Describe 'Get-CA' {
             (@(Get-CA -Name 'Sub*', '*2', 'Sub2' -StorePath $store) | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Sub,Sub2'
             (@(Get-CA 'Root' -StorePath $store) | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Root'
             (Get-CA -Id 'Sub' -StorePath $store).Name | Should -Be 'Sub'
-            (Get-CA -Identifier $sub2.Id -StorePath $store).Name | Should -Be 'Sub2'
+            (Get-CA -Id $sub2.Id -StorePath $store).Name | Should -Be 'Sub2'
+            # Identifier is no alias of -Name: it is an issued certificate's property, not a CA's.
+            @((Get-Command -Name Get-CA).Parameters['Name'].Aliases) -join ',' | Should -Be 'Id'
         }
 
         It 'gets only roots with -Root and only intermediates with -Intermediate' {
@@ -70,11 +77,26 @@ Describe 'Get-CA' {
             $problems.Count | Should -Be 0
         }
 
-        It 'binds -Name by property name from a Name, Id or Identifier property' {
+        It 'binds -Name by property name from a Name or Id property' {
             ([pscustomobject]@{ Name = 'Sub2' } | Get-CA -StorePath $store).Id | Should -Be $sub2.Id
             ([pscustomobject]@{ Id = $ca.Sub.Id } | Get-CA -StorePath $store).Name | Should -Be 'Sub'
-            ([pscustomobject]@{ Identifier = $ca.Root.Id } | Get-CA -StorePath $store).Name | Should -Be 'Root'
             ($ca.Sub | Get-CA -StorePath $store).Id | Should -Be $ca.Sub.Id
+        }
+
+        It 'does not bind an Identifier property, such as an issued certificate''s' {
+            $certificate = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store
+
+            $fromIdentifier = @([pscustomobject]@{ Identifier = $ca.Root.Id } | Get-CA -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable identifierProblems)
+            $fromCertificate = @($certificate | Get-CA -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable certificateProblems)
+
+            $fromIdentifier.Count | Should -Be 0
+            $identifierProblems.Count | Should -Be 1
+            $identifierProblems[0].FullyQualifiedErrorId | Should -BeLike 'InputObjectNotBound,*'
+            $fromCertificate.Count | Should -Be 0
+            $certificateProblems.Count | Should -Be 1
+            $certificateProblems[0].FullyQualifiedErrorId | Should -BeLike 'InputObjectNotBound,*'
+            # The way to the issuing CA of a certificate:
+            (Get-CA -Name $certificate.IssuerId -StorePath $store).Name | Should -Be 'Sub'
         }
 
         It 'shows the state of an encrypted key: protected, locked until Unlock-CA' {
@@ -156,6 +178,38 @@ Describe 'Get-CA' {
             $problems.Count | Should -Be 1
             $problems[0].FullyQualifiedErrorId | Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.GetCACommand'
             "$($problems[0].TargetObject)" | Should -Match ([regex]::Escape("$($sub2.Id).crt.pem"))
+        }
+
+        It 'reports a damaged CA record and still finds the other CAs by name and Id' {
+            Write-PkiTestFile -Path (Join-Path $store "cas/$($sub2.Id).json") -Text 'not a record'
+
+            $found = @(Get-CA -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
+            $byName = Get-CA -Name 'sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable nameProblems
+            $byId = Get-CA -Name $ca.Root.Id -StorePath $store -ErrorAction SilentlyContinue
+
+            ($found | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Root,Sub'
+            $problems.Count | Should -Be 1
+            $problems[0].FullyQualifiedErrorId | Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.GetCACommand'
+            "$($problems[0].TargetObject)" | Should -Match ([regex]::Escape("$($sub2.Id).json"))
+            $byName.Id | Should -Be $ca.Sub.Id
+            # The damaged record is reported on every call, also when -Name selects other CAs.
+            @($nameProblems | ForEach-Object { $_.FullyQualifiedErrorId }) -join ',' | Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.GetCACommand'
+            $byId.Name | Should -Be 'Root'
+            # The cmdlets that take a CA still find the others.
+            (New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store).IssuerId | Should -Be $ca.Sub.Id
+            (Get-ServerCertificate -Issuer 'Sub' -StorePath $store).CommonName | Should -Be 'www.example.com'
+        }
+
+        It 'reports the CAs below a damaged record as CaNotFound for its Id' {
+            Write-PkiTestFile -Path (Join-Path $store "cas/$($ca.Root.Id).json") -Text 'not a record'
+
+            $found = @(Get-CA -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
+
+            $found.Count | Should -Be 0
+            @($problems | ForEach-Object { $_.FullyQualifiedErrorId }) -join ',' |
+                Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.GetCACommand,CaNotFound,PkiCmdlets.Commands.GetCACommand,CaNotFound,PkiCmdlets.Commands.GetCACommand'
+            $problems[1].TargetObject | Should -Be $ca.Root.Id
+            $problems[2].TargetObject | Should -Be $ca.Root.Id
         }
     }
 }

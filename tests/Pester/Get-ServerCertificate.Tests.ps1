@@ -41,6 +41,8 @@ Describe 'Get-ServerCertificate' {
             $found.Identifier | Should -Be $www.Identifier
             $found.SerialNumber | Should -Be $www.SerialNumber
             $found.Subject | Should -Be $www.Subject
+            $found.Subject | Should -Be $found.Certificate.Subject
+            $found.Subject | Should -Be 'CN=www.example.com, OU=Ops, O=Example Org, L=Hangzhou, S=Zhejiang, C=US'
             ($found.DnsNames -join ',') | Should -Be 'www.example.com'
             ($found.IpAddresses -join ',') | Should -Be '192.0.2.10'
             $found.NotBefore | Should -Be $www.NotBefore
@@ -91,10 +93,12 @@ Describe 'Get-ServerCertificate' {
 
         It 'filters by status: revoked, valid, and expired' {
             Revoke-ServerCertificate -Identifier $api.Identifier -Reason Superseded -Confirm:$false -StorePath $store
+            # A certificate can't end in the past when it's issued, so issue one that ends in a few seconds and wait.
             $notBefore = $ca.Sub.NotBefore.UtcDateTime
             $expired = New-Csr -CommonName 'old.example.com' -Algorithm ECC -StorePath $store |
-                New-ServerCertificate -Issuer 'Sub' -NotBefore $notBefore -NotAfter $notBefore.AddSeconds(1) -StorePath $store
-            Start-Sleep -Seconds 2
+                New-ServerCertificate -Issuer 'Sub' -NotBefore $notBefore -NotAfter ([System.DateTime]::UtcNow.AddSeconds(3)) -StorePath $store
+            $expired | Should -Not -BeNullOrEmpty
+            Start-Sleep -Seconds 4
 
             $revoked = Get-ServerCertificate -Status Revoked -StorePath $store
             $revoked.Identifier | Should -Be $api.Identifier
@@ -112,10 +116,52 @@ Describe 'Get-ServerCertificate' {
             @(Get-ServerCertificate -Issuer 'Sub2' -DnsName 'api.*' -StorePath $store).Count | Should -Be 0
         }
 
-        It 'binds Identifier and SerialNumber by property name from the pipeline' {
+        It 'binds Identifier by property name from the pipeline, and SerialNumber not at all' {
             ($www | Get-ServerCertificate -StorePath $store).Identifier | Should -Be $www.Identifier
-            ([pscustomobject]@{ SerialNumber = $api.SerialNumber } | Get-ServerCertificate -StorePath $store).Identifier | Should -Be $api.Identifier
             ([pscustomobject]@{ Identifier = $mail.Identifier } | Get-ServerCertificate -StorePath $store).Identifier | Should -Be $mail.Identifier
+            $serialNumber = (Get-Command -Name Get-ServerCertificate).Parameters['SerialNumber']
+            @($serialNumber.ParameterSets.Values | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName }).Count | Should -Be 0
+        }
+
+        It 'lists the certificates of the CAs piped to it: objects from Get-CA or New-SubCA, names, and Ids' {
+            $fromGetCa = @(Get-CA -Name 'Sub' -StorePath $store | Get-ServerCertificate -StorePath $store)
+            $fromNewSubCa = @($sub2 | Get-ServerCertificate -StorePath $store)
+            $fromName = @('Sub2' | Get-ServerCertificate -StorePath $store)
+            $fromId = @($ca.Sub.Id | Get-ServerCertificate -StorePath $store)
+            $fromAll = @(Get-CA -Intermediate -StorePath $store | Get-ServerCertificate -StorePath $store)
+
+            # A CA's own SerialNumber property does not bind: the CA's certificates are listed, not looked up by its serial number.
+            ($fromGetCa | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'www.example.com,api.example.com'
+            ($fromNewSubCa | ForEach-Object { $_.Identifier }) -join ',' | Should -Be $mail.Identifier
+            ($fromName | ForEach-Object { $_.Identifier }) -join ',' | Should -Be $mail.Identifier
+            $fromId.Count | Should -Be 2
+            ($fromAll | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'www.example.com,api.example.com,mail.example.org'
+            (Get-CA -Name 'Sub' -StorePath $store | Get-ServerCertificate -DnsName 'api.*' -StorePath $store).Identifier | Should -Be $api.Identifier
+            @(Get-CA -Root -StorePath $store | Get-ServerCertificate -StorePath $store).Count | Should -Be 0
+        }
+
+        It 'lists a certificate ordered from an outside CA through ACME last, but not for an -Issuer of the store' {
+            $outsideStore = New-PkiTestStorePath -Root $TestDrive
+            $outside = New-PkiTestHierarchy -StorePath $outsideStore
+            $csr = New-Csr -CommonName 'acme.example.com' -Algorithm ECC -StorePath $store
+            $ordered = $csr | New-ServerCertificate -Issuer 'Sub' -StorePath $outsideStore
+            $outsideChain = $outside.Sub.Pem + $outside.Root.Pem
+            $identifier = Add-PkiTestAcmeCertificate -StorePath $store -Certificate $ordered -ChainPem $outsideChain -IssuerName 'Test Sub CA' -CsrId $csr.Id
+
+            $all = @(Get-ServerCertificate -StorePath $store)
+            $acme = Get-ServerCertificate -Identifier $identifier -StorePath $store
+
+            $all.Count | Should -Be 4
+            $all[-1].Identifier | Should -Be $identifier
+            $acme.IssuerId | Should -Be 'acme'
+            $acme.IssuerName | Should -Be 'Test Sub CA'
+            $acme.SerialNumber | Should -Be $ordered.SerialNumber
+            $acme.Subject | Should -Be $ordered.Subject
+            $acme.CertificateChain | Should -Be $outsideChain
+            $acme.CsrId | Should -Be $csr.Id
+            "$($acme.Status)" | Should -Be 'Valid'
+            (Get-ServerCertificate -DnsName 'acme.*' -StorePath $store).Identifier | Should -Be $identifier
+            @(Get-ServerCertificate -Issuer 'Sub' -StorePath $store | Where-Object { $_.IssuerId -eq 'acme' }).Count | Should -Be 0
         }
 
         It 'shows certificates in the default table view' {
@@ -165,6 +211,15 @@ Describe 'Get-ServerCertificate' {
         It 'writes CaNotFound for an issuer that is not in the store' {
             { Get-ServerCertificate -Issuer 'Nope' -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CaNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+        }
+
+        It 'lists the certificates of the other CAs piped to it when one is not in the store' {
+            $found = @('Nope', 'Sub2' | Get-ServerCertificate -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
+
+            ($found | ForEach-Object { $_.Identifier }) -join ',' | Should -Be $mail.Identifier
+            $problems.Count | Should -Be 1
+            $problems[0].FullyQualifiedErrorId | Should -Be 'CaNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+            $problems[0].TargetObject | Should -Be 'Nope'
         }
 
         It 'reports a damaged certificate file and still returns the other certificates' {

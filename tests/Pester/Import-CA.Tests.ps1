@@ -58,6 +58,8 @@ Describe 'Import-CA' {
             $root.Imported | Should -BeTrue
             $root.IsRoot | Should -BeTrue
             $root.IssuerId | Should -BeNullOrEmpty
+            $root.IssuerName | Should -Be 'Imported'
+            $root.IssuerSubject | Should -Be $root.Subject
             $root.Thumbprint | Should -Be $source.Root.Thumbprint
             $root.Subject | Should -Be $source.Root.Subject
             $root.NotAfter | Should -Be $source.Root.NotAfter
@@ -81,6 +83,7 @@ Describe 'Import-CA' {
 
             $sub.IsRoot | Should -BeFalse
             $sub.IssuerId | Should -Be $root.Id
+            $sub.IssuerName | Should -Be $root.Name
             $sub.PathLength | Should -Be 0
             $sub.CrlUrl | Should -Be 'http://pki.example.com/imported.crl'
             $sub.Chain | Should -Be ($sub.Pem + $root.Pem)
@@ -230,6 +233,25 @@ Describe 'Import-CA' {
 
             { Import-CA -CertificatePath $leaf -KeyPath $csr.KeyPath -NoPassword -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CaImportNotCa,PkiCmdlets.Commands.ImportCACommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'writes CaKeyUnsupported for a CA with an RSA-1024 key, which no CA of the store may have' -Skip:(-not (Get-Command openssl -ErrorAction SilentlyContinue)) {
+            $config = Join-Path $work 'weak.cnf'
+            Write-PkiTestFile -Path $config -Text $OpenSslCaConfig
+            $weakCert = Join-Path $work 'weak.crt.pem'
+            $weakKey = Join-Path $work 'weak.key.pem'
+            $made = Invoke-PkiOpenSsl -ArgumentList @('req', '-x509', '-new', '-newkey', 'rsa:1024', '-nodes',
+                '-keyout', $weakKey, '-out', $weakCert, '-days', '30', '-config', $config, '-extensions', 'v3_ca')
+            $made.ExitCode | Should -Be 0 -Because $made.Output
+
+            Import-CA -CertificatePath $weakCert -KeyPath $weakKey -NoPassword -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CaKeyUnsupported,PkiCmdlets.Commands.ImportCACommand'
+            "$($failures[0].CategoryInfo.Category)" | Should -Be 'InvalidData'
+            "$($failures[0].TargetObject)" | Should -BeLike '*weak.key.pem'
+            $failures[0].Exception.Message | Should -Match 'RSA_1024'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 

@@ -7,6 +7,23 @@ BeforeAll {
     $null = Import-PkiCmdletsModule
     $ProgressPreference = 'SilentlyContinue'
     $CaTypeName = 'PkiCmdlets.Core.Authority.CertificateAuthority'
+
+    function Invoke-InOtherRunspace {
+        # Runs a script in a new runspace of this process, with the module imported there too; returns its output.
+        param([Parameter(Mandatory = $true)][string] $Script, [object[]] $ArgumentList = @())
+        $other = [System.Management.Automation.PowerShell]::Create()
+        try {
+            $null = $other.AddScript('param($Manifest) Import-Module -Name $Manifest -ErrorAction Stop').AddArgument((Get-PkiModuleManifestPath)).AddStatement()
+            $null = $other.AddScript($Script)
+            foreach ($argument in $ArgumentList) { $null = $other.AddArgument($argument) }
+            $output = @($other.Invoke())
+            if ($other.Streams.Error.Count -gt 0) { throw $other.Streams.Error[0] }
+            $output
+        }
+        finally {
+            $other.Dispose()
+        }
+    }
 }
 
 Describe 'Lock-CA' {
@@ -35,6 +52,25 @@ Describe 'Lock-CA' {
             { Publish-Crl -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CaLocked,PkiCmdlets.Commands.PublishCrlCommand'
             ($csr | New-ServerCertificate -Issuer 'Sub' -IssuerKeyPassword $password -StorePath $store).IssuerName | Should -Be 'Sub'
+        }
+
+        It 'locks the key for the whole process: Lock-CA in another runspace locks it here too' {
+            $seen = @(Invoke-InOtherRunspace -Script 'param($Store) (Get-CA -Name Sub -StorePath $Store).Unlocked; Lock-CA -Name Sub -StorePath $Store' -ArgumentList $store)
+
+            ($seen -join ',') | Should -Be 'True'
+            (Get-CA -Name 'Sub' -StorePath $store).Unlocked | Should -BeFalse
+            { $csr | New-ServerCertificate -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CaLocked,PkiCmdlets.Commands.NewServerCertificateCommand'
+        }
+
+        It 'says in CaLocked that an unlocked key stays usable in this PowerShell process' {
+            Lock-CA -Name 'Sub' -StorePath $store
+
+            $csr | New-ServerCertificate -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CaLocked,PkiCmdlets.Commands.NewServerCertificateCommand'
+            $failures[0].Exception.Message | Should -Match 'Unlock-CA -Name ''Sub'''
+            $failures[0].Exception.Message | Should -Match 'this PowerShell process'
         }
 
         It 'returns the locked CA with -PassThru' {

@@ -38,7 +38,8 @@ Describe 'New-RootCA' {
             $root.KeySize | Should -Be 256
             $root.IsRoot | Should -BeTrue
             $root.IssuerId | Should -BeNullOrEmpty
-            $root.IssuerName | Should -Be $root.Subject
+            $root.IssuerName | Should -Be 'Root'
+            $root.IssuerSubject | Should -Be $root.Subject
             $root.PathLength | Should -BeNullOrEmpty
             $root.CrlUrl | Should -BeNullOrEmpty
             $root.KeyProtected | Should -BeFalse

@@ -68,7 +68,10 @@ Describe 'New-ServerCertificate' {
         It 'fills the subject from the intermediate where the request has nothing' {
             $certificate = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store
 
-            $certificate.Subject | Should -Be 'CN=www.example.com, OU=Ops, O=Example Org, L=Hangzhou, ST=Zhejiang, C=US'
+            $certificate.Subject | Should -Be 'CN=www.example.com, OU=Ops, O=Example Org, L=Hangzhou, S=Zhejiang, C=US'
+            # The form of X509Certificate2.Subject, as for a CA's Subject.
+            $certificate.Subject | Should -Be $certificate.Certificate.Subject
+            (Get-ServerCertificate -Identifier $certificate.Identifier -StorePath $store).Subject | Should -Be $certificate.Subject
         }
 
         It 'takes each subject attribute from the parameter, else the request, else the intermediate' {
@@ -76,7 +79,19 @@ Describe 'New-ServerCertificate' {
 
             $certificate = $csr | New-ServerCertificate -Issuer 'Sub' -Locality 'Berlin' -OrganizationalUnit '' -StorePath $store
 
-            $certificate.Subject | Should -Be 'CN=app.example.com, O=Request Org, L=Berlin, ST=Zhejiang, C=DE'
+            $certificate.Subject | Should -Be 'CN=app.example.com, O=Request Org, L=Berlin, S=Zhejiang, C=DE'
+        }
+
+        It 'keeps the request''s common name when -CommonName is <Case>' -ForEach @(
+            @{ Case = 'empty'; Value = '' }
+            @{ Case = 'blank'; Value = '   ' }
+        ) {
+            $csr = New-Csr -CommonName 'kept.example.com' -Algorithm ECC -StorePath $store
+
+            $certificate = $csr | New-ServerCertificate -Issuer 'Sub' -CommonName $Value -StorePath $store
+
+            $certificate.CommonName | Should -Be 'kept.example.com'
+            ($certificate.DnsNames -join ',') | Should -Be 'kept.example.com'
         }
 
         It 'replaces the common name with -CommonName and puts it first in the SANs' {
@@ -181,6 +196,26 @@ Describe 'New-ServerCertificate' {
             ($certificate.NotBefore - [System.DateTimeOffset]::UtcNow).Duration().TotalMinutes | Should -BeLessThan 5
         }
 
+        It 'cuts the default validity of 365 days to the end of an intermediate that ends sooner' {
+            $short = New-SubCA -CommonName 'Short Sub' -Name 'ShortSub' -Issuer 'Root' -Days 30 -Algorithm ECC -NoPassword -StorePath $store
+
+            $certificate = New-Csr -CommonName 'short.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'ShortSub' -StorePath $store
+
+            $certificate.NotAfter | Should -Be $short.NotAfter
+            ($certificate.NotBefore - [System.DateTimeOffset]::UtcNow).Duration().TotalMinutes | Should -BeLessThan 5
+        }
+
+        It 'issues a wildcard name below a subdomain-only name constraint' {
+            $null = New-SubCA -CommonName 'Dotted Sub' -Name 'Dotted' -Issuer 'Root' -PermittedDnsDomain '.example.com' -Algorithm ECC -NoPassword -StorePath $store
+
+            $certificate = New-Csr -CommonName '*.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Dotted' -StorePath $store
+
+            ($certificate.DnsNames -join ',') | Should -Be '*.example.com'
+            # The domain itself is outside a subdomain-only constraint.
+            { New-Csr -CommonName 'example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Dotted' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'NameNotPermitted,PkiCmdlets.Commands.NewServerCertificateCommand'
+        }
+
         It 'adds -Years and -Months together' {
             $certificate = New-Csr -CommonName 'months.example.com' -Algorithm ECC -StorePath $store |
                 New-ServerCertificate -Issuer 'Sub' -Years 1 -Months 2 -StorePath $store
@@ -247,6 +282,8 @@ Describe 'New-ServerCertificate' {
             ($issued | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'one.example.com,two.example.com'
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
+            # The target is the request's text, so the failed one of many is known.
+            $failures[0].TargetObject | Should -Be 'not a request'
         }
 
         It 'makes a certificate that openssl verifies through the intermediate to the root' -Skip:(-not $HasOpenSsl) {
@@ -301,9 +338,12 @@ Describe 'New-ServerCertificate' {
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
-        It 'writes InvalidPem for text that is not a request' {
+        It 'writes InvalidPem for text that is not a request, with the text as target' {
             { New-ServerCertificate -Csr 'not a request' -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
+            New-ServerCertificate -Csr 'not a request' -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures[0].TargetObject | Should -Be 'not a request'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
@@ -313,6 +353,9 @@ Describe 'New-ServerCertificate' {
 
             { New-ServerCertificate -Csr $cut -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CsrUnreadable,PkiCmdlets.Commands.NewServerCertificateCommand'
+            New-ServerCertificate -Csr $cut -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+            $failures[0].TargetObject | Should -Be $cut
+            $failures[0].Exception.Message | Should -Match '-Csr'
             { New-ServerCertificate -Csr $ca.Root.Pem.Replace('CERTIFICATE', 'CERTIFICATE REQUEST') -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CsrUnreadable,PkiCmdlets.Commands.NewServerCertificateCommand'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
@@ -323,6 +366,23 @@ Describe 'New-ServerCertificate' {
 
             { New-ServerCertificate -Csr $tampered -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CsrSignatureInvalid,PkiCmdlets.Commands.NewServerCertificateCommand'
+            New-ServerCertificate -Csr $tampered -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+            $failures[0].TargetObject | Should -Be $tampered
+            $failures[0].Exception.Message | Should -Match '-Csr'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'names the file in the message and targets its text for a bad -CsrPath request' {
+            $file = Join-Path $work 'tampered.csr'
+            $tampered = Get-PkiTamperedPem -Pem $csr.Csr -Text 'www.example.com'
+            Write-PkiTestFile -Path $file -Text $tampered
+
+            New-ServerCertificate -CsrPath $file -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CsrSignatureInvalid,PkiCmdlets.Commands.NewServerCertificateCommand'
+            $failures[0].TargetObject | Should -Be $tampered
+            $failures[0].Exception.Message | Should -Match ([regex]::Escape('tampered.csr'))
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
@@ -372,6 +432,26 @@ Describe 'New-ServerCertificate' {
             }
 
             { $csr | New-ServerCertificate @parameters } | Should -Throw -ErrorId 'ValidityExceedsIssuer,PkiCmdlets.Commands.NewServerCertificateCommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'writes ValidityExceedsIssuer for an explicit period beyond an intermediate that ends sooner than the default' {
+            $null = New-SubCA -CommonName 'Short Sub' -Name 'ShortSub' -Issuer 'Root' -Days 30 -Algorithm ECC -NoPassword -StorePath $store
+            $snapshot = Get-PkiStoreSnapshot -StorePath $store
+
+            { $csr | New-ServerCertificate -Issuer 'ShortSub' -Days 31 -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ValidityExceedsIssuer,PkiCmdlets.Commands.NewServerCertificateCommand'
+            { $csr | New-ServerCertificate -Issuer 'ShortSub' -Days 365 -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ValidityExceedsIssuer,PkiCmdlets.Commands.NewServerCertificateCommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $snapshot
+        }
+
+        It 'writes InvalidValidity for a -NotAfter that has passed' {
+            $csr | New-ServerCertificate -Issuer 'Sub' -NotBefore ([System.DateTime]::UtcNow.AddMinutes(-10)) -NotAfter ([System.DateTime]::UtcNow.AddMinutes(-5)) -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidValidity,PkiCmdlets.Commands.NewServerCertificateCommand'
+            $failures[0].Exception.Message | Should -Match 'has passed'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 

@@ -35,7 +35,8 @@ Describe 'New-SubCA' {
             $sub.Subject | Should -Be 'CN=Test Sub CA, OU=Ops, O=Example Org'
             $sub.IsRoot | Should -BeFalse
             $sub.IssuerId | Should -Be $root.Id
-            $sub.IssuerName | Should -Be $root.Subject
+            $sub.IssuerName | Should -Be 'Root'
+            $sub.IssuerSubject | Should -Be $root.Subject
             $sub.Certificate.Issuer | Should -Be $root.Certificate.Subject
             $sub.PathLength | Should -Be 0
             $sub.Algorithm | Should -Be 'ECC_256'
@@ -133,6 +134,9 @@ Describe 'New-SubCA' {
             $issuing.IssuerId | Should -Be $middle.Id
             $issuing.PathLength | Should -Be 0
             $issuing.Chain | Should -Be ($issuing.Pem + $middle.Pem + $root.Pem)
+            $issuing.IssuerName | Should -Be 'Middle'
+            $issuing.IssuerSubject | Should -Be $middle.Subject
+            $middle.IssuerName | Should -Be 'Root'
         }
 
         It 'signs with an issuer whose key is encrypted when given -IssuerKeyPassword, and encrypts its own key with -KeyPassword' {
@@ -230,6 +234,15 @@ Describe 'New-SubCA' {
         It 'writes ValidityExceedsIssuer for a -NotAfter after the issuer ends' {
             { New-SubCA -CommonName 'Late Sub' -Issuer 'Root' -NotAfter $root.NotAfter.UtcDateTime.AddDays(1) -Algorithm ECC -NoPassword -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'ValidityExceedsIssuer,PkiCmdlets.Commands.NewSubCACommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'says that no CA may be created below an issuer with path length 0' {
+            New-SubCA -CommonName 'Deep Sub' -Issuer 'Sub' -Algorithm ECC -NoPassword -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'PathLengthExceeded,PkiCmdlets.Commands.NewSubCACommand'
+            $failures[0].Exception.Message | Should -Match 'no CA may be created below it'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 

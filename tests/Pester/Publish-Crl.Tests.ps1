@@ -125,13 +125,48 @@ Describe 'Publish-Crl' {
             $crl.CrlUrl | Should -BeNullOrEmpty
         }
 
-        It 'replaces an existing file' {
+        It 'replaces an existing file with -Force, given -Path or -LiteralPath' {
             $path = Join-Path $work 'sub.crl'
+            $literal = Join-Path $work 'literal[1].crl'
             Write-PkiTestFile -Path $path -Text 'old CRL'
+            Write-PkiTestFile -Path $literal -Text 'old CRL'
 
-            $crl = Publish-Crl -Issuer 'Sub' -Path $path -StorePath $store
+            $crl = Publish-Crl -Issuer 'Sub' -Path $path -Force -StorePath $store
+            $literalCrl = Publish-Crl -Issuer 'Sub' -LiteralPath $literal -Format Pem -Force -StorePath $store
 
             [System.Convert]::ToBase64String([System.IO.File]::ReadAllBytes($path)) | Should -Be ([System.Convert]::ToBase64String($crl.Der))
+            [System.IO.File]::ReadAllText($literal) | Should -BeExactly $literalCrl.Pem
+        }
+
+        It 'republishes to the same file with -Force' {
+            $path = Join-Path $work 'sub.crl'
+
+            $first = Publish-Crl -Issuer 'Sub' -Path $path -StorePath $store
+            $second = Publish-Crl -Issuer 'Sub' -Path $path -Force -StorePath $store
+
+            $first.CrlNumber | Should -Be 1
+            $second.CrlNumber | Should -Be 2
+            [System.Convert]::ToBase64String([System.IO.File]::ReadAllBytes($path)) | Should -Be ([System.Convert]::ToBase64String($second.Der))
+        }
+
+        It 'resolves a -Path wildcard that matches one existing file to that file' {
+            $existing = Join-Path $work 'sub-2026.crl'
+            Write-PkiTestFile -Path $existing -Text 'old CRL'
+
+            $crl = Publish-Crl -Issuer 'Sub' -Path (Join-Path $work 'sub-*.crl') -Force -StorePath $store
+
+            $crl.Path | Should -Be ([System.IO.Path]::GetFullPath($existing))
+            [System.Convert]::ToBase64String([System.IO.File]::ReadAllBytes($existing)) | Should -Be ([System.Convert]::ToBase64String($crl.Der))
+            @(Get-ChildItem -LiteralPath $work -File).Count | Should -Be 1
+        }
+
+        It 'writes a new file named as typed for a -Path wildcard that matches nothing' {
+            $typed = Join-Path $work 'new[1].crl'
+
+            $crl = Publish-Crl -Issuer 'Sub' -Path $typed -StorePath $store
+
+            Test-Path -LiteralPath $typed | Should -BeTrue
+            $crl.Path | Should -Be ([System.IO.Path]::GetFullPath($typed))
         }
 
         It 'writes the file for its owner only (0600)' -Skip:(-not $CanReadUnixMode) {
@@ -201,6 +236,38 @@ Describe 'Publish-Crl' {
                 Should -Throw -ErrorId 'KeyPasswordIncorrect,PkiCmdlets.Commands.PublishCrlCommand'
             Test-Path -LiteralPath $path | Should -BeFalse
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $snapshot
+        }
+
+        It 'writes ExportFileExists for an existing file without -Force, and neither writes nor publishes anything' {
+            $path = Join-Path $work 'sub.crl'
+            $literal = Join-Path $work 'literal.crl'
+            Write-PkiTestFile -Path $path -Text 'old CRL'
+            Write-PkiTestFile -Path $literal -Text 'old CRL'
+
+            Publish-Crl -Issuer 'Sub' -Path $path -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+            { Publish-Crl -Issuer 'Sub' -LiteralPath $literal -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ExportFileExists,PkiCmdlets.Commands.PublishCrlCommand'
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'ExportFileExists,PkiCmdlets.Commands.PublishCrlCommand'
+            "$($failures[0].CategoryInfo.Category)" | Should -Be 'ResourceExists'
+            $failures[0].TargetObject | Should -Be ([System.IO.Path]::GetFullPath($path))
+            [System.IO.File]::ReadAllText($path) | Should -BeExactly 'old CRL'
+            [System.IO.File]::ReadAllText($literal) | Should -BeExactly 'old CRL'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+            # The failed calls used no CRL number.
+            (Publish-Crl -Issuer 'Sub' -StorePath $store).CrlNumber | Should -Be 1
+        }
+
+        It 'writes PathAmbiguous for a -Path wildcard that matches several files' {
+            Write-PkiTestFile -Path (Join-Path $work 'a1.crl') -Text 'one'
+            Write-PkiTestFile -Path (Join-Path $work 'a2.crl') -Text 'two'
+
+            { Publish-Crl -Issuer 'Sub' -Path (Join-Path $work 'a*.crl') -Force -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PathAmbiguous,PkiCmdlets.Commands.PublishCrlCommand'
+            [System.IO.File]::ReadAllText((Join-Path $work 'a1.crl')) | Should -BeExactly 'one'
+            [System.IO.File]::ReadAllText((Join-Path $work 'a2.crl')) | Should -BeExactly 'two'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
         It 'writes OutputFileNotWritable for a folder that does not exist and leaves the store as it was' {

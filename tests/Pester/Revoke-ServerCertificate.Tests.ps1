@@ -122,6 +122,24 @@ Describe 'Revoke-ServerCertificate' {
             "$((Get-ServerCertificate -Identifier $www.Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
         }
 
+        It 'writes CertificateNotRevocable for a certificate ordered from an outside CA through ACME, and leaves the store as it was' {
+            $outsideStore = New-PkiTestStorePath -Root $TestDrive
+            $outside = New-PkiTestHierarchy -StorePath $outsideStore
+            $ordered = New-Csr -CommonName 'acme.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $outsideStore
+            $identifier = Add-PkiTestAcmeCertificate -StorePath $store -Certificate $ordered -ChainPem ($outside.Sub.Pem + $outside.Root.Pem) -IssuerName 'Test Sub CA'
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            Revoke-ServerCertificate -Identifier $identifier -Reason KeyCompromise -Confirm:$false -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CertificateNotRevocable,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+            "$($failures[0].CategoryInfo.Category)" | Should -Be 'InvalidOperation'
+            $failures[0].TargetObject | Should -Be $identifier
+            $failures[0].Exception.Message | Should -Match 'Test Sub CA'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+            "$((Get-ServerCertificate -Identifier $identifier -StorePath $store).Status)" | Should -Be 'Valid'
+        }
+
         It 'writes CertificateNotFound for an identifier that is not in the store and leaves the store as it was' {
             $before = Get-PkiStoreSnapshot -StorePath $store
 

@@ -236,6 +236,45 @@ function Get-PkiTamperedPem {
     ConvertTo-PkiPem -Label $label -Bytes $bytes
 }
 
+function Add-PkiTestAcmeCertificate {
+    # Keeps a certificate from an outside CA in the store the way Complete-CertificateOrder keeps an ACME order's
+    # (issued/acme/ of the store layout): its line in issued/acme/index.json, the certificate, and the chain that the
+    # CA sent. Ordering needs an ACME server, so these tests plant the files. $Certificate is an IssuedCertificate of
+    # another store, which plays the outside CA. Returns the identifier of the planted certificate.
+    param(
+        [Parameter(Mandatory = $true)][string] $StorePath,
+        [Parameter(Mandatory = $true)] $Certificate,
+        [Parameter(Mandatory = $true)][string] $ChainPem,
+        [Parameter(Mandatory = $true)][string] $IssuerName,
+        [object] $CsrId = $null
+    )
+    $folder = Join-Path (Join-Path $StorePath 'issued') 'acme'
+    $null = New-Item -ItemType Directory -Path $folder -Force
+    $identifier = [guid]::NewGuid().ToString('N')
+    $record = [ordered]@{
+        identifier   = $identifier
+        serialNumber = $Certificate.SerialNumber
+        subject      = $Certificate.Subject
+        commonName   = $Certificate.CommonName
+        dnsNames     = [string[]]@($Certificate.DnsNames)
+        ipAddresses  = [string[]]@($Certificate.IpAddresses)
+        algorithm    = $Certificate.Algorithm
+        notBefore    = $Certificate.NotBefore.ToString('o')
+        notAfter     = $Certificate.NotAfter.ToString('o')
+        thumbprint   = $Certificate.Thumbprint
+        issuedAt     = [System.DateTimeOffset]::UtcNow.ToString('o')
+        issuerName   = $IssuerName
+    }
+    if ($null -ne $CsrId) {
+        $record['csrId'] = $CsrId
+    }
+    $index = ConvertTo-Json -InputObject ([ordered]@{ certificates = [object[]]@($record) }) -Depth 5
+    Write-PkiTestFile -Path (Join-Path $folder 'index.json') -Text $index
+    Write-PkiTestFile -Path (Join-Path $folder "$identifier.crt.pem") -Text $Certificate.X509Certificate
+    Write-PkiTestFile -Path (Join-Path $folder "$identifier.chain.pem") -Text $ChainPem
+    $identifier
+}
+
 function Get-PkiCertificateExtension {
     # The extension of an X509Certificate2 with this OID, or $null.
     param(
@@ -268,5 +307,6 @@ Export-ModuleMember -Function @(
     'ConvertTo-PkiPem'
     'New-PkiRsaCsrPem'
     'Get-PkiTamperedPem'
+    'Add-PkiTestAcmeCertificate'
     'Get-PkiCertificateExtension'
 )
