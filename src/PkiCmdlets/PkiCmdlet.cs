@@ -108,7 +108,11 @@ namespace PkiCmdlets
             {
                 try
                 {
-                    var matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
+                    var matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
+                    if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                    {
+                        throw new PkiException(ErrorIds.PathInvalid, PkiErrorKind.InvalidArgument, path, Core.Messages.PathInvalid.Format(path, Core.Messages.PathNotFileSystem));
+                    }
                     if (matches.Count > 1)
                     {
                         throw new PkiException(ErrorIds.PathAmbiguous, PkiErrorKind.InvalidArgument, path, Core.Messages.PathAmbiguous.Format(path, matches.Count));
@@ -118,6 +122,10 @@ namespace PkiCmdlets
                 catch (ItemNotFoundException)
                 {
                     // No match: a new file, whose name is the path as written.
+                }
+                catch (Exception e) when (e is RuntimeException || e is ArgumentException || e is NotSupportedException)
+                {
+                    throw new PkiException(ErrorIds.PathInvalid, PkiErrorKind.InvalidArgument, path, Core.Messages.PathInvalid.Format(path, e.Message), e);
                 }
             }
             try

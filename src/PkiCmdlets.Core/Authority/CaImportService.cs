@@ -50,32 +50,21 @@ namespace PkiCmdlets.Core.Authority
             if (name != null) RecordNames.Validate(name);
             var crlUrl = CaService.ValidateCrlUrl(request.CrlUrl);
 
-            byte[] der;
-            PrivateKey key;
-            string source;
-            try
+            var (der, readKey, source) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
+            // The certificate is checked before the key is read: a key we cannot sign with is refused by what it is.
+            var certificate = ParseCertificate(der, source);
+            var basic = certificate.TbsCertificate.Extensions?.GetExtension(X509Extensions.BasicConstraints);
+            if (basic == null || !BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA())
             {
-                (der, key, source) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
+                throw new PkiException(ErrorIds.CaImportNotCa, PkiErrorKind.InvalidData, source, Messages.CaImportNotCa.Format(source));
             }
-            catch (PkiException e) when (e.ErrorId == ErrorIds.KeySizeNotAllowed)
+            var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), source);
+            if (publicKey.Family == null || (publicKey.Family == KeyFamily.Rsa && !KeySpec.RsaSizes.Contains(publicKey.Size)))
             {
-                // Our RSA keys are 2048, 3072 or 4096 bits; say so in the words of an import.
-                var file = request.KeyPath ?? request.PfxPath!;
-                throw new PkiException(ErrorIds.CaKeyUnsupported, PkiErrorKind.InvalidData, file, Messages.CaKeyUnsupported.Format(file, "RSA_" + e.Target), e);
+                throw new PkiException(ErrorIds.CaKeyUnsupported, PkiErrorKind.InvalidData, publicKey.Description, Messages.CaKeyUnsupported.Format(source, publicKey.Description));
             }
-            using (key)
+            using (var key = readKey())
             {
-                var certificate = ParseCertificate(der, source);
-                var basic = certificate.TbsCertificate.Extensions?.GetExtension(X509Extensions.BasicConstraints);
-                if (basic == null || !BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA())
-                {
-                    throw new PkiException(ErrorIds.CaImportNotCa, PkiErrorKind.InvalidData, source, Messages.CaImportNotCa.Format(source));
-                }
-                var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), source);
-                if (publicKey.Family == null || (publicKey.Family == KeyFamily.Rsa && publicKey.Size < KeySpec.RsaSizes[0]))
-                {
-                    throw new PkiException(ErrorIds.CaKeyUnsupported, PkiErrorKind.InvalidData, publicKey.Description, Messages.CaKeyUnsupported.Format(source, publicKey.Description));
-                }
                 if (!publicKey.Matches(key))
                 {
                     throw new PkiException(ErrorIds.CaImportKeyMismatch, PkiErrorKind.InvalidData, request.KeyPath ?? request.PfxPath,
@@ -141,18 +130,18 @@ namespace PkiCmdlets.Core.Authority
                 Messages.CaImportIssuerMissing.Format(source, certificate.Issuer.ToString()));
         }
 
-        private static (byte[] Der, PrivateKey Key, string Source) ReadPem(ImportCaRequest request)
+        /// <summary>The certificate, and how to read its key once the certificate has been checked.</summary>
+        private static (byte[] Der, Func<PrivateKey> Key, string Source) ReadPem(ImportCaRequest request)
         {
             var certificatePath = request.CertificatePath ?? throw new ArgumentException("CertificatePath or PfxPath is required", nameof(request));
             var keyPath = request.KeyPath ?? throw new ArgumentException("KeyPath is required with CertificatePath", nameof(request));
             var bytes = ReadFile(certificatePath);
             var der = bytes.Length > 0 && bytes[0] == 0x30 ? bytes : Pem.Decode(PkiStore.FromUtf8(bytes), Pem.CertificateLabel);
-            var key = KeyFile.Read(PkiStore.FromUtf8(ReadFile(keyPath)), request.KeyFilePassword, keyPath);
-            return (der, key, certificatePath);
+            return (der, () => KeyFile.Read(PkiStore.FromUtf8(ReadFile(keyPath)), request.KeyFilePassword, keyPath), certificatePath);
         }
 
         /// <summary>The PFX's key entry and its certificate.</summary>
-        private static (byte[] Der, PrivateKey Key, string Source) ReadPfx(ImportCaRequest request)
+        private static (byte[] Der, Func<PrivateKey> Key, string Source) ReadPfx(ImportCaRequest request)
         {
             var path = request.PfxPath!;
             var bytes = ReadFile(path);
@@ -177,10 +166,9 @@ namespace PkiCmdlets.Core.Authority
             }
             var alias = pfx.Aliases.Cast<string>().FirstOrDefault(pfx.IsKeyEntry)
                 ?? throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, "it holds no private key"));
-            var key = KeyFile.FromBouncyCastle(pfx.GetKey(alias).Key, path);
             var certificate = pfx.GetCertificate(alias)?.Certificate.GetEncoded()
                 ?? throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, "its key has no certificate"));
-            return (certificate, key, path);
+            return (certificate, () => KeyFile.FromBouncyCastle(pfx.GetKey(alias).Key, path), path);
         }
 
         private static X509CertificateStructure ParseCertificate(byte[] der, string source)

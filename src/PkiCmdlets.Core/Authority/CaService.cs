@@ -120,19 +120,23 @@ namespace PkiCmdlets.Core.Authority
             }
             KeyProtection.RequireNonEmpty(password);
             var record = Resolve(identity);
-            if (record.KeyProtected)
+            var authority = Load(record);
+            if (!record.KeyProtected) return ToOutput(authority);
+            var pkcs8 = DecryptKey(record, password);
+            try
             {
-                var pkcs8 = DecryptKey(record, password);
-                try
-                {
-                    CaKeyCache.Put(_store.Root, record.Id, pkcs8, _clock() + span);
-                }
-                finally
-                {
-                    Array.Clear(pkcs8, 0, pkcs8.Length);
-                }
+                CaKeyCache.Put(_store.Root, record.Id, pkcs8, _clock() + span);
+                return ToOutput(authority);
             }
-            return ToOutput(Load(record));
+            catch
+            {
+                CaKeyCache.Forget(_store.Root, record.Id); // a failed Unlock-CA leaves nothing unlocked
+                throw;
+            }
+            finally
+            {
+                Array.Clear(pkcs8, 0, pkcs8.Length);
+            }
         }
 
         /// <summary>Forgets an unlocked key; returns the CA.</summary>
@@ -147,10 +151,14 @@ namespace PkiCmdlets.Core.Authority
         {
             var value = identity.Value;
             // A damaged record elsewhere in the store must not hide the CA asked for; Get-CA reports it.
-            var records = LoadAll(new List<PkiException>());
-            return records.FirstOrDefault(r => string.Equals(r.Id, value, StringComparison.OrdinalIgnoreCase))
-                ?? records.FirstOrDefault(r => string.Equals(r.Name, value, StringComparison.OrdinalIgnoreCase))
-                ?? throw NotFound(value);
+            var damaged = new List<PkiException>();
+            var records = LoadAll(damaged);
+            var found = records.FirstOrDefault(r => string.Equals(r.Id, value, StringComparison.OrdinalIgnoreCase))
+                ?? records.FirstOrDefault(r => string.Equals(r.Name, value, StringComparison.OrdinalIgnoreCase));
+            if (found != null) return found;
+            // Asked for by Id (an issuer link, a pipeline object) and that record is the damaged one: say so.
+            throw damaged.FirstOrDefault(e => e.Target is string file && Path.GetFileName(file).Equals(value + ".json", StringComparison.OrdinalIgnoreCase))
+                ?? NotFound(value);
         }
 
         internal StoredCa Load(CaRecord record)

@@ -38,7 +38,7 @@ namespace PkiCmdlets.Core.Authority
         public string[] ExcludedDnsDomains { get; set; } = new string[0];
         public string[] PermittedIpRanges { get; set; } = new string[0];
         public bool KeyProtected { get; set; }
-        /// <summary>True while Unlock-CA keeps the key usable in this session.</summary>
+        /// <summary>True while Unlock-CA keeps the key usable in this process.</summary>
         public bool Unlocked { get; set; }
         public bool Imported { get; set; }
         public DateTimeOffset CreatedAt { get; set; }

@@ -76,7 +76,7 @@ namespace PkiCmdlets.Core.Authority
             switch (name.Type)
             {
                 case SubjectAlternativeNameType.Dns:
-                    if (ExcludedDnsDomains.Any(d => DnsWithin(name.Value, d))) return false;
+                    if (ExcludedDnsDomains.Any(d => DnsWithin(name.Value, d) || WildcardReaches(name.Value, d))) return false;
                     return PermittedDnsDomains.Count == 0 || PermittedDnsDomains.Any(d => DnsWithin(name.Value, d));
                 case SubjectAlternativeNameType.IpAddress:
                     var address = IPAddress.Parse(name.Value);
@@ -98,8 +98,21 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>
+        /// Whether a wildcard name could stand for a name in an excluded subtree: *.example.com matches
+        /// secret.example.com, so an exclusion of secret.example.com refuses it (clients such as Chromium do).
+        /// </summary>
+        private static bool WildcardReaches(string name, string excluded)
+        {
+            if (!name.StartsWith("*.", StringComparison.Ordinal) || excluded.StartsWith(".", StringComparison.Ordinal)) return false;
+            var suffix = name.Substring(1);
+            return excluded.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && excluded.Length > suffix.Length
+                && excluded.IndexOf('.', 0, excluded.Length - suffix.Length) < 0;
+        }
+
+        /// <summary>
         /// RFC 5280: "example.com" covers the domain and every name made by adding labels on the left;
-        /// ".example.com" (the OpenSSL convention) covers only the subdomains. A wildcard name counts as its base.
+        /// ".example.com" (the OpenSSL convention) covers only the subdomains. A wildcard name stands for one
+        /// more label.
         /// </summary>
         private static bool DnsWithin(string name, string constraint)
         {

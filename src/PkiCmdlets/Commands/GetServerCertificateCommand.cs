@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core.Authority;
@@ -39,6 +40,8 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
+            // An order still without its certificate pipes an empty Identifier: that asks for nothing, not for everything.
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Identifier)) && (Identifier == null || Identifier.All(string.IsNullOrWhiteSpace))) return;
             Try(() =>
             {
                 var listing = _certificates!.Find(new CertificateQuery

@@ -4,7 +4,7 @@ using PkiCmdlets.Core.Authority;
 
 namespace PkiCmdlets.Commands
 {
-    /// <summary>Forgets a CA key that Unlock-CA kept usable in this session.</summary>
+    /// <summary>Forgets a CA key that Unlock-CA kept usable in this PowerShell process.</summary>
     [Cmdlet(VerbsCommon.Lock, "CA", SupportsShouldProcess = true)]
     [OutputType(typeof(CertificateAuthority))]
     public sealed class LockCACommand : PkiCmdlet

@@ -95,7 +95,8 @@ namespace PkiCmdlets.Commands
                     IncludeChain = IncludeChain,
                     EnableCrl = EnableCrl,
                 };
-                if (!ShouldProcess(CommonName ?? request.CsrPath ?? "CSR", "Issue server certificate from " + Issuer)) return;
+                var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName! : request.CsrPath ?? "CSR";
+                if (!ShouldProcess(target, "Issue server certificate from " + Issuer)) return;
                 WriteObject(new ServerCertificateService(OpenStore()).Issue(request, Progress(activity), Cancellation));
             }
             catch (PkiException e)

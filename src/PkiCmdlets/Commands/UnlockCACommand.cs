@@ -8,8 +8,8 @@ using PkiCmdlets.Core.Errors;
 namespace PkiCmdlets.Commands
 {
     /// <summary>
-    /// Checks a CA key's password and keeps the key usable in this PowerShell session until the time-out or
-    /// Lock-CA, so later commands need no -IssuerKeyPassword (Unlock-SecretStore is the model).
+    /// Checks a CA key's password and keeps the key usable in this PowerShell process (every runspace of it)
+    /// until the time-out or Lock-CA, so later commands need no -IssuerKeyPassword (Unlock-SecretStore is the model).
     /// </summary>
     [Cmdlet(VerbsCommon.Unlock, "CA", SupportsShouldProcess = true)]
     [OutputType(typeof(CertificateAuthority))]
@@ -33,7 +33,7 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(Name, "Unlock CA key for this session")) return;
+            if (!ShouldProcess(Name, "Unlock CA key in this PowerShell process")) return;
             Try(() =>
             {
                 var ca = new CaService(OpenStore()).Unlock(new CaIdentity(Name), Password, TimeSpan.FromSeconds(Timeout));

@@ -183,11 +183,11 @@ public sealed class CaServiceTests : IDisposable
         var sub = Sub(options: r =>
         {
             r.PermittedDnsDomains = new[] { "example.com", ".internal.test" };
-            r.ExcludedDnsDomains = new[] { "secret.example.com" };
+            r.ExcludedDnsDomains = new[] { "secret.example.com", "vault.internal.test" };
             r.PermittedIpRanges = new[] { "10.0.0.0/8", "fd00::/8" };
         });
         Assert.Equal(new[] { "example.com", ".internal.test" }, sub.PermittedDnsDomains);
-        Assert.Equal(new[] { "secret.example.com" }, sub.ExcludedDnsDomains);
+        Assert.Equal(new[] { "secret.example.com", "vault.internal.test" }, sub.ExcludedDnsDomains);
         Assert.Equal(new[] { "10.0.0.0/8", "fd00::/8" }, sub.PermittedIpRanges);
 
         var certificates = new ServerCertificateService(_cas);
@@ -198,9 +198,11 @@ public sealed class CaServiceTests : IDisposable
         });
 
         Assert.Equal("example.com", Issue("example.com").CommonName);
-        Assert.Equal("www.example.com", Issue("www.example.com", "*.example.com", "10.1.2.3", "fd00::1").CommonName);
-        Assert.Equal("a.internal.test", Issue("a.internal.test", "*.internal.test").CommonName);
-        foreach (var (cn, bad) in new[] { ("internal.test", "internal.test"), ("www.example.org", "www.example.org"),
+        Assert.Equal("www.example.com", Issue("www.example.com", "*.api.example.com", "10.1.2.3", "fd00::1").CommonName);
+        Assert.Equal("a.internal.test", Issue("a.internal.test", "*.a.internal.test").CommonName);
+        // *.internal.test could stand for the excluded vault.internal.test.
+        Assert.Equal(ErrorIds.NameNotPermitted, Refused(() => Issue("b.internal.test", "*.internal.test")).ErrorId);
+        foreach (var (cn, bad) in new[] { ("internal.test", "internal.test"), ("www.example.org", "www.example.org"), ("www.example.com", "*.secret.example.com"), ("www.example.com", "*.example.com"),
                      ("x.secret.example.com", "x.secret.example.com"), ("www.example.com", "192.168.1.1"), ("www.example.com", "notexample.com") })
         {
             var sans = cn == bad ? Array.Empty<string>() : new[] { bad };
@@ -236,6 +238,10 @@ public sealed class CaServiceTests : IDisposable
         var listing = _cas.Find();
         Assert.Equal(new[] { "Other" }, listing.Items.Select(c => c.Name));
         Assert.Equal("Other", _cas.Get(new CaIdentity("Other")).Name); // lookups of other CAs still work
+        File.WriteAllText(Path.Combine(_temp.Root, "cas", root.Id + ".json"), "{ damaged");
+        // Asked for by Id, the damaged record says it is damaged rather than missing.
+        Assert.Equal(ErrorIds.StoreRecordCorrupt, Assert.Throws<PkiException>(() => _cas.Get(new CaIdentity(root.Id))).ErrorId);
+        Assert.Equal(ErrorIds.CaNotFound, Assert.Throws<PkiException>(() => _cas.Get(new CaIdentity("Root"))).ErrorId);
         // The root, and the intermediate whose chain runs through it, each name the damaged file.
         Assert.Equal(2, listing.Problems.Count);
         Assert.All(listing.Problems, p => Assert.Equal(ErrorIds.StoreRecordCorrupt, p.ErrorId));

@@ -114,6 +114,10 @@ public sealed class ImportTests : IDisposable
         var weak = File("weak.crt");
         OpenSsl.Ok($"req -x509 -newkey rsa:1024 -nodes -keyout {weakKey} -out {weak} -days 30 -subj /CN=weak -addext keyUsage=critical,keyCertSign,cRLSign");
         Refused(ErrorIds.CaKeyUnsupported, new ImportCaRequest { CertificatePath = weak, KeyPath = weakKey, NoPassword = true });
+        var brainpoolKey = File("bp.key");
+        var brainpool = File("bp.crt");
+        OpenSsl.Ok($"req -x509 -newkey ec -pkeyopt ec_paramgen_curve:brainpoolP256r1 -nodes -keyout {brainpoolKey} -out {brainpool} -days 30 -subj /CN=bp -addext keyUsage=critical,keyCertSign,cRLSign");
+        Refused(ErrorIds.CaKeyUnsupported, new ImportCaRequest { CertificatePath = brainpool, KeyPath = brainpoolKey, NoPassword = true });
 
         _imports.Import(new ImportCaRequest { CertificatePath = certificate, KeyPath = key, NoPassword = true, KeyFilePassword = Services.Password("import-pw") });
         Refused(ErrorIds.CaAlreadyInStore, new ImportCaRequest { CertificatePath = certificate, KeyPath = key, NoPassword = true, KeyFilePassword = Services.Password("import-pw") });
