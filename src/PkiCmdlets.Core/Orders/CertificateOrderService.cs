@@ -530,6 +530,10 @@ namespace PkiCmdlets.Core.Orders
             return (order, authorizations);
         }
 
+        private static PkiException OrderInvalid(AcmeOrder order) =>
+            new PkiException(ErrorIds.AcmeOrderInvalid, PkiErrorKind.InvalidOperation, order,
+                Messages.AcmeOrderInvalid.Format(order.Url, order.Status, order.Error?.ToString() ?? Messages.AcmeProblemWithoutDetail));
+
         private async Task<CertificateOrder> CompleteAsync(OrderRecord record, bool wait, TimeSpan timeout, OrderCallbacks relay, CancellationToken cancellation)
         {
             var clock = Stopwatch.StartNew();
@@ -560,6 +564,8 @@ namespace PkiCmdlets.Core.Orders
                             if (!wait)
                             {
                                 (order, _) = await RefreshAsync(client, record, cancellation).ConfigureAwait(false);
+                                // The CA may have decided already: a failed validation is an error, not just a status.
+                                if (order.Status == AcmeStatus.Invalid) throw OrderInvalid(order);
                                 return Save(record);
                             }
                             foreach (var challenge in record.Challenges.Where(c => c.Status != AcmeStatus.Valid))
@@ -591,8 +597,7 @@ namespace PkiCmdlets.Core.Orders
                             Apply(record, order);
                             return await StoreCertificateAsync(client, record, order, relay, cancellation).ConfigureAwait(false);
                         case AcmeStatus.Invalid:
-                            throw new PkiException(ErrorIds.AcmeOrderInvalid, PkiErrorKind.InvalidOperation, order,
-                                Messages.AcmeOrderInvalid.Format(order.Url, order.Status, order.Error?.ToString() ?? Messages.AcmeProblemWithoutDetail));
+                            throw OrderInvalid(order);
                         default:
                             // Ready again after finalizing: the server did not take the CSR and said nothing.
                             Apply(record, order);

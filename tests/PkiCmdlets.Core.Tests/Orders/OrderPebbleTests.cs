@@ -184,6 +184,34 @@ public sealed class OrderPebbleTests : IDisposable
     }
 
     [Fact]
+    public void Without_wait_an_order_that_turned_invalid_is_an_error_never_a_quiet_status()
+    {
+        var domain = PebbleFixture.UniqueDomain();
+        var orders = Orders();
+        var order = orders.Submit(Request(Csr(domain).Csr!))!;
+
+        PkiException? failure = null;
+        for (var attempt = 0; attempt < 100 && failure == null; attempt++)
+        {
+            try
+            {
+                var state = orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId });
+                Assert.NotEqual(OrderStatus.Invalid, state.Status);
+                Thread.Sleep(50);
+            }
+            catch (PkiException e)
+            {
+                failure = e;
+            }
+        }
+
+        Assert.NotNull(failure);
+        Assert.Contains(failure!.ErrorId, new[] { ErrorIds.AcmeOrderInvalid, ErrorIds.OrderStateError });
+        Assert.Contains(AcmeProblem.ErrorNamespace, failure.Message);
+        Assert.Equal(OrderStatus.Invalid, orders.Get(order.OrderId).Status);
+    }
+
+    [Fact]
     public void Without_wait_each_complete_goes_as_far_as_it_can_and_get_refreshes_the_status()
     {
         var domain = PebbleFixture.UniqueDomain();
