@@ -800,6 +800,9 @@ namespace PkiCmdlets.Core.Orders
             return record;
         }
 
+        /// <summary>The orders as the store keeps them, without asking any CA (for tab completion); damaged records are left out.</summary>
+        public IReadOnlyList<CertificateOrder> ListStored() => LoadAll(new List<PkiException>()).Select(ToOutput).ToList();
+
         private List<OrderRecord> LoadAll(List<PkiException> problems)
         {
             var records = new List<OrderRecord>();

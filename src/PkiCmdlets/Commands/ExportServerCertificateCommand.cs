@@ -1,5 +1,6 @@
 using System.IO;
 using System.Management.Automation;
+using PkiCmdlets.Completion;
 using System.Security;
 using PkiCmdlets.Core.Authority;
 
@@ -14,6 +15,7 @@ namespace PkiCmdlets.Commands
         private const string LiteralPathSet = "LiteralPath";
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(CertificateIdentifierCompleter))]
         public string Identifier { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]

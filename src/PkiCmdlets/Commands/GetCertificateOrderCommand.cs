@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
 using PkiCmdlets.Core.Orders;
 
@@ -15,6 +16,7 @@ namespace PkiCmdlets.Commands
         private CertificateOrderService? _orders;
 
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(OrderIdCompleter))]
         public int[]? OrderId { get; set; }
 
         protected override void BeginProcessing() => _orders = new CertificateOrderService(OpenStore());

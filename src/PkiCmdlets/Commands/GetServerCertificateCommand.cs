@@ -13,6 +13,7 @@ namespace PkiCmdlets.Commands
         private ServerCertificateService? _certificates;
 
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(CertificateIdentifierCompleter))]
         public string[]? Identifier { get; set; }
 
         // Not bound by property name: a CA piped in would bind its own serial number.

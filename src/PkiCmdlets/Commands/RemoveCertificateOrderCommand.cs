@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
 using PkiCmdlets.Core.Orders;
 
@@ -15,6 +16,7 @@ namespace PkiCmdlets.Commands
         private CertificateOrderService? _orders;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(OrderIdCompleter))]
         public int[] OrderId { get; set; } = new int[0];
 
         [Parameter]

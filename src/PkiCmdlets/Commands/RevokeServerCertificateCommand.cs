@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PkiCmdlets.Completion;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Revocation;
 
@@ -12,6 +13,7 @@ namespace PkiCmdlets.Commands
         private ServerCertificateService? _certificates;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(CertificateIdentifierCompleter))]
         public string[] Identifier { get; set; } = new string[0];
 
         [Parameter]

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
 using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Completion
@@ -14,7 +15,7 @@ namespace PkiCmdlets.Completion
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var storePath = fakeBoundParameters.Contains("StorePath") ? fakeBoundParameters["StorePath"] as string : null;
+            var storePath = StorePath(fakeBoundParameters);
             var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
             try
             {
@@ -27,6 +28,20 @@ namespace PkiCmdlets.Completion
                 // Completion must never fail the command line: an unreadable store completes nothing.
                 return Enumerable.Empty<CompletionResult>();
             }
+        }
+
+        /// <summary>
+        /// -StorePath as typed so far, else $env:PKICMDLETS_STORE, a relative path taken from the PowerShell
+        /// location as the cmdlet itself will take it; null for the default store.
+        /// </summary>
+        private static string? StorePath(IDictionary fakeBoundParameters)
+        {
+            var path = fakeBoundParameters.Contains("StorePath")
+                ? fakeBoundParameters["StorePath"] as string
+                : Environment.GetEnvironmentVariable(StoreLocation.EnvironmentVariable);
+            if (string.IsNullOrWhiteSpace(path) || System.IO.Path.IsPathRooted(path)) return string.IsNullOrWhiteSpace(path) ? null : path;
+            var location = Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath;
+            return location == null ? path : System.IO.Path.Combine(location, path);
         }
 
         /// <summary>The records whose name matches the wildcard <paramref name="pattern"/>, with a tool tip each.</summary>

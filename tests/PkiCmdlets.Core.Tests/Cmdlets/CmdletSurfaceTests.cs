@@ -229,6 +229,25 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
         Assert.Equal("System.Security.SecureString", property.PropertyType.FullName);
     }
 
+    [Theory]
+    [InlineData("GetCsrCommand", "Name", "CsrNameCompleter")]
+    [InlineData("NewSubCACommand", "Issuer", "CaNameCompleter")]
+    [InlineData("NewServerCertificateCommand", "Issuer", "CaNameCompleter")]
+    [InlineData("GetCACommand", "Name", "CaNameCompleter")]
+    [InlineData("PublishCrlCommand", "Issuer", "CaNameCompleter")]
+    [InlineData("GetServerCertificateCommand", "Identifier", "CertificateIdentifierCompleter")]
+    [InlineData("ExportServerCertificateCommand", "Identifier", "CertificateIdentifierCompleter")]
+    [InlineData("RevokeServerCertificateCommand", "Identifier", "CertificateIdentifierCompleter")]
+    [InlineData("GetCertificateOrderCommand", "OrderId", "OrderIdCompleter")]
+    [InlineData("CompleteCertificateOrderCommand", "OrderId", "OrderIdCompleter")]
+    [InlineData("RemoveCertificateOrderCommand", "OrderId", "OrderIdCompleter")]
+    public void Values_that_come_from_the_store_are_tab_completed(string cmdlet, string parameter, string completer)
+    {
+        var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
+        var attribute = property.GetCustomAttributesData().Single(a => a.AttributeType.Name == "ArgumentCompleterAttribute");
+        Assert.Equal("PkiCmdlets.Completion." + completer, ((Type)attribute.ConstructorArguments[0].Value!).FullName);
+    }
+
     [Fact]
     public void Passwords_are_secure_strings_and_never_plain_text()
     {

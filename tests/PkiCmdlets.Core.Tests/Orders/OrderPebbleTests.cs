@@ -322,6 +322,7 @@ public sealed class OrderPebbleTests : IDisposable
         var left = orders.Find();
         Assert.Empty(left.Problems);
         Assert.Equal(second.OrderId, Assert.Single(left.Items).OrderId);
+        Assert.Equal(new[] { second.OrderId }, orders.ListStored().Select(o => o.OrderId)); // what tab completion offers
         Assert.False(File.Exists(Path.Combine(_temp.Root, CertificateOrderService.CsrPath(first.OrderId))));
         Assert.True(File.Exists(Path.Combine(_temp.Root, AcmeAccountStore.RecordPath(AcmeAccountStore.Id(_pebble.DirectoryUrl)))));
         // Ids are never reused.
