@@ -220,7 +220,7 @@ Describe 'New-ServerCertificate' {
             $certificate = New-Csr -CommonName 'months.example.com' -Algorithm ECC -StorePath $store |
                 New-ServerCertificate -Issuer 'Sub' -Years 1 -Months 2 -StorePath $store
 
-            $certificate.NotAfter | Should -Be $certificate.NotBefore.AddYears(1).AddMonths(2)
+            $certificate.NotAfter | Should -Be ($certificate.NotBefore.AddYears(1).AddMonths(2))
         }
 
         It 'returns the chain up to the root with -IncludeChain' {
