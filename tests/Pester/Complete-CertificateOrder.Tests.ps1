@@ -277,15 +277,7 @@ Describe 'Complete-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        $help = Get-Help -Name Complete-CertificateOrder -Full
-
-        "$($help.Synopsis)".Trim() | Should -Not -BeNullOrEmpty
-        (@($help.Description | ForEach-Object { $_.Text }) -join "`n") | Should -Match 'TimeoutSec'
-        $examples = @($help.Examples.Example)
-        $examples.Count | Should -BeGreaterOrEqual 3
-        foreach ($example in $examples) {
-            "$($example.Code)" | Should -Match 'Complete-CertificateOrder'
-        }
+        Assert-PkiCommandHelp -Name Complete-CertificateOrder -DescriptionPattern 'TimeoutSec'
     }
 
     It 'describes every parameter' {
@@ -293,17 +285,6 @@ Describe 'Complete-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        $help = Get-Help -Name Complete-CertificateOrder -Full
-        $described = @{}
-        foreach ($parameter in @($help.Parameters.Parameter)) {
-            $described[$parameter.Name] = (@($parameter.Description | ForEach-Object { $_.Text }) -join "`n").Trim()
-        }
-
-        foreach ($name in (Get-Command -Name Complete-CertificateOrder).Parameters.Keys) {
-            if ($CommonParameters -contains $name) {
-                continue
-            }
-            $described[$name] | Should -Not -BeNullOrEmpty -Because "-$name of Complete-CertificateOrder should be described"
-        }
+        Assert-PkiParameterHelp -Name Complete-CertificateOrder -CommonParameters $CommonParameters
     }
 }

@@ -227,15 +227,7 @@ Describe 'Get-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        $help = Get-Help -Name Get-CertificateOrder -Full
-
-        "$($help.Synopsis)".Trim() | Should -Not -BeNullOrEmpty
-        (@($help.Description | ForEach-Object { $_.Text }) -join "`n") | Should -Match 'Complete-CertificateOrder'
-        $examples = @($help.Examples.Example)
-        $examples.Count | Should -BeGreaterOrEqual 3
-        foreach ($example in $examples) {
-            "$($example.Code)" | Should -Match 'Get-CertificateOrder'
-        }
+        Assert-PkiCommandHelp -Name Get-CertificateOrder -DescriptionPattern 'Complete-CertificateOrder'
     }
 
     It 'describes every parameter' {
@@ -243,17 +235,6 @@ Describe 'Get-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        $help = Get-Help -Name Get-CertificateOrder -Full
-        $described = @{}
-        foreach ($parameter in @($help.Parameters.Parameter)) {
-            $described[$parameter.Name] = (@($parameter.Description | ForEach-Object { $_.Text }) -join "`n").Trim()
-        }
-
-        foreach ($name in (Get-Command -Name Get-CertificateOrder).Parameters.Keys) {
-            if ($CommonParameters -contains $name) {
-                continue
-            }
-            $described[$name] | Should -Not -BeNullOrEmpty -Because "-$name of Get-CertificateOrder should be described"
-        }
+        Assert-PkiParameterHelp -Name Get-CertificateOrder -CommonParameters $CommonParameters
     }
 }

@@ -203,15 +203,7 @@ Describe 'Remove-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        $help = Get-Help -Name Remove-CertificateOrder -Full
-
-        "$($help.Synopsis)".Trim() | Should -Not -BeNullOrEmpty
-        (@($help.Description | ForEach-Object { $_.Text }) -join "`n") | Should -Match 'ConfirmImpact'
-        $examples = @($help.Examples.Example)
-        $examples.Count | Should -BeGreaterOrEqual 3
-        foreach ($example in $examples) {
-            "$($example.Code)" | Should -Match 'Remove-CertificateOrder'
-        }
+        Assert-PkiCommandHelp -Name Remove-CertificateOrder -DescriptionPattern 'ConfirmImpact'
     }
 
     It 'describes every parameter' {
@@ -219,17 +211,6 @@ Describe 'Remove-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        $help = Get-Help -Name Remove-CertificateOrder -Full
-        $described = @{}
-        foreach ($parameter in @($help.Parameters.Parameter)) {
-            $described[$parameter.Name] = (@($parameter.Description | ForEach-Object { $_.Text }) -join "`n").Trim()
-        }
-
-        foreach ($name in (Get-Command -Name Remove-CertificateOrder).Parameters.Keys) {
-            if ($CommonParameters -contains $name) {
-                continue
-            }
-            $described[$name] | Should -Not -BeNullOrEmpty -Because "-$name of Remove-CertificateOrder should be described"
-        }
+        Assert-PkiParameterHelp -Name Remove-CertificateOrder -CommonParameters $CommonParameters
     }
 }

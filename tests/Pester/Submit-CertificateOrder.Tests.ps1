@@ -455,15 +455,7 @@ Describe 'Submit-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        $help = Get-Help -Name Submit-CertificateOrder -Full
-
-        "$($help.Synopsis)".Trim() | Should -Match 'ACME'
-        (@($help.Description | ForEach-Object { $_.Text }) -join "`n") | Should -Match 'AcceptTermsOfService'
-        $examples = @($help.Examples.Example)
-        $examples.Count | Should -BeGreaterOrEqual 3
-        foreach ($example in $examples) {
-            "$($example.Code)" | Should -Match 'Submit-CertificateOrder'
-        }
+        Assert-PkiCommandHelp -Name Submit-CertificateOrder -SynopsisPattern 'ACME' -DescriptionPattern 'AcceptTermsOfService'
     }
 
     It 'describes every parameter' {
@@ -471,17 +463,6 @@ Describe 'Submit-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        $help = Get-Help -Name Submit-CertificateOrder -Full
-        $described = @{}
-        foreach ($parameter in @($help.Parameters.Parameter)) {
-            $described[$parameter.Name] = (@($parameter.Description | ForEach-Object { $_.Text }) -join "`n").Trim()
-        }
-
-        foreach ($name in (Get-Command -Name Submit-CertificateOrder).Parameters.Keys) {
-            if ($CommonParameters -contains $name) {
-                continue
-            }
-            $described[$name] | Should -Not -BeNullOrEmpty -Because "-$name of Submit-CertificateOrder should be described"
-        }
+        Assert-PkiParameterHelp -Name Submit-CertificateOrder -CommonParameters $CommonParameters
     }
 }

@@ -289,6 +289,43 @@ function Get-PkiCertificateExtension {
     $null
 }
 
+function Assert-PkiCommandHelp {
+    # The help of one cmdlet has a synopsis matching $SynopsisPattern, a description matching
+    # $DescriptionPattern, and at least three examples whose code uses the cmdlet.
+    param(
+        [Parameter(Mandatory = $true)][string] $Name,
+        [string] $SynopsisPattern = '\S',
+        [Parameter(Mandatory = $true)][string] $DescriptionPattern
+    )
+    $help = Get-Help -Name $Name -Full
+    "$($help.Synopsis)".Trim() | Should -Match $SynopsisPattern
+    (@($help.Description | ForEach-Object { $_.Text }) -join "`n") | Should -Match $DescriptionPattern
+    $examples = @($help.Examples.Example)
+    $examples.Count | Should -BeGreaterOrEqual 3
+    foreach ($example in $examples) {
+        "$($example.Code)" | Should -Match $Name
+    }
+}
+
+function Assert-PkiParameterHelp {
+    # Every parameter of the cmdlet, other than the common ones, has a description in its help.
+    param(
+        [Parameter(Mandatory = $true)][string] $Name,
+        [Parameter(Mandatory = $true)][string[]] $CommonParameters
+    )
+    $help = Get-Help -Name $Name -Full
+    $described = @{}
+    foreach ($parameter in @($help.Parameters.Parameter)) {
+        $described[$parameter.Name] = (@($parameter.Description | ForEach-Object { $_.Text }) -join "`n").Trim()
+    }
+    foreach ($parameter in (Get-Command -Name $Name).Parameters.Keys) {
+        if ($CommonParameters -contains $parameter) {
+            continue
+        }
+        $described[$parameter] | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name should be described"
+    }
+}
+
 Export-ModuleMember -Function @(
     'Get-PkiRepositoryRoot'
     'Get-PkiModuleVersion'
@@ -309,4 +346,6 @@ Export-ModuleMember -Function @(
     'Get-PkiTamperedPem'
     'Add-PkiTestAcmeCertificate'
     'Get-PkiCertificateExtension'
+    'Assert-PkiCommandHelp'
+    'Assert-PkiParameterHelp'
 )
