@@ -72,10 +72,9 @@ namespace PkiCmdlets.Core.Authority
                 }
 
                 var existing = _cas.LoadAll(null);
-                var thumbprint = Sha1(der);
                 foreach (var record in existing)
                 {
-                    if (Sha1(_cas.Load(record).Der).SequenceEqual(thumbprint))
+                    if (_cas.Load(record).Der.SequenceEqual(der))
                     {
                         throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(record.Name, record.Id));
                     }
@@ -193,12 +192,6 @@ namespace PkiCmdlets.Core.Authority
             {
                 throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.ImportFileUnreadable.Format(path, e.Message), e);
             }
-        }
-
-        private static byte[] Sha1(byte[] data)
-        {
-            using var sha1 = System.Security.Cryptography.SHA1.Create();
-            return sha1.ComputeHash(data);
         }
     }
 }

@@ -72,7 +72,7 @@ namespace PkiCmdlets.Core.Authority
             if (request.IncludeChain)
             {
                 var chain = certificate.CertificateChain ?? string.Empty;
-                certificates.AddRange(SplitPem(chain));
+                certificates.AddRange(Pem.DecodeAll(chain, Pem.CertificateLabel));
             }
             var pkcs8 = request.IncludePrivateKey ? ReadKey(certificate, request.KeyPassword) : null;
             try
@@ -148,18 +148,6 @@ namespace PkiCmdlets.Core.Authority
             return text + (password == null
                 ? Pem.Encode(Pem.PrivateKeyLabel, pkcs8)
                 : Pem.Encode(Pem.EncryptedPrivateKeyLabel, KeyProtection.Encrypt(pkcs8, password)));
-        }
-
-        private static IEnumerable<byte[]> SplitPem(string text)
-        {
-            const string end = "-----END " + Pem.CertificateLabel + "-----";
-            var start = 0;
-            int index;
-            while ((index = text.IndexOf(end, start, StringComparison.Ordinal)) >= 0)
-            {
-                yield return Pem.Decode(text.Substring(start, index + end.Length - start), Pem.CertificateLabel);
-                start = index + end.Length;
-            }
         }
     }
 }

@@ -210,7 +210,7 @@ namespace PkiCmdlets.Core.Authority
             {
                 throw new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(e.Message), e);
             }
-            var names = CertificateNames(structure);
+            var names = CsrBuilder.ServerNames(structure.TbsCertificate.Extensions);
             var spki = structure.SubjectPublicKeyInfo.GetDerEncoded();
             var record = new IssuedRecord
             {
@@ -359,27 +359,6 @@ namespace PkiCmdlets.Core.Authority
 
         private IssuedIndex LoadIndex(string issuerId) =>
             _store.Exists(IndexPath(issuerId)) ? _store.ReadJson<IssuedIndex>(IndexPath(issuerId)) : new IssuedIndex();
-
-        /// <summary>The DNS names and IP addresses of a certificate's subjectAltName.</summary>
-        private static List<SubjectAlternativeName> CertificateNames(X509CertificateStructure certificate)
-        {
-            var names = new List<SubjectAlternativeName>();
-            var extension = certificate.TbsCertificate.Extensions?.GetExtension(X509Extensions.SubjectAlternativeName);
-            if (extension == null) return names;
-            foreach (var name in GeneralNames.GetInstance(extension.GetParsedValue()).GetNames())
-            {
-                if (name.TagNo == GeneralName.DnsName)
-                {
-                    names.Add(new SubjectAlternativeName(SubjectAlternativeNameType.Dns, Org.BouncyCastle.Asn1.DerIA5String.GetInstance(name.Name).GetString()));
-                }
-                else if (name.TagNo == GeneralName.IPAddress)
-                {
-                    names.Add(new SubjectAlternativeName(SubjectAlternativeNameType.IpAddress,
-                        new System.Net.IPAddress(Org.BouncyCastle.Asn1.Asn1OctetString.GetInstance(name.Name).GetOctets()).ToString()));
-                }
-            }
-            return names;
-        }
 
         /// <summary>One issuer's index as Find reads it: a CA of the store, or the outside CAs' certificates.</summary>
         private sealed class IndexSource

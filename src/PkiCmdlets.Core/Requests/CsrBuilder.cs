@@ -34,6 +34,29 @@ namespace PkiCmdlets.Core.Requests
             return new CertificationRequest(info, algorithm, new DerBitString(signature)).GetDerEncoded();
         }
 
+        /// <summary>
+        /// The other way round, for the subjectAltName of a request or a certificate: its DNS names (validated)
+        /// and IP addresses, each once; other kinds of name do not belong in a server certificate.
+        /// </summary>
+        public static List<SubjectAlternativeName> ServerNames(X509Extensions? extensions)
+        {
+            var names = new List<SubjectAlternativeName>();
+            var san = extensions?.GetExtension(X509Extensions.SubjectAlternativeName);
+            if (san == null) return names;
+            foreach (var general in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
+            {
+                var entry = general.TagNo switch
+                {
+                    GeneralName.DnsName => NameRules.Parse(DerIA5String.GetInstance(general.Name).GetString()),
+                    GeneralName.IPAddress => new SubjectAlternativeName(SubjectAlternativeNameType.IpAddress,
+                        new IPAddress(Asn1OctetString.GetInstance(general.Name).GetOctets()).ToString()),
+                    _ => null,
+                };
+                if (entry != null && entry.Type != SubjectAlternativeNameType.Email) NameRules.AddDistinct(names, entry);
+            }
+            return names;
+        }
+
         public static GeneralNames ToGeneralNames(IEnumerable<SubjectAlternativeName> sans)
         {
             var names = new List<GeneralName>();

@@ -154,19 +154,9 @@ namespace PkiCmdlets.Core.Requests
                 if (!attribute.AttrType.Equals(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest)) continue;
                 foreach (var value in attribute.AttrValues)
                 {
-                    var extensions = X509Extensions.GetInstance(value);
-                    var san = extensions.GetExtension(X509Extensions.SubjectAlternativeName);
-                    if (san == null) continue;
-                    foreach (var general in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
+                    foreach (var entry in CsrBuilder.ServerNames(X509Extensions.GetInstance(value)))
                     {
-                        var entry = general.TagNo switch
-                        {
-                            GeneralName.DnsName => NameRules.Parse(DerIA5String.GetInstance(general.Name).GetString()),
-                            GeneralName.IPAddress => new SubjectAlternativeName(SubjectAlternativeNameType.IpAddress,
-                                new IPAddress(Asn1OctetString.GetInstance(general.Name).GetOctets()).ToString()),
-                            _ => null,
-                        };
-                        if (entry != null && entry.Type != SubjectAlternativeNameType.Email) NameRules.AddDistinct(names, entry);
+                        NameRules.AddDistinct(names, entry);
                     }
                 }
             }
