@@ -61,10 +61,7 @@ namespace PkiCmdlets.Core.Authority
                 throw new PkiException(ErrorIds.PfxPasswordRequired, PkiErrorKind.InvalidArgument, null, Messages.PfxPasswordRequired);
             }
             KeyProtection.RequireNonEmpty(request.Password);
-            if (File.Exists(request.Path) && !request.Force)
-            {
-                throw new PkiException(ErrorIds.ExportFileExists, PkiErrorKind.ResourceExists, request.Path, Messages.ExportFileExists.Format(request.Path));
-            }
+            OutputFile.RequireNewOrForced(request.Path, request.Force);
 
             var certificate = _certificates.Get(request.Identifier);
             var leaf = Pem.Decode(certificate.X509Certificate, Pem.CertificateLabel);

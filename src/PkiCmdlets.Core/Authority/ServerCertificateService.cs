@@ -122,8 +122,9 @@ namespace PkiCmdlets.Core.Authority
                     der = CertificateBuilder.Server(x509Subject, csr.PublicKeyInfo, names, signer, serial, validity, crlUrl);
                 }
                 record.SerialNumber = SerialNumber.ToHex(serial);
-                record.Thumbprint = Thumbprint(der);
-                record.Subject = new X509Certificate2(der).Subject;
+                var issued = new X509Certificate2(der);
+                record.Thumbprint = issued.Thumbprint;
+                record.Subject = issued.Subject;
                 record.IssuedAt = _cas.Now;
                 index.Certificates.Add(record);
                 _store.WriteAllOrNothing(new[]
@@ -434,12 +435,6 @@ namespace PkiCmdlets.Core.Authority
             record.RevokedAt.HasValue ? CertificateStatus.Revoked
             : record.NotAfter <= now ? CertificateStatus.Expired
             : CertificateStatus.Valid;
-
-        private static string Thumbprint(byte[] der)
-        {
-            using var sha1 = SHA1.Create();
-            return Hex.Lower(sha1.ComputeHash(der)).ToUpperInvariant();
-        }
 
         private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

@@ -42,10 +42,7 @@ namespace PkiCmdlets.Core.Revocation
         public PublishedCrl Publish(CaIdentity issuerIdentity, SecureString? issuerKeyPassword, int? nextUpdateHours, string? path, bool pem,
             bool force = false, CancellationToken cancellation = default)
         {
-            if (path != null && !force && File.Exists(path))
-            {
-                throw new PkiException(ErrorIds.ExportFileExists, PkiErrorKind.ResourceExists, path, Messages.ExportFileExists.Format(path));
-            }
+            if (path != null) OutputFile.RequireNewOrForced(path, force);
             var hours = nextUpdateHours ?? DefaultNextUpdateHours;
             if (hours < 1 || hours > MaxNextUpdateHours)
             {
