@@ -33,7 +33,6 @@ namespace PkiCmdlets.Core.Orders
         public const string DefaultServer = "LetsEncrypt";
 
         internal static readonly string Folder = Path.Combine("acme", "orders");
-        private static readonly string CounterFile = Path.Combine(Folder, "next-id.txt");
 
         private readonly PkiStore _store;
         private readonly AcmeAccountStore _accounts;
@@ -185,6 +184,8 @@ namespace PkiCmdlets.Core.Orders
                 return record == null ? null : ToOutput(record);
             }
         }
+
+        private NumberedRecords Records => new NumberedRecords(_store, Folder);
 
         internal static string RecordPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".json");
 
@@ -396,12 +397,12 @@ namespace PkiCmdlets.Core.Orders
                 _store.EnsureCreated(Folder);
                 using (_store.Lock(cancellation))
                 {
-                    record.Id = NextId();
+                    record.Id = Records.NextId();
                     _store.WriteAllOrNothing(new[]
                     {
                         new KeyValuePair<string, byte[]>(CsrPath(record.Id), PkiStore.Utf8(Pem.Encode(Pem.CertificateRequestLabel, plan.Csr.Der))),
                         new KeyValuePair<string, byte[]>(RecordPath(record.Id), PkiStore.Json(record)),
-                        new KeyValuePair<string, byte[]>(CounterFile, PkiStore.Utf8((record.Id + 1).ToString(CultureInfo.InvariantCulture))),
+                        new KeyValuePair<string, byte[]>(Records.CounterFile, PkiStore.Utf8((record.Id + 1).ToString(CultureInfo.InvariantCulture))),
                     });
                 }
                 written.Clear();
@@ -803,47 +804,8 @@ namespace PkiCmdlets.Core.Orders
         /// <summary>The orders as the store keeps them, without asking any CA (for tab completion); damaged records are left out.</summary>
         public IReadOnlyList<CertificateOrder> ListStored() => LoadAll(new List<PkiException>()).Select(ToOutput).ToList();
 
-        private List<OrderRecord> LoadAll(List<PkiException> problems)
-        {
-            var records = new List<OrderRecord>();
-            foreach (var file in _store.ListFiles(Folder, "*.json"))
-            {
-                if (!int.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var id)) continue;
-                try
-                {
-                    records.Add(Load(id));
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
-                {
-                    problems.Add(e);
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.OrderNotFound)
-                {
-                    // Removed by another session between listing and reading.
-                }
-            }
-            records.Sort((a, b) => a.Id.CompareTo(b.Id));
-            return records;
-        }
+        private List<OrderRecord> LoadAll(List<PkiException> problems) => Records.LoadAll(Load, ErrorIds.OrderNotFound, problems);
 
-        /// <summary>Ids are never reused, and a counter lost or left behind by a crash cannot repeat one. Under the lock.</summary>
-        private int NextId()
-        {
-            var next = 1;
-            if (_store.Exists(CounterFile)
-                && int.TryParse(_store.ReadText(CounterFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var counter))
-            {
-                next = counter;
-            }
-            foreach (var file in _store.ListFiles(Folder, "*.json"))
-            {
-                if (int.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-                {
-                    next = Math.Max(next, id + 1);
-                }
-            }
-            return next;
-        }
 
         private AcmeClientOptions Options(bool skipCertificateCheck, OrderCallbacks relay)
         {

@@ -24,7 +24,6 @@ namespace PkiCmdlets.Core.Requests
 
         internal const string Folder = "csrs";
         internal const string KeyFolder = "keys";
-        private const string CounterFile = "csrs/next-id.txt";
 
         private readonly PkiStore _store;
         private readonly Func<KeySpec, PrivateKey> _generateKey;
@@ -75,7 +74,7 @@ namespace PkiCmdlets.Core.Requests
                 {
                     record.Name = RecordNames.UniqueFrom(subject.CommonName, existing.Select(r => r.Name));
                 }
-                record.Id = NextId(existing);
+                record.Id = Records.NextId();
                 WriteAll(record, material, newCounter: record.Id + 1);
             }
             return ToOutput(record);
@@ -216,6 +215,8 @@ namespace PkiCmdlets.Core.Requests
             return _store.ReadText(KeyPath(id));
         }
 
+        private NumberedRecords Records => new NumberedRecords(_store, Folder);
+
         internal static string RecordPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".json");
 
         internal static string CsrPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".csr.pem");
@@ -277,7 +278,7 @@ namespace PkiCmdlets.Core.Requests
             files.Add(new KeyValuePair<string, byte[]>(RecordPath(record.Id), PkiStore.Json(record)));
             if (newCounter.HasValue)
             {
-                files.Add(new KeyValuePair<string, byte[]>(CounterFile, PkiStore.Utf8(newCounter.Value.ToString(CultureInfo.InvariantCulture))));
+                files.Add(new KeyValuePair<string, byte[]>(Records.CounterFile, PkiStore.Utf8(newCounter.Value.ToString(CultureInfo.InvariantCulture))));
             }
             _store.WriteAllOrNothing(files);
         }
@@ -309,45 +310,9 @@ namespace PkiCmdlets.Core.Requests
         private List<CsrRecord> LoadAll(out List<PkiException> problems)
         {
             problems = new List<PkiException>();
-            var records = new List<CsrRecord>();
-            foreach (var file in _store.ListFiles(Folder, "*.json"))
-            {
-                if (!int.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var id)) continue;
-                try
-                {
-                    records.Add(LoadRecord(id));
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
-                {
-                    problems.Add(e);
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.CsrNotFound)
-                {
-                    // Removed by another session between listing and reading.
-                }
-            }
-            records.Sort((a, b) => a.Id.CompareTo(b.Id));
-            return records;
+            return Records.LoadAll(LoadRecord, ErrorIds.CsrNotFound, problems);
         }
 
-        private int NextId(List<CsrRecord> existing)
-        {
-            var next = 1;
-            if (_store.Exists(CounterFile)
-                && int.TryParse(_store.ReadText(CounterFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var counter))
-            {
-                next = counter;
-            }
-            // Ids are never reused, and a counter lost or left behind by a crash cannot repeat one.
-            foreach (var file in _store.ListFiles(Folder, "*.json"))
-            {
-                if (int.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-                {
-                    next = Math.Max(next, id + 1);
-                }
-            }
-            return Math.Max(next, existing.Count == 0 ? 1 : existing[existing.Count - 1].Id + 1);
-        }
 
         private PkiException NotFoundByName(string name) =>
             new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, name, Messages.CsrNotFoundByName.Format(name, _store.Root));
