@@ -1,5 +1,6 @@
 using System;
 using System.Security.Cryptography.X509Certificates;
+using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Revocation;
 
 namespace PkiCmdlets.Core.Authority
@@ -35,9 +36,26 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The CSR in the store whose key this certificate carries, when there is one (so the key can be exported).</summary>
         public int? CsrId { get; set; }
         public DateTimeOffset IssuedAt { get; set; }
-        public X509Certificate2? Certificate { get; set; }
+        /// <remarks>Made when first read, so that listing thousands of certificates decodes only those looked at.</remarks>
+        public X509Certificate2 Certificate => _certificate ??= new X509Certificate2(_der);
         /// <summary>The certificate as PEM (the seed's X509Certificate).</summary>
-        public string X509Certificate { get; set; } = string.Empty;
+        public string X509Certificate => _pem ??= Pem.Encode(Pem.CertificateLabel, _der);
+
+        internal byte[] Der
+        {
+            get => _der;
+            set
+            {
+                _der = value;
+                _certificate = null;
+                _pem = null;
+            }
+        }
+
+        private byte[] _der = new byte[0];
+        private X509Certificate2? _certificate;
+        private string? _pem;
+
         /// <summary>PEM of the intermediate then the root; filled when -IncludeChain was asked for and by Get-ServerCertificate.</summary>
         public string? CertificateChain { get; set; }
         public string StorePath { get; set; } = string.Empty;

@@ -5,7 +5,7 @@ using PkiCmdlets.Core.Revocation;
 namespace PkiCmdlets.Core.Authority
 {
     /// <summary>
-    /// One certificate's line in its issuer's index (issued/&lt;ca id&gt;/index.json): enough to filter and to
+    /// One certificate's record in its issuer's journal (see <see cref="IssuedJournal"/>): enough to filter and to
     /// build CRLs without opening any certificate file.
     /// </summary>
     internal sealed class IssuedRecord
@@ -26,11 +26,7 @@ namespace PkiCmdlets.Core.Authority
         public RevocationReason? RevocationReason { get; set; }
         /// <summary>The issuer's common name, for certificates from outside CAs (the index of a store CA leaves it out).</summary>
         public string? IssuerName { get; set; }
-    }
-
-    /// <summary>The index file of one issuer.</summary>
-    internal sealed class IssuedIndex
-    {
-        public List<IssuedRecord> Certificates { get; set; } = new List<IssuedRecord>();
+        /// <summary>The chain an outside CA sent (base64 DER, issuer first); none for a store CA's certificates.</summary>
+        public List<string>? Chain { get; set; }
     }
 }

@@ -40,143 +40,62 @@ namespace PkiCmdlets.Core.Authority
             _store = cas.Store;
         }
 
+        /// <summary>Issues one certificate: a batch of one, durable in the store when it returns.</summary>
         public IssuedCertificate Issue(NewServerCertificateRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
         {
-            progress?.Report(Messages.ProgressCheckingCsr);
-            var csr = ReadCsr(request);
-            var issuer = _cas.Load(_cas.Resolve(request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request))));
-            if (issuer.Record.IsRoot)
-            {
-                throw new PkiException(ErrorIds.IssuerNotIntermediate, PkiErrorKind.InvalidArgument, issuer.Record.Name,
-                    Messages.IssuerNotIntermediate.Format(issuer.Record.Name));
-            }
-            CaService.RequireCurrent(issuer, _cas.Now);
-            CheckKey(csr.PublicKeyInfo, request.Algorithm, issuer);
-
-            var names = Names(csr, request);
-            var subject = SubjectName.Create(
-                NullIfBlank(request.CommonName) ?? csr.CommonName ?? names.FirstOrDefault()?.Value,
-                request.Country ?? csr.Country ?? CaService.First(issuer.Certificate.Subject, X509Name.C),
-                request.State ?? csr.State ?? CaService.First(issuer.Certificate.Subject, X509Name.ST),
-                request.Locality ?? csr.Locality ?? CaService.First(issuer.Certificate.Subject, X509Name.L),
-                request.Organization ?? csr.Organization ?? CaService.First(issuer.Certificate.Subject, X509Name.O),
-                request.OrganizationalUnit ?? csr.OrganizationalUnit ?? CaService.First(issuer.Certificate.Subject, X509Name.OU));
-            var fromCommonName = NameRules.FromCommonName(subject.CommonName);
-            if (fromCommonName != null && fromCommonName.Type != SubjectAlternativeNameType.Email)
-            {
-                names.Insert(0, fromCommonName);
-                names = names.GroupBy(n => n.Type + "|" + n.Value.ToLowerInvariant()).Select(g => g.First()).ToList();
-            }
-            if (names.Count == 0)
-            {
-                throw new PkiException(ErrorIds.NoServerName, PkiErrorKind.InvalidArgument, subject.CommonName, Messages.NoServerName.Format(subject.CommonName));
-            }
-            var chain = _cas.Chain(issuer);
-            foreach (var authority in chain)
-            {
-                var denied = names.FirstOrDefault(n => !authority.NameConstraints.Permits(n));
-                if (denied != null)
-                {
-                    throw new PkiException(ErrorIds.NameNotPermitted, PkiErrorKind.InvalidArgument, denied.Value,
-                        Messages.NameNotPermitted.Format(denied.Value, authority.Record.Name, authority.NameConstraints));
-                }
-            }
-            var validity = ValidityPeriod.ForServer(request.Days, request.Months, request.Years, request.NotBefore, request.NotAfter,
-                _cas.Now, issuer.NotBefore, issuer.NotAfter);
-            if (request.EnableCrl && issuer.Record.CrlUrl == null)
-            {
-                throw new PkiException(ErrorIds.CrlUrlMissing, PkiErrorKind.InvalidOperation, issuer.Record.Name, Messages.CrlUrlMissing.Format(issuer.Record.Name));
-            }
-
-            using var key = _cas.OpenKey(issuer.Record, request.IssuerKeyPassword);
-            var signer = new CertificateBuilder.Issuer(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, key);
-            var x509Subject = subject.ToX509Name();
-            var crlUrl = request.EnableCrl ? issuer.Record.CrlUrl : null;
-            var csrId = new CsrService(_store).FindIdByPublicKey(csr.PublicKeyInfo.SubjectPublicKeyInfo);
-            cancellation.ThrowIfCancellationRequestedAsPki();
-
-            progress?.Report(Messages.ProgressSigning);
-            var serial = SerialNumber.Generate();
-            var der = CertificateBuilder.Server(x509Subject, csr.PublicKeyInfo, names, signer, serial, validity, crlUrl);
-            var record = new IssuedRecord
-            {
-                Identifier = Hex.Lower(SerialNumber.Generate()),
-                CommonName = subject.CommonName,
-                DnsNames = names.Where(n => n.Type == SubjectAlternativeNameType.Dns).Select(n => n.Value).ToList(),
-                IpAddresses = names.Where(n => n.Type == SubjectAlternativeNameType.IpAddress).Select(n => n.Value).ToList(),
-                Algorithm = csr.PublicKeyInfo.Description,
-                NotBefore = validity.NotBefore,
-                NotAfter = validity.NotAfter,
-                CsrId = csrId,
-            };
-
+            using var batch = BeginBatch();
+            batch.Add(request, progress, cancellation);
             progress?.Report(Messages.ProgressWritingStore);
-            _store.EnsureCreated(Folder, IssuerFolder(issuer.Record.Id));
-            using (_store.Lock(cancellation))
-            {
-                var index = LoadIndex(issuer.Record.Id);
-                // 127 random bits make a repeat all but impossible; the check under the lock makes it impossible.
-                while (index.Certificates.Any(c => c.SerialNumber == SerialNumber.ToHex(serial)))
-                {
-                    serial = SerialNumber.Generate();
-                    der = CertificateBuilder.Server(x509Subject, csr.PublicKeyInfo, names, signer, serial, validity, crlUrl);
-                }
-                record.SerialNumber = SerialNumber.ToHex(serial);
-                var issued = new X509Certificate2(der);
-                record.Thumbprint = issued.Thumbprint;
-                record.Subject = issued.Subject;
-                record.IssuedAt = _cas.Now;
-                index.Certificates.Add(record);
-                _store.WriteAllOrNothing(new[]
-                {
-                    new KeyValuePair<string, byte[]>(CertificatePath(issuer.Record.Id, record.Identifier), PkiStore.Utf8(Pem.Encode(Pem.CertificateLabel, der))),
-                    new KeyValuePair<string, byte[]>(IndexPath(issuer.Record.Id), PkiStore.Json(index)),
-                });
-            }
-            return ToOutput(issuer.Record.Name, issuer.Record.Id, record, der, request.IncludeChain ? ChainPem(chain) : null);
+            return batch.Commit(cancellation)[0];
         }
+
+        /// <summary>Starts issuing many certificates with one durable store write per issuer and commit (New-ServerCertificate's pipeline).</summary>
+        public IssuanceBatch BeginBatch() => new IssuanceBatch(_cas);
 
         /// <summary>
         /// Certificates matching every filter given: those of the store's intermediates and, unless an issuer is
-        /// named, those ordered from outside CAs. Damaged indexes are reported, not fatal.
+        /// named, those ordered from outside CAs. Damaged journal lines are reported, not fatal. Filters other than
+        /// status run on each record as it is read, so a narrow query over a large store keeps little in memory.
         /// </summary>
         public Listing<IssuedCertificate> Find(CertificateQuery query)
         {
             var problems = new List<PkiException>();
             var items = new List<IssuedCertificate>();
             var sources = query.Issuer != null
-                ? new List<IndexSource> { IndexSource.Of(this, _cas.Load(_cas.Resolve(query.Issuer))) }
+                ? new List<IssuerSource> { IssuerSource.Of(this, _cas.Load(_cas.Resolve(query.Issuer))) }
                 : _cas.LoadAll(problems).Where(r => !r.IsRoot).Select(r => TryLoad(r, problems)).Where(c => c != null)
-                    .Select(c => IndexSource.Of(this, c!)).Append(IndexSource.External(this)).ToList();
+                    .Select(c => IssuerSource.Of(this, c!)).Append(IssuerSource.External(this)).ToList();
             var identifiers = Normalized(query.Identifiers, i => i.Trim().ToLowerInvariant());
             var serials = Normalized(query.SerialNumbers, SerialNumber.Normalize);
             var namePatterns = query.DnsNames?.Select(p => new NamePattern(p)).ToList();
             var now = _cas.Now;
             var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            bool Wanted(IssuedRecord record) =>
+                (identifiers == null || identifiers.Contains(record.Identifier))
+                && (serials == null || serials.Contains(record.SerialNumber))
+                && (namePatterns == null || namePatterns.Any(p => record.DnsNames.Concat(record.IpAddresses).Append(record.CommonName).Any(p.IsMatch)));
             foreach (var source in sources)
             {
-                IssuedIndex index;
+                List<JournalCertificate> certificates;
                 try
                 {
-                    index = LoadIndex(source.Folder);
+                    certificates = new IssuedJournal(_store, source.IssuerId).ReadAll(problems, Wanted);
                 }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
+                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt || e.ErrorId == ErrorIds.StoreVersionUnsupported)
                 {
                     problems.Add(e);
                     continue;
                 }
-                foreach (var record in index.Certificates)
+                foreach (var certificate in certificates)
                 {
-                    if (identifiers != null && !identifiers.Contains(record.Identifier)) continue;
-                    if (serials != null && !serials.Contains(record.SerialNumber)) continue;
-                    if (namePatterns != null && !namePatterns.Any(p => record.DnsNames.Concat(record.IpAddresses).Append(record.CommonName).Any(p.IsMatch))) continue;
+                    var record = certificate.Record;
                     var status = StatusOf(record, now);
                     if (query.Status.HasValue && status != query.Status.Value) continue;
                     if (query.ExpiresWithinDays.HasValue && (status != CertificateStatus.Valid || record.NotAfter > now.AddDays(query.ExpiresWithinDays.Value))) continue;
                     try
                     {
                         items.Add(ToOutput(source.IssuerName ?? record.IssuerName ?? string.Empty, source.IssuerId, record,
-                            ReadCertificate(source.Folder, record.Identifier), source.Chain(record)));
+                            certificate.Der(), source.Chain(certificate), status, _store.Root));
                         found.Add(record.Identifier);
                         found.Add(record.SerialNumber);
                     }
@@ -227,21 +146,15 @@ namespace PkiCmdlets.Core.Authority
                 Thumbprint = certificate.Thumbprint,
                 CsrId = new CsrService(_store).FindIdByPublicKey(spki),
                 IssuerName = CaService.First(structure.Issuer, X509Name.CN) ?? certificate.Issuer,
+                Chain = chainDer.Select(Convert.ToBase64String).ToList(),
             };
-            _store.EnsureCreated(Folder, IssuerFolder(ExternalFolder));
             using (_store.Lock(cancellation))
             {
-                var index = LoadIndex(ExternalFolder);
                 record.IssuedAt = _cas.Now;
-                index.Certificates.Add(record);
-                _store.WriteAllOrNothing(new[]
-                {
-                    new KeyValuePair<string, byte[]>(CertificatePath(ExternalFolder, record.Identifier), PkiStore.Utf8(Pem.Encode(Pem.CertificateLabel, leafDer))),
-                    new KeyValuePair<string, byte[]>(ChainPath(record.Identifier), PkiStore.Utf8(string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))))),
-                    new KeyValuePair<string, byte[]>(IndexPath(ExternalFolder), PkiStore.Json(index)),
-                });
+                new IssuedJournal(_store, ExternalFolder).AppendIssued(new[] { new KeyValuePair<IssuedRecord, byte[]>(record, leafDer) });
             }
-            return ToOutput(record.IssuerName, ExternalFolder, record, leafDer, _store.ReadText(ChainPath(record.Identifier)));
+            return ToOutput(record.IssuerName, ExternalFolder, record, leafDer, string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))),
+                StatusOf(record, _cas.Now), _store.Root);
         }
 
         /// <summary>The certificate with this identifier, anywhere in the store.</summary>
@@ -252,71 +165,82 @@ namespace PkiCmdlets.Core.Authority
             return listing.Items[0];
         }
 
-        /// <summary>Marks the certificate revoked in its issuer's index; Publish-Crl puts it on the next CRL.</summary>
+        /// <summary>Marks the certificate revoked in its issuer's journal; Publish-Crl puts it on the next CRL.</summary>
         public IssuedCertificate Revoke(string identifier, RevocationReason reason, CancellationToken cancellation = default)
+        {
+            var result = RevokeMany(new[] { identifier }, reason, cancellation);
+            if (result.Problems.Count > 0) throw result.Problems[0];
+            return result.Items[0];
+        }
+
+        /// <summary>
+        /// Revokes each certificate named, with one durable append per issuer: one reading of the store finds them
+        /// all (Revoke-ServerCertificate's pipeline). Each one that cannot be revoked is a problem of its own; the rest are.
+        /// </summary>
+        public Listing<IssuedCertificate> RevokeMany(IReadOnlyList<string> identifiers, RevocationReason reason, CancellationToken cancellation = default)
         {
             if (!Enum.IsDefined(typeof(RevocationReason), reason))
             {
                 throw new PkiException(ErrorIds.InvalidRevocationReason, PkiErrorKind.InvalidArgument, reason,
                     Messages.InvalidRevocationReason.Format(reason, string.Join(", ", Enum.GetNames(typeof(RevocationReason)))));
             }
-            var found = Get(identifier);
-            if (found.IssuerId == ExternalFolder)
+            var listing = Find(new CertificateQuery { Identifiers = identifiers.ToArray() });
+            var problems = listing.Problems.Where(p => p.ErrorId == ErrorIds.CertificateNotFound).ToList();
+            var revoked = new List<IssuedCertificate>();
+            var byIdentifier = new Dictionary<string, IssuedCertificate>(StringComparer.OrdinalIgnoreCase);
+            foreach (var found in listing.Items)
             {
-                throw new PkiException(ErrorIds.CertificateNotRevocable, PkiErrorKind.InvalidOperation, identifier,
-                    Messages.CertificateNotRevocable.Format(identifier, found.IssuerName));
+                if (found.IssuerId == ExternalFolder)
+                {
+                    problems.Add(new PkiException(ErrorIds.CertificateNotRevocable, PkiErrorKind.InvalidOperation, found.Identifier,
+                        Messages.CertificateNotRevocable.Format(found.Identifier, found.IssuerName)));
+                    continue;
+                }
+                byIdentifier[found.Identifier] = found;
             }
-            var issuer = _cas.Load(_cas.Resolve(new CaIdentity(found.IssuerId)));
             using (_store.Lock(cancellation))
             {
-                var index = LoadIndex(issuer.Record.Id);
-                var record = index.Certificates.First(c => c.Identifier == found.Identifier);
-                if (record.RevokedAt.HasValue)
+                foreach (var group in byIdentifier.Values.GroupBy(c => c.IssuerId))
                 {
-                    throw new PkiException(ErrorIds.CertificateAlreadyRevoked, PkiErrorKind.InvalidOperation, identifier,
-                        Messages.CertificateAlreadyRevoked.Format(record.Identifier, record.SerialNumber, ValidityPeriod.Text(record.RevokedAt.Value), record.RevocationReason));
+                    // Read again under the lock: another session may have revoked one since the listing.
+                    var journal = new IssuedJournal(_store, group.Key);
+                    var wanted = new HashSet<string>(group.Select(c => c.Identifier), StringComparer.Ordinal);
+                    var records = journal.ReadAll(new List<PkiException>(), r => wanted.Contains(r.Identifier)).ToDictionary(c => c.Record.Identifier, c => c.Record);
+                    var now = _cas.Now;
+                    var appended = new List<IssuedRecord>();
+                    foreach (var found in group)
+                    {
+                        var record = records[found.Identifier];
+                        if (record.RevokedAt.HasValue)
+                        {
+                            problems.Add(new PkiException(ErrorIds.CertificateAlreadyRevoked, PkiErrorKind.InvalidOperation, found.Identifier,
+                                Messages.CertificateAlreadyRevoked.Format(record.Identifier, record.SerialNumber, ValidityPeriod.Text(record.RevokedAt.Value), record.RevocationReason)));
+                            continue;
+                        }
+                        record.RevokedAt = now;
+                        record.RevocationReason = reason;
+                        appended.Add(record);
+                        found.Status = CertificateStatus.Revoked;
+                        found.RevokedAt = now;
+                        found.RevocationReason = reason;
+                        revoked.Add(found);
+                    }
+                    if (appended.Count > 0) journal.AppendRevoked(appended);
                 }
-                record.RevokedAt = _cas.Now;
-                record.RevocationReason = reason;
-                _store.WriteJson(IndexPath(issuer.Record.Id), index);
-                found.Status = CertificateStatus.Revoked;
-                found.RevokedAt = record.RevokedAt;
-                found.RevocationReason = reason;
-                return found;
             }
+            return new Listing<IssuedCertificate>(revoked, problems);
         }
 
-        /// <summary>The revoked entries of one issuer's index, for its CRL.</summary>
+        /// <summary>The revoked certificates of one issuer, for its CRL.</summary>
         internal IReadOnlyList<IssuedRecord> Revoked(string issuerId) =>
-            LoadIndex(issuerId).Certificates.Where(c => c.RevokedAt.HasValue).ToList();
+            new IssuedJournal(_store, issuerId).ReadAll(new List<PkiException>()).Select(c => c.Record).Where(r => r.RevokedAt.HasValue).ToList();
 
         internal static string IssuerFolder(string issuerId) => Path.Combine(Folder, issuerId);
 
-        internal static string IndexPath(string issuerId) => Path.Combine(Folder, issuerId, "index.json");
-
-        internal static string CertificatePath(string issuerId, string identifier) => Path.Combine(Folder, issuerId, identifier + ".crt.pem");
-
-        internal byte[] ReadCertificate(string issuerId, string identifier)
-        {
-            var path = CertificatePath(issuerId, identifier);
-            try
-            {
-                return Pem.Decode(_store.ReadText(path), Pem.CertificateLabel);
-            }
-            catch (PkiException e) when (e.ErrorId == ErrorIds.InvalidPem)
-            {
-                throw _store.Corrupt(path, e.Message, e);
-            }
-        }
-
-        internal static string ChainPath(string identifier) => Path.Combine(Folder, ExternalFolder, identifier + ".chain.pem");
-
         internal static string ChainPem(IEnumerable<StoredCa> chain) => string.Concat(chain.Select(c => Pem.Encode(Pem.CertificateLabel, c.Der)));
 
-        private static CsrContent ReadCsr(NewServerCertificateRequest request) => CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
-
         /// <summary>RSA ≥ 2048 or one of our curves, the -Algorithm asked for, and the issuer's family (seed 002).</summary>
-        private static void CheckKey(PublicKeyInfo key, string? algorithm, StoredCa issuer)
+        internal static void CheckKey(PublicKeyInfo key, string? algorithm, StoredCa issuer)
         {
             if (key.Family == null)
             {
@@ -344,7 +268,7 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>The CSR's DNS names and IP addresses, then -Domain's (an e-mail address is not a server name).</summary>
-        private static List<SubjectAlternativeName> Names(CsrContent csr, NewServerCertificateRequest request)
+        internal static List<SubjectAlternativeName> Names(CsrContent csr, NewServerCertificateRequest request)
         {
             var names = new List<SubjectAlternativeName>(csr.Names);
             foreach (var name in NameRules.ParseList(request.Domains))
@@ -358,39 +282,32 @@ namespace PkiCmdlets.Core.Authority
             return names;
         }
 
-        private IssuedIndex LoadIndex(string issuerId) =>
-            _store.Exists(IndexPath(issuerId)) ? _store.ReadJson<IssuedIndex>(IndexPath(issuerId)) : new IssuedIndex();
-
-        /// <summary>One issuer's index as Find reads it: a CA of the store, or the outside CAs' certificates.</summary>
-        private sealed class IndexSource
+        /// <summary>One issuer's certificates as Find reads them: a CA of the store, or the outside CAs' certificates.</summary>
+        private sealed class IssuerSource
         {
-            private readonly Func<IssuedRecord, string?> _chain;
+            private readonly Func<JournalCertificate, string?> _chain;
 
-            private IndexSource(string folder, string? issuerName, string issuerId, Func<IssuedRecord, string?> chain)
+            private IssuerSource(string? issuerName, string issuerId, Func<JournalCertificate, string?> chain)
             {
-                Folder = folder;
                 IssuerName = issuerName;
                 IssuerId = issuerId;
                 _chain = chain;
             }
-
-            public string Folder { get; }
 
             /// <summary>The CA's name, or null when each record names its own issuer.</summary>
             public string? IssuerName { get; }
 
             public string IssuerId { get; }
 
-            public string? Chain(IssuedRecord record) => _chain(record);
+            public string? Chain(JournalCertificate certificate) => _chain(certificate);
 
-            public static IndexSource Of(ServerCertificateService service, StoredCa issuer)
+            public static IssuerSource Of(ServerCertificateService service, StoredCa issuer)
             {
                 string? chainPem = null;
-                return new IndexSource(issuer.Record.Id, issuer.Record.Name, issuer.Record.Id, _ => chainPem ??= ChainPem(service._cas.Chain(issuer)));
+                return new IssuerSource(issuer.Record.Name, issuer.Record.Id, _ => chainPem ??= ChainPem(service._cas.Chain(issuer)));
             }
 
-            public static IndexSource External(ServerCertificateService service) =>
-                new IndexSource(ExternalFolder, null, ExternalFolder, r => service._store.Exists(ChainPath(r.Identifier)) ? service._store.ReadText(ChainPath(r.Identifier)) : null);
+            public static IssuerSource External(ServerCertificateService service) => new IssuerSource(null, ExternalFolder, c => c.ChainPem());
         }
 
         private StoredCa? TryLoad(CaRecord record, List<PkiException> problems)
@@ -406,7 +323,8 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        private IssuedCertificate ToOutput(string issuerName, string issuerId, IssuedRecord record, byte[] der, string? chainPem) => new IssuedCertificate
+        internal static IssuedCertificate ToOutput(string issuerName, string issuerId, IssuedRecord record, byte[] der, string? chainPem,
+            CertificateStatus status, string storePath) => new IssuedCertificate
         {
             Identifier = record.Identifier,
             SerialNumber = record.SerialNumber,
@@ -420,23 +338,20 @@ namespace PkiCmdlets.Core.Authority
             IssuerName = issuerName,
             IssuerId = issuerId,
             Thumbprint = record.Thumbprint,
-            Status = StatusOf(record, _cas.Now),
+            Status = status,
             RevokedAt = record.RevokedAt,
             RevocationReason = record.RevocationReason,
             CsrId = record.CsrId,
             IssuedAt = record.IssuedAt,
-            Certificate = new X509Certificate2(der),
-            X509Certificate = Pem.Encode(Pem.CertificateLabel, der),
+            Der = der,
             CertificateChain = chainPem,
-            StorePath = _store.Root,
+            StorePath = storePath,
         };
 
         private static CertificateStatus StatusOf(IssuedRecord record, DateTimeOffset now) =>
             record.RevokedAt.HasValue ? CertificateStatus.Revoked
             : record.NotAfter <= now ? CertificateStatus.Expired
             : CertificateStatus.Valid;
-
-        private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
         private static HashSet<string>? Normalized(IList<string>? values, Func<string, string> normalize) =>
             values == null || values.Count == 0 ? null : new HashSet<string>(values.Select(normalize), StringComparer.OrdinalIgnoreCase);

@@ -197,14 +197,24 @@ namespace PkiCmdlets.Core.Requests
         }
 
         /// <summary>The id of the CSR whose key has this SubjectPublicKeyInfo, or null when its key is not in the store.</summary>
-        internal int? FindIdByPublicKey(byte[] subjectPublicKeyInfo)
+        internal int? FindIdByPublicKey(byte[] subjectPublicKeyInfo) => PublicKeyLookup()(subjectPublicKeyInfo);
+
+        /// <summary>
+        /// Finds CSR ids by SubjectPublicKeyInfo from one reading of the store's records, so that issuing many
+        /// certificates reads the CSRs once, not once per certificate.
+        /// </summary>
+        internal Func<byte[], int?> PublicKeyLookup()
         {
-            string fingerprint;
-            using (var sha256 = SHA256.Create())
+            var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var record in LoadAll(out _).Where(r => r.Status == CsrStatus.Generated && r.PublicKeySha256 != null))
             {
-                fingerprint = Hex.Lower(sha256.ComputeHash(subjectPublicKeyInfo));
+                if (!ids.ContainsKey(record.PublicKeySha256!)) ids.Add(record.PublicKeySha256!, record.Id);
             }
-            return LoadAll(out _).FirstOrDefault(r => r.Status == CsrStatus.Generated && r.PublicKeySha256 == fingerprint)?.Id;
+            return subjectPublicKeyInfo =>
+            {
+                using var sha256 = SHA256.Create();
+                return ids.TryGetValue(Hex.Lower(sha256.ComputeHash(subjectPublicKeyInfo)), out var id) ? id : (int?)null;
+            };
         }
 
         /// <summary>The CSR's private key as the store holds it (PEM, encrypted when <paramref name="isProtected"/>).</summary>

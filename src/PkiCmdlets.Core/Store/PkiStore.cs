@@ -36,6 +36,16 @@ namespace PkiCmdlets.Core.Store
 
         private static readonly UTF8Encoding Utf8NoBom = new UTF8Encoding(false);
 
+        /// <summary>The same JSON form on one line, for journals; one instance, because creating a serializer is not cheap.</summary>
+        private static readonly JsonSerializer LineSerializer = JsonSerializer.Create(new JsonSerializerSettings
+        {
+            ContractResolver = JsonSettings.ContractResolver,
+            NullValueHandling = NullValueHandling.Ignore,
+            Formatting = Formatting.None,
+            DateParseHandling = DateParseHandling.DateTimeOffset,
+            MissingMemberHandling = MissingMemberHandling.Ignore,
+        });
+
         public PkiStore(string? path = null, TimeSpan? lockTimeout = null)
         {
             Root = StoreLocation.Resolve(path);
@@ -145,6 +155,22 @@ namespace PkiCmdlets.Core.Store
         /// <summary>The store's JSON form of <paramref name="value"/>: camelCase, indented, nulls left out.</summary>
         public static byte[] Json(object value) => Serialize(value);
 
+        /// <summary>The store's JSON form of <paramref name="value"/> on one line (a journal record), as UTF-8.</summary>
+        internal static byte[] JsonLine(object value)
+        {
+            var writer = new StringWriter();
+            LineSerializer.Serialize(writer, value);
+            return Utf8NoBom.GetBytes(writer.ToString());
+        }
+
+        /// <summary>Reads one journal record; a malformed one throws <see cref="JsonException"/>.</summary>
+        internal static T? FromJsonLine<T>(byte[] buffer, int start, int length)
+            where T : class
+        {
+            using var reader = new JsonTextReader(new StringReader(Utf8NoBom.GetString(buffer, start, length)));
+            return LineSerializer.Deserialize<T>(reader);
+        }
+
         public bool Exists(string relativePath) => File.Exists(FullPath(relativePath));
 
         public string ReadText(string relativePath)
@@ -209,7 +235,7 @@ namespace PkiCmdlets.Core.Store
             new PkiException(ErrorIds.StoreRecordCorrupt, PkiErrorKind.InvalidData, FullPath(relativePath),
                 Messages.StoreRecordCorrupt.Format(FullPath(relativePath), reason), inner);
 
-        private PkiException NotWritable(Exception e) =>
+        internal PkiException NotWritable(Exception e) =>
             new PkiException(ErrorIds.StoreNotWritable, PkiErrorKind.PermissionDenied, Root,
                 Messages.StoreNotWritable.Format(Root, e.Message), e);
 

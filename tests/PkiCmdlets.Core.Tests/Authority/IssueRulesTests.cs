@@ -24,7 +24,7 @@ public sealed class IssueRulesTests : IDisposable
     }
 
     [Fact]
-    public void A_good_request_is_issued_and_recorded_in_the_issuers_index()
+    public void A_good_request_is_issued_and_recorded_in_the_issuers_journal()
     {
         var issued = _pki.Issue(RsaCsr, r => r.Domains = new[] { "api.example.com, 192.0.2.7" });
 
@@ -38,7 +38,7 @@ public sealed class IssueRulesTests : IDisposable
         Assert.Equal(issued.SerialNumber, issued.Certificate!.SerialNumber);
         Assert.Equal(issued.Thumbprint, issued.Certificate.Thumbprint);
         Assert.Null(issued.CertificateChain);
-        Assert.True(File.Exists(Path.Combine(_pki.Store.Root, "issued", _pki.Sub.Id, issued.Identifier + ".crt.pem")));
+        Assert.Contains(issued.Identifier, File.ReadAllText(Path.Combine(_pki.Store.Root, IssuedJournal.PathOf(_pki.Sub.Id))));
         var found = Services.Certificates(_pki.Open()).Get(issued.Identifier);
         Assert.Equal(issued.SerialNumber, found.SerialNumber);
     }

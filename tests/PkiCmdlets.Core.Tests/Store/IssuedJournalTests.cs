@@ -1,0 +1,204 @@
+using System.Text;
+using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Revocation;
+using PkiCmdlets.Core.Tests.Support;
+
+namespace PkiCmdlets.Core.Tests.Store;
+
+/// <summary>
+/// The issued-certificate journal: one durable append per issue, never a rewrite; unfinished and damaged
+/// lines; batches; revocations; and stores written before the journal existed.
+/// </summary>
+public sealed class IssuedJournalTests : IDisposable
+{
+    private static readonly string Csr = Hierarchy.Csr(KeySpec.Ecc(256), "www.example.com", "example.com");
+    private readonly Hierarchy _pki = new("ECC_256");
+
+    public void Dispose() => _pki.Dispose();
+
+    private string JournalPath => Path.Combine(_pki.Store.Root, IssuedJournal.PathOf(_pki.Sub.Id));
+
+    private ServerCertificateService Certificates => Services.Certificates(_pki.Open());
+
+    private IssuedCertificate Issue(string commonName) => _pki.Issue(Csr, r => r.CommonName = commonName);
+
+    private static string[] Lines(string path) => File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    [Fact]
+    public void Each_issue_appends_one_line_and_leaves_every_earlier_byte_as_it_was()
+    {
+        var first = Issue("one.example.com");
+        var before = File.ReadAllBytes(JournalPath);
+        var second = Issue("two.example.com");
+        var after = File.ReadAllBytes(JournalPath);
+
+        Assert.Equal(before, after.Take(before.Length));
+        var lines = Lines(JournalPath);
+        Assert.Equal(3, lines.Length); // the header, then one line per certificate
+        Assert.Contains("\"formatVersion\":1", lines[0]);
+        var fields = lines[2].Split('\t');
+        Assert.Equal(2, fields.Length);
+        Assert.Contains(second.Identifier, fields[0]);
+        Assert.Equal(second.Certificate.RawData, Convert.FromBase64String(fields[1]));
+        Assert.Equal(new[] { first.Identifier, second.Identifier }, Certificates.Find(new CertificateQuery()).Items.Select(c => c.Identifier));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(JournalPath));
+        }
+    }
+
+    [Fact]
+    public void An_unfinished_last_line_is_passed_over_by_readers_and_cut_off_by_the_next_append()
+    {
+        var kept = Issue("kept.example.com");
+        // A process that died in the middle of an append: part of a line, no newline.
+        File.AppendAllText(JournalPath, "{\"op\":\"issued\",\"certificate\":{\"identifier\":\"dead");
+
+        var listed = Certificates.Find(new CertificateQuery());
+        Assert.Empty(listed.Problems);
+        Assert.Equal(kept.Identifier, Assert.Single(listed.Items).Identifier);
+
+        var next = Issue("next.example.com");
+        Assert.DoesNotContain("dead", File.ReadAllText(JournalPath));
+        listed = Certificates.Find(new CertificateQuery());
+        Assert.Empty(listed.Problems);
+        Assert.Equal(new[] { kept.Identifier, next.Identifier }, listed.Items.Select(c => c.Identifier));
+    }
+
+    [Theory]
+    [InlineData("{ damaged")]
+    [InlineData("{\"op\":\"issued\"}")]
+    [InlineData("{\"op\":\"issued\",\"certificate\":{\"identifier\":\"abc\"}}\t!!not base64!!")]
+    [InlineData("{\"op\":\"erased\"}")]
+    public void A_damaged_line_is_named_with_its_line_number_and_every_other_certificate_is_listed(string damage)
+    {
+        var first = Issue("first.example.com");
+        File.AppendAllText(JournalPath, damage + "\n");
+        var last = Issue("last.example.com");
+
+        var listed = Certificates.Find(new CertificateQuery());
+        var problem = Assert.Single(listed.Problems);
+        Assert.Equal(ErrorIds.StoreRecordCorrupt, problem.ErrorId);
+        Assert.Equal(JournalPath, problem.Target);
+        Assert.Contains("Line 3 of", problem.Message);
+        Assert.Equal(new[] { first.Identifier, last.Identifier }, listed.Items.Where(c => c.Identifier != "abc").Select(c => c.Identifier));
+        // Revocation and CRLs still work around the damage.
+        Certificates.Revoke(last.Identifier, RevocationReason.Superseded);
+        Assert.Equal(1, new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, null, null, pem: true).RevokedCount);
+    }
+
+    [Fact]
+    public void A_failed_flush_reports_StoreNotWritable_returns_nothing_and_leaves_the_journal_as_it_was()
+    {
+        Issue("before.example.com");
+        var before = _pki.Store.Snapshot();
+
+        JournalFlushFailure.During(JournalPath, () =>
+            Assert.Equal(ErrorIds.StoreNotWritable, Assert.Throws<PkiException>(() => Issue("lost.example.com")).ErrorId));
+
+        Assert.Equal(before, _pki.Store.Snapshot());
+    }
+
+    [Fact]
+    public void A_failed_first_append_leaves_no_journal_behind()
+    {
+        var before = _pki.Store.Snapshot();
+        JournalFlushFailure.During(JournalPath, () => Assert.Throws<PkiException>(() => Issue("lost.example.com")));
+        Assert.Equal(before, _pki.Store.Snapshot());
+    }
+
+    [Fact]
+    public void A_batch_signs_on_Add_and_records_everything_with_one_append_on_Commit()
+    {
+        using var batch = Certificates.BeginBatch();
+        foreach (var name in new[] { "a.example.com", "b.example.com", "c.example.com" })
+        {
+            batch.Add(new NewServerCertificateRequest { Csr = Csr, Issuer = new CaIdentity("Sub"), CommonName = name });
+        }
+        // A request that breaks a rule is refused on its own; the batch keeps the others.
+        var refused = Assert.Throws<PkiException>(() => batch.Add(new NewServerCertificateRequest { Csr = Csr, Issuer = new CaIdentity("Root") }));
+        Assert.Equal(ErrorIds.IssuerNotIntermediate, refused.ErrorId);
+        Assert.Equal(3, batch.Count);
+        Assert.False(File.Exists(JournalPath)); // nothing is recorded, so nothing is returned, before Commit
+
+        var issued = batch.Commit();
+
+        Assert.Equal(new[] { "a.example.com", "b.example.com", "c.example.com" }, issued.Select(c => c.CommonName));
+        Assert.Equal(0, batch.Count);
+        Assert.Empty(batch.Commit());
+        Assert.Equal(4, Lines(JournalPath).Length);
+        Assert.Equal(3, issued.Select(c => c.SerialNumber).Distinct().Count());
+        var listed = Certificates.Find(new CertificateQuery()).Items;
+        Assert.Equal(issued.Select(c => c.Identifier), listed.Select(c => c.Identifier));
+        Assert.All(issued.Zip(listed), pair => Assert.Equal(pair.First.Certificate.RawData, pair.Second.Certificate.RawData));
+    }
+
+    [Fact]
+    public void RevokeMany_appends_the_revocations_together_and_reports_each_certificate_it_cannot_revoke()
+    {
+        var a = Issue("a.example.com");
+        var b = Issue("b.example.com");
+        var c = Issue("c.example.com");
+        Certificates.Revoke(c.Identifier, RevocationReason.KeyCompromise);
+        var lines = Lines(JournalPath).Length;
+
+        var result = Certificates.RevokeMany(new[] { a.Identifier, b.Identifier, c.Identifier, "ffffffffffffffffffffffffffffffff" }, RevocationReason.Superseded);
+
+        Assert.Equal(new[] { a.Identifier, b.Identifier }, result.Items.Select(i => i.Identifier).OrderBy(i => i == b.Identifier));
+        Assert.All(result.Items, i => Assert.Equal(CertificateStatus.Revoked, i.Status));
+        Assert.Equal(new[] { ErrorIds.CertificateNotFound, ErrorIds.CertificateAlreadyRevoked }, result.Problems.Select(p => p.ErrorId));
+        Assert.Equal(lines + 2, Lines(JournalPath).Length);
+        var revoked = Certificates.Find(new CertificateQuery { Status = CertificateStatus.Revoked }).Items;
+        Assert.Equal(3, revoked.Count);
+        Assert.Equal(RevocationReason.KeyCompromise, revoked.Single(r => r.Identifier == c.Identifier).RevocationReason);
+    }
+
+    [Fact]
+    public void A_journal_of_a_newer_format_is_refused_rather_than_misread()
+    {
+        Issue("one.example.com");
+        Issue("two.example.com"); // so that this process has read past the header
+        var text = File.ReadAllText(JournalPath);
+        File.WriteAllText(JournalPath, text.Replace("\"formatVersion\":1", "\"formatVersion\":9"));
+
+        var error = Assert.Single(Certificates.Find(new CertificateQuery()).Problems);
+        Assert.Equal(ErrorIds.StoreVersionUnsupported, error.ErrorId);
+        var before = _pki.Store.Snapshot();
+        Assert.Equal(ErrorIds.StoreVersionUnsupported, Assert.Throws<PkiException>(() => Issue("three.example.com")).ErrorId);
+        Assert.Equal(before, _pki.Store.Snapshot());
+    }
+
+    [Fact]
+    public void A_store_written_before_the_journal_is_read_revoked_and_added_to_without_rewriting_its_index()
+    {
+        // Two certificates as version 1 of the store kept them: index.json and one PEM file each.
+        var legacy = new[] { Issue("old1.example.com"), Issue("old2.example.com") };
+        var folder = Path.Combine(_pki.Store.Root, "issued", _pki.Sub.Id);
+        var index = new StringBuilder("{ \"certificates\": [");
+        foreach (var certificate in legacy)
+        {
+            File.WriteAllText(Path.Combine(folder, certificate.Identifier + ".crt.pem"), certificate.X509Certificate);
+            index.Append(certificate == legacy[0] ? "" : ",").Append($$"""
+                { "identifier": "{{certificate.Identifier}}", "serialNumber": "{{certificate.SerialNumber}}", "subject": "{{certificate.Subject}}",
+                  "commonName": "{{certificate.CommonName}}", "dnsNames": ["{{certificate.DnsNames[0]}}"], "ipAddresses": [], "algorithm": "{{certificate.Algorithm}}",
+                  "notBefore": "{{certificate.NotBefore:o}}", "notAfter": "{{certificate.NotAfter:o}}", "thumbprint": "{{certificate.Thumbprint}}",
+                  "issuedAt": "{{certificate.IssuedAt:o}}" }
+                """);
+        }
+        File.WriteAllText(Path.Combine(folder, "index.json"), index.Append("] }").ToString());
+        File.Delete(JournalPath);
+        var indexBytes = File.ReadAllBytes(Path.Combine(folder, "index.json"));
+
+        var added = Issue("new.example.com");
+        Certificates.Revoke(legacy[1].Identifier, RevocationReason.Superseded);
+
+        var listed = Certificates.Find(new CertificateQuery()).Items;
+        Assert.Equal(new[] { legacy[0].Identifier, legacy[1].Identifier, added.Identifier }, listed.Select(c => c.Identifier));
+        Assert.Equal(legacy[0].Certificate.RawData, listed[0].Certificate.RawData);
+        Assert.Equal(CertificateStatus.Revoked, listed[1].Status);
+        Assert.Equal(indexBytes, File.ReadAllBytes(Path.Combine(folder, "index.json")));
+        Assert.Equal(1, new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, null, null, pem: true).RevokedCount);
+    }
+}
