@@ -222,14 +222,18 @@ Describe 'Get-ServerCertificate' {
             $problems[0].TargetObject | Should -Be 'Nope'
         }
 
-        It 'reports a damaged certificate file and still returns the other certificates' {
-            Write-PkiTestFile -Path (Join-Path $store "issued/$($ca.Sub.Id)/$($api.Identifier).crt.pem") -Text 'damaged'
+        It 'reports a damaged line of the journal and still returns the other certificates' {
+            $journal = Join-Path $store "issued/$($ca.Sub.Id)/certificates.journal"
+            $lines = [System.IO.File]::ReadAllLines($journal) | ForEach-Object { if ($_.Contains($api.Identifier)) { 'damaged' } else { $_ } }
+            Write-PkiTestFile -Path $journal -Text (($lines -join "`n") + "`n")
 
             $found = @(Get-ServerCertificate -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
 
             ($found | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' | Should -Be 'mail.example.org,www.example.com'
             $problems.Count | Should -Be 1
             $problems[0].FullyQualifiedErrorId | Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.GetServerCertificateCommand'
+            $problems[0].TargetObject | Should -Be ([System.IO.Path]::GetFullPath($journal))
+            $problems[0].Exception.Message | Should -Match 'Line \d+ of'
         }
     }
 }

@@ -58,8 +58,13 @@ Describe 'New-ServerCertificate' {
             ($certificate.NotBefore - [System.DateTimeOffset]::UtcNow).Duration().TotalMinutes | Should -BeLessThan 5
             ($certificate.IssuedAt - [System.DateTimeOffset]::UtcNow).Duration().TotalMinutes | Should -BeLessThan 5
             $certificate.StorePath | Should -Be ([System.IO.Path]::GetFullPath($store))
-            Join-Path $store "issued/$($ca.Sub.Id)/$($certificate.Identifier).crt.pem" | Should -Exist
-            Join-Path $store "issued/$($ca.Sub.Id)/index.json" | Should -Exist
+            $journal = Join-Path $store "issued/$($ca.Sub.Id)/certificates.journal"
+            $journal | Should -Exist
+            # The header, then one line for the certificate: its record, a tab, and its base64 DER.
+            $lines = @(Get-Content -LiteralPath $journal)
+            $lines.Count | Should -Be 2
+            $lines[1] | Should -Match ([regex]::Escape($certificate.Identifier))
+            $lines[1].Split("`t")[1] | Should -Be ([System.Convert]::ToBase64String($certificate.Certificate.RawData))
             (Get-ServerCertificate -StorePath $store).Identifier | Should -Be $certificate.Identifier
             # The CSR is left as it was and can be issued again.
             (Get-Csr -Id $csr.Id -StorePath $store).Csr | Should -Be $csr.Csr
@@ -261,6 +266,18 @@ Describe 'New-ServerCertificate' {
             $second.SerialNumber | Should -Not -Be $first.SerialNumber
             $second.Identifier | Should -Not -Be $first.Identifier
             @(Get-ServerCertificate -StorePath $store).Count | Should -Be 2
+        }
+
+        It 'issues a certificate for each of many requests piped to it, in order, and records them with one append' {
+            $csrs = 1..5 | ForEach-Object { New-Csr -CommonName "host$_.example.com" -Algorithm ECC -StorePath $store }
+
+            $issued = @($csrs | New-ServerCertificate -Issuer 'Sub' -StorePath $store)
+
+            ($issued | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'host1.example.com,host2.example.com,host3.example.com,host4.example.com,host5.example.com'
+            @($issued | ForEach-Object { $_.SerialNumber } | Sort-Object -Unique).Count | Should -Be 5
+            ($issued | ForEach-Object { $_.CsrId }) -join ',' | Should -Be (($csrs | ForEach-Object { $_.Id }) -join ',')
+            @(Get-Content -LiteralPath (Join-Path $store "issued/$($ca.Sub.Id)/certificates.journal")).Count | Should -Be 6
+            @(Get-ServerCertificate -StorePath $store).Count | Should -Be 5
         }
 
         It 'changes nothing with -WhatIf' {

@@ -237,9 +237,9 @@ function Get-PkiTamperedPem {
 }
 
 function Add-PkiTestAcmeCertificate {
-    # Keeps a certificate from an outside CA in the store the way Complete-CertificateOrder keeps an ACME order's
-    # (issued/acme/ of the store layout): its line in issued/acme/index.json, the certificate, and the chain that the
-    # CA sent. Ordering needs an ACME server, so these tests plant the files. $Certificate is an IssuedCertificate of
+    # Keeps a certificate from an outside CA in the store as an ACME order's certificate was kept before the journal
+    # (issued/acme/index.json, the certificate's PEM file, and the chain that the CA sent), a layout every later version
+    # still reads. Ordering needs an ACME server, so these tests plant the files. $Certificate is an IssuedCertificate of
     # another store, which plays the outside CA. Returns the identifier of the planted certificate.
     param(
         [Parameter(Mandatory = $true)][string] $StorePath,

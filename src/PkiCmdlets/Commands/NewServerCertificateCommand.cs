@@ -11,10 +11,18 @@ namespace PkiCmdlets.Commands
     /// <summary>Issues a server certificate from a CSR with an intermediate CA (seed 002's CreateServerCertificateWithCsr).</summary>
     [Cmdlet(VerbsCommon.New, "ServerCertificate", SupportsShouldProcess = true, DefaultParameterSetName = CsrSet)]
     [OutputType(typeof(IssuedCertificate))]
-    public sealed class NewServerCertificateCommand : SubjectCmdlet
+    public sealed class NewServerCertificateCommand : SubjectCmdlet, IDisposable
     {
         private const string CsrSet = "Csr";
         private const string CsrPathSet = "CsrPath";
+
+        /// <summary>
+        /// Certificates signed before they are written to the store together, at most: one durable write serves
+        /// them all, while memory and the wait for the first output stay small on a long pipeline.
+        /// </summary>
+        private const int BatchSize = 256;
+
+        private IssuanceBatch? _batch;
 
         /// <summary>PEM text, or a Csr object from New-Csr / Get-Csr through the pipeline.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = CsrSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -97,7 +105,8 @@ namespace PkiCmdlets.Commands
                 };
                 var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName! : request.CsrPath ?? "CSR";
                 if (!ShouldProcess(target, "Issue server certificate from " + Issuer)) return;
-                WriteObject(new ServerCertificateService(OpenStore()).Issue(request, Progress(activity), Cancellation));
+                _batch!.Add(request, Progress(activity), Cancellation);
+                if (_batch.Count >= BatchSize) Commit();
             }
             catch (PkiException e)
             {
@@ -106,6 +115,25 @@ namespace PkiCmdlets.Commands
             finally
             {
                 CompleteProgress(activity);
+            }
+        }
+
+        protected override void BeginProcessing() => _batch = new ServerCertificateService(OpenStore()).BeginBatch();
+
+        protected override void EndProcessing() => Commit();
+
+        public void Dispose() => _batch?.Dispose();
+
+        /// <summary>Records the certificates signed so far and only then outputs them: what is returned is in the store.</summary>
+        private void Commit()
+        {
+            try
+            {
+                foreach (var certificate in _batch!.Commit(Cancellation)) WriteObject(certificate);
+            }
+            catch (PkiException e)
+            {
+                WriteError(e);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core.Authority;
@@ -10,6 +11,10 @@ namespace PkiCmdlets.Commands
     [OutputType(typeof(IssuedCertificate))]
     public sealed class RevokeServerCertificateCommand : PkiCmdlet
     {
+        /// <summary>Revocations gathered before they are written together with one durable write.</summary>
+        private const int BatchSize = 256;
+
+        private readonly List<string> _pending = new List<string>();
         private ServerCertificateService? _certificates;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -29,12 +34,24 @@ namespace PkiCmdlets.Commands
             foreach (var identifier in Identifier)
             {
                 if (!ShouldProcess(identifier, "Revoke certificate (" + Reason + ")")) continue;
-                Try(() =>
-                {
-                    var revoked = _certificates!.Revoke(identifier, Reason, Cancellation);
-                    if (PassThru) WriteObject(revoked);
-                });
+                _pending.Add(identifier);
+                if (_pending.Count >= BatchSize) Commit();
             }
+        }
+
+        protected override void EndProcessing() => Commit();
+
+        private void Commit()
+        {
+            if (_pending.Count == 0) return;
+            var identifiers = _pending.ToArray();
+            _pending.Clear();
+            Try(() =>
+            {
+                var result = _certificates!.RevokeMany(identifiers, Reason, Cancellation);
+                foreach (var problem in result.Problems) WriteError(problem);
+                if (PassThru) WriteObject(result.Items, enumerateCollection: true);
+            });
         }
     }
 }
