@@ -28,7 +28,7 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>Per process: each journal's serial numbers and how far they were read, so that issuing reads only what others appended since.</summary>
         private static readonly ConcurrentDictionary<string, SerialCache> SerialCaches = new ConcurrentDictionary<string, SerialCache>(StringComparer.Ordinal);
 
-        private static readonly byte[] Header = PkiStore.JsonLine(new JournalHeader { Journal = "issued-certificates", FormatVersion = FormatVersion });
+        private static readonly byte[] Header = PkiStore.JsonLine(new JournalHeader { Journal = JournalHeader.Name, FormatVersion = FormatVersion });
 
         private readonly PkiStore _store;
         private readonly Journal _journal;
@@ -61,7 +61,7 @@ namespace PkiCmdlets.Core.Authority
             foreach (var legacy in ReadLegacyIndex(problems))
             {
                 if (keep != null && !keep(legacy)) continue;
-                var certificate = new JournalCertificate(legacy, null, 0, this);
+                var certificate = new JournalCertificate(legacy, null, this);
                 certificates.Add(certificate);
                 byIdentifier[legacy.Identifier] = certificate;
             }
@@ -76,14 +76,15 @@ namespace PkiCmdlets.Core.Authority
                 {
                     var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
                     var jsonLength = tab < 0 ? line.Length : tab - line.Start;
-                    var entry = PkiStore.FromJsonLine<JournalEntry>(line.Buffer, line.Start, jsonLength) ?? throw new JsonSerializationException("the line is empty");
+                    var entry = JournalEntry.Parse(line.Buffer, line.Start, jsonLength);
                     if (entry.Op == JournalEntry.Issued)
                     {
                         var record = entry.Certificate ?? throw new JsonSerializationException("an issue line has no certificate record");
                         if (tab < 0) throw new JsonSerializationException("an issue line has no certificate after its record");
                         if (keep != null && !keep(record)) continue;
-                        var base64 = System.Text.Encoding.ASCII.GetString(line.Buffer, tab + 1, line.Start + line.Length - tab - 1);
-                        var certificate = new JournalCertificate(record, base64, line.Number, this);
+                        // Decoded now: the DER is under half the size of its base64 text, and the text dies young.
+                        var der = Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(line.Buffer, tab + 1, line.Start + line.Length - tab - 1));
+                        var certificate = new JournalCertificate(record, der, this);
                         certificates.Add(certificate);
                         byIdentifier[record.Identifier] = certificate;
                     }
@@ -101,7 +102,7 @@ namespace PkiCmdlets.Core.Authority
                         throw new JsonSerializationException("unknown op '" + entry.Op + "'");
                     }
                 }
-                catch (JsonException e)
+                catch (Exception e) when (e is JsonException || e is FormatException)
                 {
                     problems.Add(Damaged(line.Number, e.Message, e));
                 }
@@ -174,7 +175,7 @@ namespace PkiCmdlets.Core.Authority
                     if (tab < 0) continue;
                     try
                     {
-                        var serial = PkiStore.FromJsonLine<JournalEntry>(line.Buffer, line.Start, tab - line.Start)?.Certificate?.SerialNumber;
+                        var serial = JournalEntry.Parse(line.Buffer, line.Start, tab - line.Start).Certificate?.SerialNumber;
                         if (serial != null) cache.Serials.Add(serial);
                     }
                     catch (JsonException)
@@ -225,7 +226,7 @@ namespace PkiCmdlets.Core.Authority
             JournalHeader? header;
             try
             {
-                header = PkiStore.FromJsonLine<JournalHeader>(line.Buffer, line.Start, line.Length);
+                header = JournalEntry.ParseHeader(line.Buffer, line.Start, line.Length);
             }
             catch (JsonException e)
             {
@@ -236,7 +237,7 @@ namespace PkiCmdlets.Core.Authority
                 throw new PkiException(ErrorIds.StoreVersionUnsupported, PkiErrorKind.InvalidOperation, _store.FullPath(_journal.RelativePath),
                     Messages.StoreVersionUnsupported.Format(_store.FullPath(_journal.RelativePath), header.FormatVersion, FormatVersion));
             }
-            if (header?.Journal != "issued-certificates") throw Damaged(line.Number, "the first line is not the journal's header", null);
+            if (header?.Journal != JournalHeader.Name) throw Damaged(line.Number, "the first line is not the journal's header", null);
         }
 
         private sealed class SerialCache
@@ -246,25 +247,6 @@ namespace PkiCmdlets.Core.Authority
             public HashSet<string>? Serials;
         }
 
-        private sealed class JournalHeader
-        {
-            public string? Journal { get; set; }
-            public int FormatVersion { get; set; }
-        }
-
-        /// <summary>The JSON of one line: a certificate issued, or one revoked.</summary>
-        private sealed class JournalEntry
-        {
-            public const string Issued = "issued";
-            public const string Revoked = "revoked";
-
-            public string? Op { get; set; }
-            public IssuedRecord? Certificate { get; set; }
-            public string? Identifier { get; set; }
-            public DateTimeOffset? RevokedAt { get; set; }
-            public RevocationReason? RevocationReason { get; set; }
-        }
-
         /// <summary>index.json of a store written before the journal.</summary>
         private sealed class LegacyIndex
         {
@@ -272,45 +254,31 @@ namespace PkiCmdlets.Core.Authority
         }
     }
 
-    /// <summary>A certificate read from an issuer's journal; its DER is decoded only when asked for.</summary>
+    /// <summary>A certificate read from an issuer's journal, or from the files of a store written before it.</summary>
     internal sealed class JournalCertificate
     {
-        private readonly string? _base64;
-        private readonly int _lineNumber;
+        private readonly byte[]? _der;
         private readonly IssuedJournal _journal;
 
         /// <param name="record">The certificate's record, its revocation applied.</param>
-        /// <param name="base64">The DER from the journal line, or null for a certificate of a store written before the journal.</param>
-        /// <param name="lineNumber">Where the record is, for the error when its DER is damaged.</param>
+        /// <param name="der">The certificate from the journal line, or null for one of a store written before the journal.</param>
         /// <param name="journal">Reads the PEM file of a certificate from before the journal.</param>
-        public JournalCertificate(IssuedRecord record, string? base64, int lineNumber, IssuedJournal journal)
+        public JournalCertificate(IssuedRecord record, byte[]? der, IssuedJournal journal)
         {
             Record = record;
-            _base64 = base64;
-            _lineNumber = lineNumber;
+            _der = der;
             _journal = journal;
         }
 
         public IssuedRecord Record { get; }
 
-        public byte[] Der()
-        {
-            if (_base64 == null) return _journal.ReadLegacyCertificate(Record.Identifier);
-            try
-            {
-                return Convert.FromBase64String(_base64);
-            }
-            catch (FormatException e)
-            {
-                throw _journal.Damaged(_lineNumber, e.Message, e);
-            }
-        }
+        public byte[] Der() => _der ?? _journal.ReadLegacyCertificate(Record.Identifier);
 
         /// <summary>The chain an outside CA sent with the certificate (PEM), if any.</summary>
         public string? ChainPem()
         {
             if (Record.Chain != null) return string.Concat(Record.Chain.Select(c => Pem.Encode(Pem.CertificateLabel, Convert.FromBase64String(c))));
-            return _base64 == null ? _journal.ReadLegacyChain(Record.Identifier) : null;
+            return _der == null ? _journal.ReadLegacyChain(Record.Identifier) : null;
         }
     }
 }

@@ -42,8 +42,6 @@ namespace PkiCmdlets.Core.Store
             ContractResolver = JsonSettings.ContractResolver,
             NullValueHandling = NullValueHandling.Ignore,
             Formatting = Formatting.None,
-            DateParseHandling = DateParseHandling.DateTimeOffset,
-            MissingMemberHandling = MissingMemberHandling.Ignore,
         });
 
         public PkiStore(string? path = null, TimeSpan? lockTimeout = null)
@@ -161,14 +159,6 @@ namespace PkiCmdlets.Core.Store
             var writer = new StringWriter();
             LineSerializer.Serialize(writer, value);
             return Utf8NoBom.GetBytes(writer.ToString());
-        }
-
-        /// <summary>Reads one journal record; a malformed one throws <see cref="JsonException"/>.</summary>
-        internal static T? FromJsonLine<T>(byte[] buffer, int start, int length)
-            where T : class
-        {
-            using var reader = new JsonTextReader(new StringReader(Utf8NoBom.GetString(buffer, start, length)));
-            return LineSerializer.Deserialize<T>(reader);
         }
 
         public bool Exists(string relativePath) => File.Exists(FullPath(relativePath));

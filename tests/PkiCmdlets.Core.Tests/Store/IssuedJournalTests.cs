@@ -3,6 +3,7 @@ using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Revocation;
+using PkiCmdlets.Core.Store;
 using PkiCmdlets.Core.Tests.Support;
 
 namespace PkiCmdlets.Core.Tests.Store;
@@ -47,6 +48,37 @@ public sealed class IssuedJournalTests : IDisposable
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(JournalPath));
         }
+    }
+
+    [Fact]
+    public void Every_field_of_a_record_reads_back_as_written_and_unknown_fields_are_passed_over()
+    {
+        var record = new IssuedRecord
+        {
+            Identifier = "00112233445566778899aabbccddeeff", SerialNumber = "7F01", Subject = "CN=\"quoted\", O=Ünïcode\tTab",
+            CommonName = "www.example.com", DnsNames = new() { "www.example.com", "*.example.com" }, IpAddresses = new() { "192.0.2.1", "2001:db8::1" },
+            Algorithm = "ECC_256", NotBefore = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), NotAfter = new DateTimeOffset(2027, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            Thumbprint = "AB", CsrId = 42, IssuedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero), IssuerName = "Outside CA",
+            Chain = new() { Convert.ToBase64String(new byte[] { 1, 2, 3 }) },
+        };
+        var store = _pki.Open();
+        var journal = new IssuedJournal(store, "acme");
+        using (store.Lock(CancellationToken.None))
+        {
+            journal.AppendIssued(new[] { new KeyValuePair<IssuedRecord, byte[]>(record, new byte[] { 0x30, 0x00 }) });
+            record.RevokedAt = record.IssuedAt.AddDays(1);
+            record.RevocationReason = RevocationReason.AffiliationChanged;
+            journal.AppendRevoked(new[] { record });
+        }
+        var path = Path.Combine(_pki.Store.Root, IssuedJournal.PathOf("acme"));
+        File.AppendAllText(path, "{\"op\":\"revoked\",\"identifier\":\"nothing-issued\",\"revokedAt\":\"2026-01-01T00:00:00+00:00\",\"fromTheFuture\":[1,{\"a\":2}]}\n");
+
+        var problems = new List<PkiException>();
+        var read = Assert.Single(journal.ReadAll(problems));
+
+        Assert.Empty(problems);
+        Assert.Equal(Newtonsoft.Json.JsonConvert.SerializeObject(record), Newtonsoft.Json.JsonConvert.SerializeObject(read.Record));
+        Assert.Equal(new byte[] { 0x30, 0x00 }, read.Der());
     }
 
     [Fact]

@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using Newtonsoft.Json;
+using PkiCmdlets.Core.Revocation;
+
+namespace PkiCmdlets.Core.Authority
+{
+    /// <summary>The first line of an issuer's journal: what the file is, and its format version.</summary>
+    internal sealed class JournalHeader
+    {
+        public const string Name = "issued-certificates";
+
+        public string? Journal { get; set; }
+        public int FormatVersion { get; set; }
+    }
+
+    /// <summary>
+    /// The JSON of one journal line: a certificate issued, or one revoked. Written with the store's serializer;
+    /// read token by token, which is several times faster than the reflection-based serializer and is what keeps
+    /// a listing of 100,000 certificates under a second. Unknown properties are passed over, as the serializer would.
+    /// </summary>
+    internal sealed class JournalEntry
+    {
+        public const string Issued = "issued";
+        public const string Revoked = "revoked";
+
+        public string? Op { get; set; }
+        public IssuedRecord? Certificate { get; set; }
+        public string? Identifier { get; set; }
+        public DateTimeOffset? RevokedAt { get; set; }
+        public RevocationReason? RevocationReason { get; set; }
+
+        /// <exception cref="JsonException">The line is not a journal entry's JSON.</exception>
+        public static JournalEntry Parse(byte[] buffer, int start, int length)
+        {
+            using var reader = Reader(buffer, start, length);
+            var entry = new JournalEntry();
+            ReadObject(reader, name =>
+            {
+                switch (name)
+                {
+                    case "op": entry.Op = ReadString(reader); break;
+                    case "certificate": entry.Certificate = ReadRecord(reader); break;
+                    case "identifier": entry.Identifier = ReadString(reader); break;
+                    case "revokedAt": entry.RevokedAt = ReadDate(reader); break;
+                    case "revocationReason": entry.RevocationReason = (RevocationReason?)ReadInt(reader); break;
+                    default: reader.Skip(); break;
+                }
+            });
+            return entry;
+        }
+
+        /// <exception cref="JsonException">The line is not a journal header's JSON.</exception>
+        public static JournalHeader ParseHeader(byte[] buffer, int start, int length)
+        {
+            using var reader = Reader(buffer, start, length);
+            var header = new JournalHeader();
+            ReadObject(reader, name =>
+            {
+                switch (name)
+                {
+                    case "journal": header.Journal = ReadString(reader); break;
+                    case "formatVersion": header.FormatVersion = ReadInt(reader) ?? 0; break;
+                    default: reader.Skip(); break;
+                }
+            });
+            return header;
+        }
+
+        private static IssuedRecord ReadRecord(JsonTextReader reader)
+        {
+            var record = new IssuedRecord();
+            ReadObject(reader, name =>
+            {
+                switch (name)
+                {
+                    case "identifier": record.Identifier = ReadString(reader) ?? string.Empty; break;
+                    case "serialNumber": record.SerialNumber = ReadString(reader) ?? string.Empty; break;
+                    case "subject": record.Subject = ReadString(reader) ?? string.Empty; break;
+                    case "commonName": record.CommonName = ReadString(reader) ?? string.Empty; break;
+                    case "dnsNames": record.DnsNames = ReadStrings(reader) ?? new List<string>(); break;
+                    case "ipAddresses": record.IpAddresses = ReadStrings(reader) ?? new List<string>(); break;
+                    case "algorithm": record.Algorithm = ReadString(reader) ?? string.Empty; break;
+                    case "notBefore": record.NotBefore = ReadDate(reader) ?? default; break;
+                    case "notAfter": record.NotAfter = ReadDate(reader) ?? default; break;
+                    case "thumbprint": record.Thumbprint = ReadString(reader) ?? string.Empty; break;
+                    case "csrId": record.CsrId = ReadInt(reader); break;
+                    case "issuedAt": record.IssuedAt = ReadDate(reader) ?? default; break;
+                    case "revokedAt": record.RevokedAt = ReadDate(reader); break;
+                    case "revocationReason": record.RevocationReason = (RevocationReason?)ReadInt(reader); break;
+                    case "issuerName": record.IssuerName = ReadString(reader); break;
+                    case "chain": record.Chain = ReadStrings(reader); break;
+                    default: reader.Skip(); break;
+                }
+            });
+            if (record.Identifier.Length == 0 || record.SerialNumber.Length == 0)
+            {
+                throw new JsonSerializationException("the certificate record has no identifier or serial number");
+            }
+            return record;
+        }
+
+        private static JsonTextReader Reader(byte[] buffer, int start, int length) =>
+            new JsonTextReader(new StringReader(Encoding.UTF8.GetString(buffer, start, length))) { DateParseHandling = DateParseHandling.DateTimeOffset };
+
+        /// <summary>Reads the object the reader is at (or, at the start, the next token), calling <paramref name="property"/> on each property name.</summary>
+        private static void ReadObject(JsonTextReader reader, Action<string> property)
+        {
+            if (reader.TokenType == JsonToken.None) reader.Read();
+            if (reader.TokenType != JsonToken.StartObject) throw new JsonSerializationException("an object was expected, not " + reader.TokenType);
+            while (Next(reader) == JsonToken.PropertyName)
+            {
+                var name = (string)reader.Value!;
+                Next(reader);
+                property(name);
+            }
+            if (reader.TokenType != JsonToken.EndObject) throw new JsonSerializationException("the object is not closed");
+        }
+
+        private static JsonToken Next(JsonTextReader reader) =>
+            reader.Read() ? reader.TokenType : throw new JsonSerializationException("the line ends in the middle of its JSON");
+
+        private static string? ReadString(JsonTextReader reader) => reader.TokenType switch
+        {
+            JsonToken.String => (string)reader.Value!,
+            JsonToken.Null => null,
+            _ => throw new JsonSerializationException("a string was expected at " + reader.Path),
+        };
+
+        private static int? ReadInt(JsonTextReader reader) => reader.TokenType switch
+        {
+            JsonToken.Integer => checked((int)(long)reader.Value!),
+            JsonToken.Null => null,
+            _ => throw new JsonSerializationException("a whole number was expected at " + reader.Path),
+        };
+
+        private static DateTimeOffset? ReadDate(JsonTextReader reader) => reader.TokenType switch
+        {
+            JsonToken.Date => reader.Value is DateTimeOffset offset ? offset : new DateTimeOffset((DateTime)reader.Value!),
+            JsonToken.Null => null,
+            _ => throw new JsonSerializationException("a date was expected at " + reader.Path),
+        };
+
+        private static List<string>? ReadStrings(JsonTextReader reader)
+        {
+            if (reader.TokenType == JsonToken.Null) return null;
+            if (reader.TokenType != JsonToken.StartArray) throw new JsonSerializationException("a list was expected at " + reader.Path);
+            var values = new List<string>();
+            while (Next(reader) != JsonToken.EndArray)
+            {
+                values.Add(ReadString(reader) ?? throw new JsonSerializationException("a list holds null at " + reader.Path));
+            }
+            return values;
+        }
+    }
+}
