@@ -83,7 +83,14 @@ namespace PkiCmdlets.Core.Store
                 }
                 if (!File.Exists(FullPath(VersionFileName)))
                 {
-                    AtomicFile.Write(FullPath(VersionFileName), Serialize(new StoreVersion { FormatVersion = FormatVersion }));
+                    try
+                    {
+                        AtomicFile.Write(FullPath(VersionFileName), Serialize(new StoreVersion { FormatVersion = FormatVersion }));
+                    }
+                    catch (IOException) when (File.Exists(FullPath(VersionFileName)))
+                    {
+                        // Another process created the store at the same moment; its version file says the same.
+                    }
                 }
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
