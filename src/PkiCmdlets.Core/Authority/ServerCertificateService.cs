@@ -202,38 +202,65 @@ namespace PkiCmdlets.Core.Authority
             {
                 foreach (var group in byIdentifier.Values.GroupBy(c => c.IssuerId))
                 {
-                    // Read again under the lock: another session may have revoked one since the listing.
-                    var journal = new IssuedJournal(_store, group.Key);
-                    var wanted = new HashSet<string>(group.Select(c => c.Identifier), StringComparer.Ordinal);
-                    var records = journal.ReadAll(new List<PkiException>(), r => wanted.Contains(r.Identifier)).ToDictionary(c => c.Record.Identifier, c => c.Record);
-                    var now = _cas.Now;
-                    var appended = new List<IssuedRecord>();
-                    foreach (var found in group)
+                    try
                     {
-                        var record = records[found.Identifier];
-                        if (record.RevokedAt.HasValue)
-                        {
-                            problems.Add(new PkiException(ErrorIds.CertificateAlreadyRevoked, PkiErrorKind.InvalidOperation, found.Identifier,
-                                Messages.CertificateAlreadyRevoked.Format(record.Identifier, record.SerialNumber, ValidityPeriod.Text(record.RevokedAt.Value), record.RevocationReason)));
-                            continue;
-                        }
-                        record.RevokedAt = now;
-                        record.RevocationReason = reason;
-                        appended.Add(record);
-                        found.Status = CertificateStatus.Revoked;
-                        found.RevokedAt = now;
-                        found.RevocationReason = reason;
-                        revoked.Add(found);
+                        revoked.AddRange(RevokeInJournal(group.Key, group.ToList(), reason, problems));
                     }
-                    if (appended.Count > 0) journal.AppendRevoked(appended);
+                    catch (PkiException e)
+                    {
+                        // This issuer's journal could not be written: none of its certificates were revoked; other issuers' were.
+                        problems.Add(e);
+                    }
                 }
             }
             return new Listing<IssuedCertificate>(revoked, problems);
         }
 
-        /// <summary>The revoked certificates of one issuer, for its CRL.</summary>
-        internal IReadOnlyList<IssuedRecord> Revoked(string issuerId) =>
-            new IssuedJournal(_store, issuerId).ReadAll(new List<PkiException>()).Select(c => c.Record).Where(r => r.RevokedAt.HasValue).ToList();
+        /// <summary>Revokes certificates of one issuer with one append, each unless it is already revoked. The caller holds the lock.</summary>
+        private List<IssuedCertificate> RevokeInJournal(string issuerId, IReadOnlyList<IssuedCertificate> certificates, RevocationReason reason, List<PkiException> problems)
+        {
+            // Read again under the lock: another session may have revoked one since the listing.
+            var journal = new IssuedJournal(_store, issuerId);
+            var wanted = new HashSet<string>(certificates.Select(c => c.Identifier), StringComparer.Ordinal);
+            var records = journal.ReadAll(new List<PkiException>(), r => wanted.Contains(r.Identifier)).ToDictionary(c => c.Record.Identifier, c => c.Record);
+            var now = _cas.Now;
+            var appended = new List<IssuedRecord>();
+            var revoked = new List<IssuedCertificate>();
+            foreach (var found in certificates)
+            {
+                var record = records[found.Identifier];
+                if (record.RevokedAt.HasValue)
+                {
+                    problems.Add(new PkiException(ErrorIds.CertificateAlreadyRevoked, PkiErrorKind.InvalidOperation, found.Identifier,
+                        Messages.CertificateAlreadyRevoked.Format(record.Identifier, record.SerialNumber, ValidityPeriod.Text(record.RevokedAt.Value), record.RevocationReason)));
+                    continue;
+                }
+                record.RevokedAt = now;
+                record.RevocationReason = reason;
+                appended.Add(record);
+                revoked.Add(found);
+            }
+            if (appended.Count > 0) journal.AppendRevoked(appended);
+            foreach (var found in revoked)
+            {
+                found.Status = CertificateStatus.Revoked;
+                found.RevokedAt = now;
+                found.RevocationReason = reason;
+            }
+            return revoked;
+        }
+
+        /// <summary>
+        /// The revoked certificates of one issuer, for its CRL. A damaged line might be a revocation, and a CRL that
+        /// silently left one out would vouch for a revoked certificate, so damage is an error here, not a warning.
+        /// </summary>
+        internal IReadOnlyList<IssuedRecord> Revoked(string issuerId)
+        {
+            var problems = new List<PkiException>();
+            var records = new IssuedJournal(_store, issuerId).ReadAll(problems).Select(c => c.Record).Where(r => r.RevokedAt.HasValue).ToList();
+            if (problems.Count > 0) throw problems[0];
+            return records;
+        }
 
         internal static string IssuerFolder(string issuerId) => Path.Combine(Folder, issuerId);
 

@@ -116,9 +116,13 @@ public sealed class IssuedJournalTests : IDisposable
         Assert.Equal(JournalPath, problem.Target);
         Assert.Contains("Line 3 of", problem.Message);
         Assert.Equal(new[] { first.Identifier, last.Identifier }, listed.Items.Where(c => c.Identifier != "abc").Select(c => c.Identifier));
-        // Revocation and CRLs still work around the damage.
+        // Revocation still works around the damage; a CRL does not, since the damaged line might be a revocation it would leave out.
         Certificates.Revoke(last.Identifier, RevocationReason.Superseded);
-        Assert.Equal(1, new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, null, null, pem: true).RevokedCount);
+        var before = _pki.Store.Snapshot();
+        var refused = Assert.Throws<PkiException>(() => new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, null, null, pem: true));
+        Assert.Equal(ErrorIds.StoreRecordCorrupt, refused.ErrorId);
+        Assert.Contains("Line 3 of", refused.Message);
+        Assert.Equal(before, _pki.Store.Snapshot());
     }
 
     [Fact]
