@@ -9,6 +9,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var sections = new Section[]
 {
     new("issue", true, "[count]", "New-ServerCertificate from CSRs, store writes included", Issuance.Run),
+    new("openssl-loop", true, "[CSRs]", "self-check of the openssl x509 -req issuance loop", OpenSslLoop.Run),
     new("csr", true, "[runs]", "New-Csr per algorithm: key generation and the whole operation", NewCsr.Run),
 };
 
@@ -38,7 +39,7 @@ foreach (var arg in args)
 if (requested.Count == 0) requested.AddRange(sections.Where(s => s.ByDefault).Select(s => (s, new List<int>())));
 
 Console.WriteLine($"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
-    $".NET {Environment.Version}");
+    $".NET {Environment.Version}, {OpenSsl.Run("version").Output.Trim()}");
 // Other work on the machine skews every figure, ours and openssl's alike: say how busy it was.
 if (File.Exists("/proc/loadavg")) Console.WriteLine("Load average (1, 5, 15 min) at start: " + string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)));
 var failed = 0;
