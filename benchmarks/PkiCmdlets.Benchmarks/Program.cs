@@ -9,9 +9,10 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var sections = new Section[]
 {
     new("sign", true, "[seconds]", "in-core issuance from CSRs (no store) next to openssl speed", SignBenchmark.Run),
+    new("keygen", true, "[runs 2048] [runs 4096]", "RSA key generation next to openssl genpkey", KeyGeneration.Run),
     new("issue", true, "[count]", "New-ServerCertificate from CSRs, store writes included", Issuance.Run),
     new("openssl-loop", true, "[CSRs]", "self-check of the openssl x509 -req issuance loop", OpenSslLoop.Run),
-    new("csr", true, "[runs]", "New-Csr per algorithm: key generation and the whole operation", NewCsr.Run),
+    new("csr", false, "[runs]", "New-Csr per algorithm: key generation and the whole operation", NewCsr.Run),
 };
 
 if (args is ["list"] or ["help"] or ["-h"] or ["--help"])
