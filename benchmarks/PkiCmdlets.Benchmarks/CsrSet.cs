@@ -15,6 +15,9 @@ internal static class CsrSet
     {
         var csrs = new CsrService(store);
         var made = new StoredCsr[count];
+        // Created before the parallel loop: two writers that both find a new store without its version file both write
+        // it, and the second fails (PkiStore.EnsureCreated checks, then AtomicFile.Write moves without overwriting).
+        store.EnsureCreated();
         Parallel.For(0, count, i =>
         {
             var csr = csrs.Create(new NewCsrRequest
