@@ -1,55 +1,66 @@
 using System.Diagnostics;
 using System.Globalization;
-using PkiCmdlets.Core.Keys;
-using PkiCmdlets.Core.Requests;
-using PkiCmdlets.Core.Store;
 
-// Usage: PkiCmdlets.Benchmarks [csr [runs] | issue [count]]; with no section, both.
-// csr:   New-Csr's cost per algorithm: key generation alone and the whole core operation (key
-//        generation, PKCS#10 signing, durable store writes). Medians, because RSA key generation varies widely.
-// issue: New-ServerCertificate's throughput from CSRs with an RSA-2048 and a P-256 intermediate, store
-//        writes included (parse and verify the CSR, build and sign, index update under the lock).
-var section = args.Length > 0 && !int.TryParse(args[0], out _) ? args[0] : "all";
-var numbers = args.Where(a => int.TryParse(a, out _)).Select(int.Parse).ToList();
-if (section is "all" or "issue") Issuance.Run(numbers.Count > 0 && section == "issue" ? numbers[0] : 300);
-if (section is not ("all" or "csr")) return;
-var runs = numbers.Count > 0 ? numbers[0] : 15;
-var algorithms = new[] { "RSA_2048", "RSA_3072", "RSA_4096", "ECC_256", "ECC_384", "ECC_521", "SM2_256" };
-var store = Path.Combine(Path.GetTempPath(), "pkicmdlets-bench-" + Guid.NewGuid().ToString("N"));
+// Usage: dotnet run -c Release --project benchmarks/PkiCmdlets.Benchmarks [-- section [number ...] ...]
+// With no section, the default ones run one after the other; `-- list` shows them all and what their numbers mean.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-Console.WriteLine($"New-Csr core operation, median of {runs} runs each (ms); {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-Console.WriteLine($"{"Algorithm",-10} {"key generation",15} {"New-Csr (whole)",16} {"p90 whole",10}");
-try
+var sections = new Section[]
 {
-    var csrs = new CsrService(new PkiStore(store));
-    // Warm-up: JIT, the native provider, the store folders.
-    csrs.Create(new NewCsrRequest { CommonName = "warmup.example.com", Algorithm = "ECC" });
-    csrs.Create(new NewCsrRequest { CommonName = "warmup.example.com", Algorithm = "SM2" });
-    csrs.Create(new NewCsrRequest { CommonName = "warmup.example.com", Algorithm = "RSA" });
+    new("sign", true, "[seconds]", "in-core issuance from CSRs (no store) next to openssl speed", SignBenchmark.Run),
+    new("keygen", true, "[runs 2048] [runs 4096]", "RSA key generation next to openssl genpkey", KeyGeneration.Run),
+    new("issue", true, "[count]", "New-ServerCertificate from CSRs, store writes included", Issuance.Run),
+    new("openssl-loop", true, "[CSRs]", "self-check of the openssl x509 -req issuance loop", OpenSslLoop.Run),
+    new("csr", false, "[runs]", "New-Csr per algorithm: key generation and the whole operation", NewCsr.Run),
+};
 
-    foreach (var algorithm in algorithms)
+if (args is ["list"] or ["help"] or ["-h"] or ["--help"])
+{
+    Console.WriteLine("Sections (* = in the default run); each may be followed by its numbers:");
+    foreach (var s in sections) Console.WriteLine($"  {(s.ByDefault ? "*" : " ")} {s.Name,-13} {s.Numbers,-24} {s.Description}");
+    return 0;
+}
+
+var requested = new List<(Section Section, List<int> Numbers)>();
+foreach (var arg in args)
+{
+    if (int.TryParse(arg, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && requested.Count > 0)
     {
-        var spec = KeySpec.FromSeedName(algorithm);
-        var generation = Measure(runs, () => PrivateKey.Generate(spec).Dispose());
-        var whole = Measure(runs, () => csrs.Create(new NewCsrRequest
-        {
-            CommonName = "www.example.com",
-            SubjectAlternativeNames = new[] { "example.com", "192.0.2.1" },
-            Country = "US",
-            Organization = "Contoso",
-            Algorithm = algorithm,
-        }));
-        Console.WriteLine($"{algorithm,-10} {Median(generation),15:F1} {Median(whole),16:F1} {Percentile(whole, 0.9),10:F1}");
+        requested[^1].Numbers.Add(number);
+        continue;
+    }
+    var section = sections.FirstOrDefault(s => s.Name == arg);
+    if (section == null)
+    {
+        Console.Error.WriteLine($"Unknown section or misplaced number '{arg}'; `-- list` shows the sections.");
+        return 2;
+    }
+    requested.Add((section, new List<int>()));
+}
+if (requested.Count == 0) requested.AddRange(sections.Where(s => s.ByDefault).Select(s => (s, new List<int>())));
+
+Console.WriteLine($"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+    $".NET {Environment.Version}, {OpenSsl.Run("version").Output.Trim()}");
+// Other work on the machine skews every figure, ours and openssl's alike: say how busy it was.
+if (File.Exists("/proc/loadavg")) Console.WriteLine("Load average (1, 5, 15 min) at start: " + string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)));
+var failed = 0;
+foreach (var (section, numbers) in requested)
+{
+    Console.WriteLine();
+    var clock = Stopwatch.StartNew();
+    try
+    {
+        section.Run(numbers);
+        Console.WriteLine($"({section.Name}: {clock.Elapsed.TotalSeconds:F0} s)");
+    }
+    catch (Exception e)
+    {
+        // One broken section must not hide the others' figures; the exit code still says something failed.
+        Console.WriteLine($"Section {section.Name} failed: {e}");
+        failed++;
     }
 }
-finally
-{
-    Directory.Delete(store, recursive: true);
-}
+return failed == 0 ? 0 : 1;
 
-static List<double> Measure(int runs, Action action) => Timing.Measure(runs, action);
-
-
-static double Median(List<double> sorted) => Timing.Median(sorted);
-
-static double Percentile(List<double> sorted, double p) => Timing.Percentile(sorted, p);
+internal sealed record Section(string Name, bool ByDefault, string Numbers, string Description, Action<IReadOnlyList<int>> Run);

@@ -20,4 +20,30 @@ internal static class Timing
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 
     public static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Ceiling(p * sorted.Count) - 1];
+
+    /// <summary>
+    /// Operations per second of all <paramref name="workers"/> together, each called over and over on a thread of its
+    /// own until <paramref name="duration"/> has passed; every operation started is finished and counted.
+    /// </summary>
+    public static double PerSecond(TimeSpan duration, IReadOnlyList<Action> workers)
+    {
+        var counts = new long[workers.Count];
+        using var go = new ManualResetEventSlim();
+        var clock = new Stopwatch();
+        var threads = workers.Select((work, i) => new Thread(() =>
+        {
+            go.Wait();
+            while (clock.Elapsed < duration)
+            {
+                work();
+                counts[i]++;
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        clock.Start();
+        go.Set();
+        threads.ForEach(t => t.Join());
+        clock.Stop();
+        return counts.Sum() / clock.Elapsed.TotalSeconds;
+    }
 }
