@@ -10,8 +10,9 @@ var sections = new Section[]
 {
     new("sign", true, "[seconds]", "in-core issuance from CSRs (no store) next to openssl speed", SignBenchmark.Run),
     new("keygen", true, "[runs 2048] [runs 4096]", "RSA key generation next to openssl genpkey", KeyGeneration.Run),
-    new("issue", true, "[count]", "New-ServerCertificate from CSRs, store writes included", Issuance.Run),
-    new("openssl-loop", true, "[CSRs]", "self-check of the openssl x509 -req issuance loop", OpenSslLoop.Run),
+    new("store", true, "[CSRs]", "end-to-end issuance with the store next to an openssl x509 -req loop", StoreIssuance.Run),
+    new("scale", true, "[certificates]", "a store of 100,000: memory while issuing, listing, revoking, the CRL", StoreScale.Run),
+    new("openssl-loop", false, "[CSRs]", "self-check of the openssl x509 -req issuance loop", OpenSslLoop.Run),
     new("csr", false, "[runs]", "New-Csr per algorithm: key generation and the whole operation", NewCsr.Run),
 };
 

@@ -1,13 +1,11 @@
 using PkiCmdlets.Core.Authority;
-using PkiCmdlets.Core.Keys;
-using PkiCmdlets.Core.Requests;
-using Org.BouncyCastle.Asn1.X509;
+using PkiCmdlets.Core.Formats;
 
 /// <summary>
 /// Section sign: certificates per second issued in-core from CSRs, next to `openssl speed`'s signatures per second
-/// for the issuer's algorithm, both measured in this run. Each issuance is what ServerCertificateService.Issue does
-/// between the store reads and the store writes: parse and verify the CSR, the subject and validity, a serial,
-/// build the TBSCertificate and sign it. One issuer per family (RSA-2048, P-256, SM2), with CSRs of the same family.
+/// for the issuer's algorithm, both measured in this run. Each issuance is New-ServerCertificate's own code up to
+/// the store write: parse and verify the CSR, every issuing rule, subject and validity, a serial, build the
+/// TBSCertificate and sign it. One intermediate per family (RSA-2048, P-256, SM2), with CSRs of the same family.
 /// </summary>
 internal static class SignBenchmark
 {
@@ -37,10 +35,11 @@ internal static class SignBenchmark
         {
             using var temp = new TempStore();
             var csrs = CsrSet.Create(temp.Store, algorithm, CsrCount).Select(c => c.Der).ToList();
-            using var issuerKey = PrivateKey.Generate(KeySpec.FromSeedName(algorithm));
-            var pkcs8 = issuerKey.ExportPkcs8();
-            // Each thread signs with a key object of its own, read as Issue reads the CA's key; each starts at another CSR.
-            var issuers = Enumerable.Range(0, threads).Select(i => new InCoreIssuer(algorithm, PrivateKey.FromPkcs8(pkcs8, "issuer"), csrs, i * CsrCount / threads)).ToList();
+            var cas = new CaService(temp.Store);
+            cas.CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Bench Root", Algorithm = algorithm, NoPassword = true });
+            cas.CreateSubordinate(new NewCaRequest { Name = "Sub", CommonName = $"Bench {algorithm} Issuing CA", Algorithm = algorithm, NoPassword = true, Issuer = new CaIdentity("Root") });
+            // Each thread has a batch of its own, so its own copy of the issuer's key, and starts at another CSR.
+            var issuers = Enumerable.Range(0, threads).Select(i => new InCoreIssuer(new ServerCertificateService(temp.Store), csrs, i * CsrCount / threads)).ToList();
             try
             {
                 Timing.PerSecond(WarmUp, issuers.Select(x => (Action)x.IssueNext).ToList());
@@ -62,34 +61,38 @@ internal static class SignBenchmark
         }
     }
 
-    /// <summary>An issuer that signs certificates for the CSRs in turn, as Issue does once it has the CSR text and the CA's key.</summary>
+    /// <summary>
+    /// Issues certificates for the CSRs in turn through New-ServerCertificate's own batch, which checks every rule
+    /// and signs on Add; the batch is never committed, so nothing reaches the store. It is renewed every
+    /// <see cref="Renewal"/> certificates to bound memory, which reads the issuer and its key again.
+    /// </summary>
     private sealed class InCoreIssuer : IDisposable
     {
-        private readonly PrivateKey _key;
-        private readonly CertificateBuilder.Issuer _issuer;
-        private readonly DateTimeOffset _notBefore;
-        private readonly DateTimeOffset _notAfter;
-        private readonly IReadOnlyList<byte[]> _csrs;
+        private const int Renewal = 1000;
+
+        private readonly ServerCertificateService _service;
+        private readonly IReadOnlyList<string> _csrs;
+        private IssuanceBatch _batch;
         private int _next;
 
-        public InCoreIssuer(string algorithm, PrivateKey key, IReadOnlyList<byte[]> csrs, int first)
+        public InCoreIssuer(ServerCertificateService service, IReadOnlyList<byte[]> csrs, int first)
         {
-            _key = key;
-            _issuer = new CertificateBuilder.Issuer(new X509Name($"CN=Bench {algorithm} Issuing CA"), key.ExportSubjectPublicKeyInfo(), key);
-            _notBefore = DateTimeOffset.UtcNow.AddDays(-1);
-            _notAfter = _notBefore.AddYears(5);
-            _csrs = csrs;
+            _service = service;
+            _csrs = csrs.Select(der => Pem.Encode(Pem.CertificateRequestLabel, der)).ToList();
+            _batch = service.BeginBatch();
             _next = first;
         }
 
         public void IssueNext()
         {
-            var csr = CsrContent.FromDer(_csrs[_next++ % _csrs.Count], "bench CSR");
-            var subject = SubjectName.Create(csr.CommonName, csr.Country, csr.State, csr.Locality, csr.Organization, csr.OrganizationalUnit);
-            var validity = ValidityPeriod.ForServer(null, null, null, null, null, DateTimeOffset.UtcNow, _notBefore, _notAfter);
-            CertificateBuilder.Server(subject.ToX509Name(), csr.PublicKeyInfo, csr.Names, _issuer, SerialNumber.Generate(), validity, crlUrl: null);
+            if (_batch.Count == Renewal)
+            {
+                _batch.Dispose();
+                _batch = _service.BeginBatch();
+            }
+            _batch.Add(new NewServerCertificateRequest { Csr = _csrs[_next++ % _csrs.Count], Issuer = new CaIdentity("Sub") });
         }
 
-        public void Dispose() => _key.Dispose();
+        public void Dispose() => _batch.Dispose();
     }
 }

@@ -135,8 +135,12 @@ namespace PkiCmdlets.Core.Authority
                     journal.AppendIssued(group.Select(p => new KeyValuePair<IssuedRecord, byte[]>(p.Record, p.Der)).ToList());
                 }
             }
-            var issued = _pending.Select(p => ServerCertificateService.ToOutput(p.Context.Authority.Record.Name, p.Context.Authority.Record.Id, p.Record,
-                p.Der, p.IncludeChain ? p.Context.ChainPem : null, CertificateStatus.Valid, _store.Root)).ToList();
+            var issued = _pending.Select(p =>
+            {
+                var der = p.Der;
+                return ServerCertificateService.ToOutput(p.Context.Authority.Record.Name, p.Context.Authority.Record.Id, p.Record,
+                    () => der, p.IncludeChain ? p.Context.ChainPem : null, CertificateStatus.Valid, _store.Root);
+            }).ToList();
             _pending.Clear();
             return issued;
         }

@@ -36,23 +36,27 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The CSR in the store whose key this certificate carries, when there is one (so the key can be exported).</summary>
         public int? CsrId { get; set; }
         public DateTimeOffset IssuedAt { get; set; }
-        /// <remarks>Made when first read, so that listing thousands of certificates decodes only those looked at.</remarks>
-        public X509Certificate2 Certificate => _certificate ??= new X509Certificate2(_der);
+        /// <remarks>Read from the store when first asked for, so that a listing of thousands reads only the certificates looked at.</remarks>
+        public X509Certificate2 Certificate => _certificate ??= new X509Certificate2(Der);
         /// <summary>The certificate as PEM (the seed's X509Certificate).</summary>
-        public string X509Certificate => _pem ??= Pem.Encode(Pem.CertificateLabel, _der);
+        public string X509Certificate => _pem ??= Pem.Encode(Pem.CertificateLabel, Der);
 
-        internal byte[] Der
+        internal byte[] Der => _der ??= _readDer();
+
+        /// <summary>Where <see cref="Der"/> comes from: the bytes at hand, or a read of the store on first use.</summary>
+        internal Func<byte[]> ReadDer
         {
-            get => _der;
             set
             {
-                _der = value;
+                _readDer = value;
+                _der = null;
                 _certificate = null;
                 _pem = null;
             }
         }
 
-        private byte[] _der = new byte[0];
+        private Func<byte[]> _readDer = () => new byte[0];
+        private byte[]? _der;
         private X509Certificate2? _certificate;
         private string? _pem;
 

@@ -51,63 +51,80 @@ namespace PkiCmdlets.Core.Authority
         internal static string LegacyChainPath(string identifier) => Path.Combine(ServerCertificateService.Folder, ServerCertificateService.ExternalFolder, identifier + ".chain.pem");
 
         /// <summary>
-        /// Every certificate <paramref name="keep"/> accepts, in the order issued, with its revocation applied.
-        /// A damaged line goes to <paramref name="problems"/> (naming the file and line) and the rest is read.
+        /// Every certificate <paramref name="keep"/> accepts, in the order issued, with its revocation applied, one at a
+        /// time: a listing of 100,000 certificates holds one in memory, not all. Revocations are read in a first pass
+        /// (their lines are the ones without a certificate), issues in a second. A damaged line goes to
+        /// <paramref name="problems"/> (naming the file and line) and the rest is read.
         /// </summary>
-        public List<JournalCertificate> ReadAll(List<PkiException> problems, Func<IssuedRecord, bool>? keep = null)
+        public IEnumerable<JournalCertificate> Read(List<PkiException> problems, Func<IssuedRecord, bool>? keep = null)
         {
-            var certificates = new List<JournalCertificate>();
-            var byIdentifier = new Dictionary<string, JournalCertificate>(StringComparer.Ordinal);
+            var parser = new JournalEntry.Parser();
+            var revocations = ReadRevocations(parser, problems);
             foreach (var legacy in ReadLegacyIndex(problems))
             {
                 if (keep != null && !keep(legacy)) continue;
-                var certificate = new JournalCertificate(legacy, null, this);
-                certificates.Add(certificate);
-                byIdentifier[legacy.Identifier] = certificate;
+                ApplyRevocation(legacy, revocations);
+                yield return new JournalCertificate(legacy, this);
             }
+            foreach (var line in _journal.Read())
+            {
+                var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
+                if (line.Number == 1 || tab < 0) continue;
+                IssuedRecord record;
+                try
+                {
+                    var entry = parser.Parse(line.Buffer, line.Start, tab - line.Start);
+                    if (entry.Op != JournalEntry.Issued) throw new JsonSerializationException("a line with a certificate is not an issue line");
+                    record = entry.Certificate ?? throw new JsonSerializationException("an issue line has no certificate record");
+                }
+                catch (JsonException e)
+                {
+                    problems.Add(Damaged(line.Number, e.Message, e));
+                    continue;
+                }
+                if (keep != null && !keep(record)) continue;
+                ApplyRevocation(record, revocations);
+                // Only where the certificate is: most listings never look at it.
+                var lineOffset = line.EndOffset - line.Length - 1;
+                yield return new JournalCertificate(record, this, lineOffset + tab + 1 - line.Start, line.Start + line.Length - tab - 1, line.Number);
+            }
+        }
+
+        /// <summary>Every certificate, revocations applied, in a list (for the callers that need them all at once).</summary>
+        public List<JournalCertificate> ReadAll(List<PkiException> problems, Func<IssuedRecord, bool>? keep = null) => Read(problems, keep).ToList();
+
+        /// <summary>The first revocation of each identifier. Checks the header: nothing of a newer format is read.</summary>
+        private Dictionary<string, JournalEntry> ReadRevocations(JournalEntry.Parser parser, List<PkiException> problems)
+        {
+            var revocations = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
             foreach (var line in _journal.Read())
             {
                 if (line.Number == 1)
                 {
-                    CheckHeader(line);
+                    CheckHeader(line, parser);
                     continue;
                 }
+                if (Array.IndexOf(line.Buffer, Tab, line.Start, line.Length) >= 0) continue;
                 try
                 {
-                    var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
-                    var jsonLength = tab < 0 ? line.Length : tab - line.Start;
-                    var entry = JournalEntry.Parse(line.Buffer, line.Start, jsonLength);
-                    if (entry.Op == JournalEntry.Issued)
-                    {
-                        var record = entry.Certificate ?? throw new JsonSerializationException("an issue line has no certificate record");
-                        if (tab < 0) throw new JsonSerializationException("an issue line has no certificate after its record");
-                        if (keep != null && !keep(record)) continue;
-                        // Decoded now: the DER is under half the size of its base64 text, and the text dies young.
-                        var der = Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(line.Buffer, tab + 1, line.Start + line.Length - tab - 1));
-                        var certificate = new JournalCertificate(record, der, this);
-                        certificates.Add(certificate);
-                        byIdentifier[record.Identifier] = certificate;
-                    }
-                    else if (entry.Op == JournalEntry.Revoked)
-                    {
-                        if (entry.Identifier == null || entry.RevokedAt == null) throw new JsonSerializationException("a revocation line needs identifier and revokedAt");
-                        if (byIdentifier.TryGetValue(entry.Identifier, out var revoked) && !revoked.Record.RevokedAt.HasValue)
-                        {
-                            revoked.Record.RevokedAt = entry.RevokedAt;
-                            revoked.Record.RevocationReason = entry.RevocationReason ?? RevocationReason.Unspecified;
-                        }
-                    }
-                    else
-                    {
-                        throw new JsonSerializationException("unknown op '" + entry.Op + "'");
-                    }
+                    var entry = parser.Parse(line.Buffer, line.Start, line.Length);
+                    if (entry.Op != JournalEntry.Revoked) throw new JsonSerializationException(entry.Op == JournalEntry.Issued ? "an issue line has no certificate after its record" : "unknown op '" + entry.Op + "'");
+                    if (entry.Identifier == null || entry.RevokedAt == null) throw new JsonSerializationException("a revocation line needs identifier and revokedAt");
+                    if (!revocations.ContainsKey(entry.Identifier)) revocations.Add(entry.Identifier, entry);
                 }
-                catch (Exception e) when (e is JsonException || e is FormatException)
+                catch (JsonException e)
                 {
                     problems.Add(Damaged(line.Number, e.Message, e));
                 }
             }
-            return certificates;
+            return revocations;
+        }
+
+        private static void ApplyRevocation(IssuedRecord record, Dictionary<string, JournalEntry> revocations)
+        {
+            if (record.RevokedAt.HasValue || !revocations.TryGetValue(record.Identifier, out var revocation)) return;
+            record.RevokedAt = revocation.RevokedAt;
+            record.RevocationReason = revocation.RevocationReason ?? RevocationReason.Unspecified;
         }
 
         /// <summary>Appends issued certificates with one flush to disk. The caller holds the store lock.</summary>
@@ -160,22 +177,23 @@ namespace PkiCmdlets.Core.Authority
                 }
                 else if (cache.Offset > 0 && _journal.FirstLine() is JournalLine header)
                 {
-                    CheckHeader(header); // the file may have been replaced since this process last read it
+                    CheckHeader(header, new JournalEntry.Parser()); // the file may have been replaced since this process last read it
                 }
+                var parser = new JournalEntry.Parser();
                 foreach (var line in _journal.Read(cache.Offset, cache.LineNumber))
                 {
                     cache.Offset = line.EndOffset;
                     cache.LineNumber = line.Number + 1;
                     if (line.Number == 1)
                     {
-                        CheckHeader(line); // never append to a journal of a newer format
+                        CheckHeader(line, parser); // never append to a journal of a newer format
                         continue;
                     }
                     var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
                     if (tab < 0) continue;
                     try
                     {
-                        var serial = JournalEntry.Parse(line.Buffer, line.Start, tab - line.Start).Certificate?.SerialNumber;
+                        var serial = parser.Parse(line.Buffer, line.Start, tab - line.Start).Certificate?.SerialNumber;
                         if (serial != null) cache.Serials.Add(serial);
                     }
                     catch (JsonException)
@@ -200,6 +218,21 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
+        /// <summary>A certificate's DER from its line, or StoreRecordCorrupt naming the line when it does not decode.</summary>
+        internal byte[] ReadCertificate(long offset, int length, int lineNumber)
+        {
+            var text = _journal.ReadAt(offset, length);
+            try
+            {
+                if (text.Length < length) throw new FormatException("the file is shorter than when it was listed");
+                return Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(text));
+            }
+            catch (FormatException e)
+            {
+                throw Damaged(lineNumber, e.Message, e);
+            }
+        }
+
         internal string? ReadLegacyChain(string identifier) =>
             _store.Exists(LegacyChainPath(identifier)) ? _store.ReadText(LegacyChainPath(identifier)) : null;
 
@@ -221,12 +254,12 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        private void CheckHeader(JournalLine line)
+        private void CheckHeader(JournalLine line, JournalEntry.Parser parser)
         {
             JournalHeader? header;
             try
             {
-                header = JournalEntry.ParseHeader(line.Buffer, line.Start, line.Length);
+                header = parser.ParseHeader(line.Buffer, line.Start, line.Length);
             }
             catch (JsonException e)
             {
@@ -257,28 +290,51 @@ namespace PkiCmdlets.Core.Authority
     /// <summary>A certificate read from an issuer's journal, or from the files of a store written before it.</summary>
     internal sealed class JournalCertificate
     {
-        private readonly byte[]? _der;
         private readonly IssuedJournal _journal;
+        private readonly long _offset;
+        private readonly int _length;
+        private readonly int _lineNumber;
 
-        /// <param name="record">The certificate's record, its revocation applied.</param>
-        /// <param name="der">The certificate from the journal line, or null for one of a store written before the journal.</param>
-        /// <param name="journal">Reads the PEM file of a certificate from before the journal.</param>
-        public JournalCertificate(IssuedRecord record, byte[]? der, IssuedJournal journal)
+        /// <summary>A certificate of the journal, whose base64 DER is <paramref name="length"/> bytes at <paramref name="offset"/> of line <paramref name="lineNumber"/>.</summary>
+        public JournalCertificate(IssuedRecord record, IssuedJournal journal, long offset, int length, int lineNumber)
         {
             Record = record;
-            _der = der;
             _journal = journal;
+            _offset = offset;
+            _length = length;
+            _lineNumber = lineNumber;
+        }
+
+        /// <summary>A certificate of a store written before the journal: its own PEM file.</summary>
+        public JournalCertificate(IssuedRecord record, IssuedJournal journal)
+        {
+            Record = record;
+            _journal = journal;
+            _lineNumber = 0;
         }
 
         public IssuedRecord Record { get; }
 
-        public byte[] Der() => _der ?? _journal.ReadLegacyCertificate(Record.Identifier);
+        private bool IsLegacy => _lineNumber == 0;
+
+        public byte[] Der() => IsLegacy ? _journal.ReadLegacyCertificate(Record.Identifier) : _journal.ReadCertificate(_offset, _length, _lineNumber);
+
+        /// <summary>
+        /// How an output object gets the DER: a journal certificate is read when first used; an old store's PEM file
+        /// is read now, so that a damaged one is reported with the listing as before.
+        /// </summary>
+        public Func<byte[]> DerReader()
+        {
+            if (!IsLegacy) return Der;
+            var der = Der();
+            return () => der;
+        }
 
         /// <summary>The chain an outside CA sent with the certificate (PEM), if any.</summary>
         public string? ChainPem()
         {
             if (Record.Chain != null) return string.Concat(Record.Chain.Select(c => Pem.Encode(Pem.CertificateLabel, Convert.FromBase64String(c))));
-            return _der == null ? _journal.ReadLegacyChain(Record.Identifier) : null;
+            return IsLegacy ? _journal.ReadLegacyChain(Record.Identifier) : null;
         }
     }
 }

@@ -54,13 +54,21 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>
         /// Certificates matching every filter given: those of the store's intermediates and, unless an issuer is
-        /// named, those ordered from outside CAs. Damaged journal lines are reported, not fatal. Filters other than
-        /// status run on each record as it is read, so a narrow query over a large store keeps little in memory.
+        /// named, those ordered from outside CAs. Damaged journal lines are reported, not fatal.
         /// </summary>
         public Listing<IssuedCertificate> Find(CertificateQuery query)
         {
             var problems = new List<PkiException>();
-            var items = new List<IssuedCertificate>();
+            var items = FindEach(query, problems).ToList();
+            return new Listing<IssuedCertificate>(items, problems);
+        }
+
+        /// <summary>
+        /// <see cref="Find"/> one certificate at a time, as Get-ServerCertificate writes them: memory stays flat however
+        /// many there are. <paramref name="problems"/> is complete once the enumeration ends.
+        /// </summary>
+        public IEnumerable<IssuedCertificate> FindEach(CertificateQuery query, List<PkiException> problems)
+        {
             var sources = query.Issuer != null
                 ? new List<IssuerSource> { IssuerSource.Of(this, _cas.Load(_cas.Resolve(query.Issuer))) }
                 : _cas.LoadAll(problems).Where(r => !r.IsRoot).Select(r => TryLoad(r, problems)).Where(c => c != null)
@@ -76,33 +84,31 @@ namespace PkiCmdlets.Core.Authority
                 && (namePatterns == null || namePatterns.Any(p => record.DnsNames.Concat(record.IpAddresses).Append(record.CommonName).Any(p.IsMatch)));
             foreach (var source in sources)
             {
-                List<JournalCertificate> certificates;
-                try
+                using var certificates = new IssuedJournal(_store, source.IssuerId).Read(problems, Wanted).GetEnumerator();
+                while (true)
                 {
-                    certificates = new IssuedJournal(_store, source.IssuerId).ReadAll(problems, Wanted);
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt || e.ErrorId == ErrorIds.StoreVersionUnsupported)
-                {
-                    problems.Add(e);
-                    continue;
-                }
-                foreach (var certificate in certificates)
-                {
-                    var record = certificate.Record;
-                    var status = StatusOf(record, now);
-                    if (query.Status.HasValue && status != query.Status.Value) continue;
-                    if (query.ExpiresWithinDays.HasValue && (status != CertificateStatus.Valid || record.NotAfter > now.AddDays(query.ExpiresWithinDays.Value))) continue;
+                    IssuedCertificate output;
                     try
                     {
-                        items.Add(ToOutput(source.IssuerName ?? record.IssuerName ?? string.Empty, source.IssuerId, record,
-                            certificate.Der(), source.Chain(certificate), status, _store.Root));
+                        if (!certificates.MoveNext()) break;
+                        var certificate = certificates.Current;
+                        var record = certificate.Record;
+                        var status = StatusOf(record, now);
+                        if (query.Status.HasValue && status != query.Status.Value) continue;
+                        if (query.ExpiresWithinDays.HasValue && (status != CertificateStatus.Valid || record.NotAfter > now.AddDays(query.ExpiresWithinDays.Value))) continue;
+                        output = ToOutput(source.IssuerName ?? record.IssuerName ?? string.Empty, source.IssuerId, record,
+                            certificate.DerReader(), source.Chain(certificate), status, _store.Root);
                         found.Add(record.Identifier);
                         found.Add(record.SerialNumber);
                     }
-                    catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
+                    catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt || e.ErrorId == ErrorIds.StoreVersionUnsupported)
                     {
+                        // A damaged file of an old store spoils one certificate. A damaged or newer header ends the journal's
+                        // enumeration (an iterator that threw is finished), and the next issuer is read.
                         problems.Add(e);
+                        continue;
                     }
+                    yield return output;
                 }
             }
             // A certificate asked for by identifier or serial that is not there is an error of its own, as Get-Item's would be.
@@ -110,7 +116,6 @@ namespace PkiCmdlets.Core.Authority
             {
                 problems.Insert(0, NotFound(missing));
             }
-            return new Listing<IssuedCertificate>(items, problems);
         }
 
         /// <summary>
@@ -153,7 +158,7 @@ namespace PkiCmdlets.Core.Authority
                 record.IssuedAt = _cas.Now;
                 new IssuedJournal(_store, ExternalFolder).AppendIssued(new[] { new KeyValuePair<IssuedRecord, byte[]>(record, leafDer) });
             }
-            return ToOutput(record.IssuerName, ExternalFolder, record, leafDer, string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))),
+            return ToOutput(record.IssuerName, ExternalFolder, record, () => leafDer, string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))),
                 StatusOf(record, _cas.Now), _store.Root);
         }
 
@@ -350,7 +355,7 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        internal static IssuedCertificate ToOutput(string issuerName, string issuerId, IssuedRecord record, byte[] der, string? chainPem,
+        internal static IssuedCertificate ToOutput(string issuerName, string issuerId, IssuedRecord record, Func<byte[]> der, string? chainPem,
             CertificateStatus status, string storePath) => new IssuedCertificate
         {
             Identifier = record.Identifier,
@@ -370,7 +375,7 @@ namespace PkiCmdlets.Core.Authority
             RevocationReason = record.RevocationReason,
             CsrId = record.CsrId,
             IssuedAt = record.IssuedAt,
-            Der = der,
+            ReadDer = der,
             CertificateChain = chainPem,
             StorePath = storePath,
         };

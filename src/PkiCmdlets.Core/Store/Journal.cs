@@ -121,6 +121,29 @@ namespace PkiCmdlets.Core.Store
             }
         }
 
+        /// <summary>
+        /// <paramref name="length"/> bytes at <paramref name="offset"/>, where a listing saw them: lines never move,
+        /// since the file is only appended to. Fewer bytes come back if the file was replaced by a shorter one.
+        /// </summary>
+        public byte[] ReadAt(long offset, int length)
+        {
+            try
+            {
+                using var stream = new FileStream(_store.FullPath(RelativePath), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                stream.Seek(offset, SeekOrigin.Begin);
+                var bytes = new byte[length];
+                var read = 0;
+                int got;
+                while (read < length && (got = stream.Read(bytes, read, length - read)) > 0) read += got;
+                if (read < length) Array.Resize(ref bytes, read);
+                return bytes;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw _store.Corrupt(RelativePath, e.Message, e);
+            }
+        }
+
         /// <summary>The header: the first line, or nothing when the journal does not exist yet.</summary>
         public JournalLine? FirstLine()
         {

@@ -1,11 +1,13 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Commands
 {
-    /// <summary>Finds issued certificates by identifier, serial number, issuer, DNS name, expiry or status, through each issuer's index.</summary>
+    /// <summary>Finds issued certificates by identifier, serial number, issuer, DNS name, expiry or status, through each issuer's journal.</summary>
     [Cmdlet(VerbsCommon.Get, "ServerCertificate")]
     [OutputType(typeof(IssuedCertificate))]
     public sealed class GetServerCertificateCommand : PkiCmdlet
@@ -45,7 +47,8 @@ namespace PkiCmdlets.Commands
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Identifier)) && (Identifier == null || Identifier.All(string.IsNullOrWhiteSpace))) return;
             Try(() =>
             {
-                var listing = _certificates!.Find(new CertificateQuery
+                var problems = new List<PkiException>();
+                var certificates = _certificates!.FindEach(new CertificateQuery
                 {
                     Identifiers = Identifier,
                     SerialNumbers = SerialNumber,
@@ -53,16 +56,17 @@ namespace PkiCmdlets.Commands
                     DnsNames = DnsName,
                     ExpiresWithinDays = ExpiresWithinDays,
                     Status = Status,
-                });
-                foreach (var certificate in listing.Items)
+                }, problems);
+                // Written as read, so that a store of 100,000 certificates streams through the pipeline.
+                foreach (var certificate in certificates)
                 {
                     WriteObject(certificate);
                 }
-                foreach (var problem in listing.Problems)
+                foreach (var problem in problems)
                 {
                     WriteError(problem);
                 }
-            });
+           });
         }
     }
 }

@@ -11,9 +11,6 @@ namespace PkiCmdlets.Commands
     [OutputType(typeof(IssuedCertificate))]
     public sealed class RevokeServerCertificateCommand : PkiCmdlet
     {
-        /// <summary>Revocations gathered before they are written together with one durable write.</summary>
-        private const int BatchSize = 256;
-
         private readonly List<string> _pending = new List<string>();
         private ServerCertificateService? _certificates;
 
@@ -35,20 +32,19 @@ namespace PkiCmdlets.Commands
             {
                 if (!ShouldProcess(identifier, "Revoke certificate (" + Reason + ")")) continue;
                 _pending.Add(identifier);
-                if (_pending.Count >= BatchSize) Commit();
             }
         }
 
-        protected override void EndProcessing() => Commit();
-
-        private void Commit()
+        /// <summary>
+        /// Revokes everything the pipeline brought with one reading of the store and one durable write per issuer:
+        /// finding each certificate costs a read of its issuer's journal, so per-item writes would grow with the store.
+        /// </summary>
+        protected override void EndProcessing()
         {
             if (_pending.Count == 0) return;
-            var identifiers = _pending.ToArray();
-            _pending.Clear();
             Try(() =>
             {
-                var result = _certificates!.RevokeMany(identifiers, Reason, Cancellation);
+                var result = _certificates!.RevokeMany(_pending, Reason, Cancellation);
                 foreach (var problem in result.Problems) WriteError(problem);
                 if (PassThru) WriteObject(result.Items, enumerateCollection: true);
             });

@@ -126,6 +126,24 @@ public sealed class IssuedJournalTests : IDisposable
     }
 
     [Fact]
+    public void A_certificate_is_read_from_its_line_only_when_used_and_damage_there_is_named_then()
+    {
+        var issued = Issue("www.example.com");
+        var lines = File.ReadAllLines(JournalPath);
+        var tab = lines[1].IndexOf('\t');
+        lines[1] = lines[1][..(tab + 5)] + "!" + lines[1][(tab + 6)..];
+        File.WriteAllText(JournalPath, string.Join("\n", lines) + "\n");
+
+        var listed = Certificates.Find(new CertificateQuery());
+        var found = Assert.Single(listed.Items);
+        Assert.Empty(listed.Problems); // the record itself is sound
+        var error = Assert.Throws<PkiException>(() => found.Certificate);
+        Assert.Equal(ErrorIds.StoreRecordCorrupt, error.ErrorId);
+        Assert.Contains("Line 2 of", error.Message);
+        Assert.Equal(issued.Identifier, found.Identifier);
+    }
+
+    [Fact]
     public void A_failed_flush_reports_StoreNotWritable_returns_nothing_and_leaves_the_journal_as_it_was()
     {
         Issue("before.example.com");

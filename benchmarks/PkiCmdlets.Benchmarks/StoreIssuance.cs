@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Requests;
+
+/// <summary>
+/// Section store: end-to-end issuance with the store, from CSR files, against a shell-script CA that runs
+/// `openssl x509 -req` once per CSR over the same files and the same intermediate. Ours runs the way
+/// New-ServerCertificate does when the CSRs are piped to it (batches of 256, one durable journal append each),
+/// and also one command per CSR (each call reads the issuer and its key again and appends on its own).
+/// </summary>
+internal static class StoreIssuance
+{
+    private const int Batch = 256;
+
+    public static void Run(IReadOnlyList<int> numbers)
+    {
+        var count = numbers.Count > 0 ? numbers[0] : 1000;
+        Console.WriteLine($"End-to-end issuance with the store: {count} CSR files (PEM) and one RSA-2048 intermediate; every certificate durable before it is returned");
+        var table = new Table(("Issuer", 8), ("way", 44), ("seconds", 7), ("certs/s", 8), ("ratio to openssl", 16), ("target", 6), ("", 7));
+        using var temp = new TempStore();
+        var cas = new CaService(temp.Store);
+        cas.CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Bench Root", Algorithm = "RSA_2048", NoPassword = true });
+        var sub = cas.CreateSubordinate(new NewCaRequest { Name = "Sub", CommonName = "Bench Sub", Algorithm = "RSA_2048", NoPassword = true, Issuer = new CaIdentity("Root") });
+        var csrs = CsrFiles(temp.Root, count);
+        var extensions = Path.Combine(temp.Root, "server.ext");
+        OpenSsl.WriteServerExtensions(extensions, rsaSubjectKey: true);
+
+        var openssl = OpenSsl.IssueEach(csrs, temp.Store.FullPath(CaService.CertificatePath(sub.Id)), temp.Store.FullPath(CaService.KeyPath(sub.Id)),
+            extensions, Path.Combine(temp.Root, "openssl-issued"), sm2: false);
+        table.Row("RSA_2048", "openssl x509 -req, one process per CSR", $"{openssl.Elapsed.TotalSeconds:F2}", $"{openssl.PerSecond:F1}", "1.0", "", "");
+
+        var certificates = new ServerCertificateService(temp.Store);
+        certificates.Issue(Request(csrs[0])); // warm-up: JIT and the native provider, as a session's first command would pay
+
+        var piped = Stopwatch.StartNew();
+        for (var start = 0; start < csrs.Count; start += Batch)
+        {
+            using var batch = certificates.BeginBatch();
+            foreach (var csr in csrs.Skip(start).Take(Batch)) batch.Add(Request(csr));
+            batch.Commit();
+        }
+        piped.Stop();
+        Print(table, "New-ServerCertificate, CSRs piped (batches)", count, piped.Elapsed, openssl.PerSecond, 10);
+
+        var each = Stopwatch.StartNew();
+        foreach (var csr in csrs) certificates.Issue(Request(csr));
+        each.Stop();
+        Print(table, "New-ServerCertificate once per CSR", count, each.Elapsed, openssl.PerSecond, null);
+
+        var stored = certificates.Find(new CertificateQuery { Issuer = new CaIdentity("Sub") });
+        Console.WriteLine($"  store check: {stored.Items.Count} certificates listed, {stored.Items.Select(c => c.SerialNumber).Distinct().Count()} distinct serials, {stored.Problems.Count} problems");
+    }
+
+    /// <summary>
+    /// CSR files www{i}.example.com with two SANs, made outside the store as a customer's would be. Ten RSA-2048 keys
+    /// serve them all: generating 1,000 keys would take minutes and prove nothing about issuance.
+    /// </summary>
+    private static List<string> CsrFiles(string folder, int count)
+    {
+        var keys = new PrivateKey[10];
+        Parallel.For(0, keys.Length, i => keys[i] = PrivateKey.Generate(KeySpec.Rsa(2048)));
+        var files = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var names = new[] { NameRules.Parse($"www{i}.example.com"), NameRules.Parse($"api{i}.example.com") };
+            var der = CsrBuilder.Build(SubjectName.Create($"www{i}.example.com"), names, keys[i % keys.Length]);
+            var path = Path.Combine(folder, $"www{i}.csr");
+            File.WriteAllText(path, Pem.Encode(Pem.CertificateRequestLabel, der));
+            files.Add(path);
+        }
+        foreach (var key in keys) key.Dispose();
+        return files;
+    }
+
+    private static NewServerCertificateRequest Request(string csrPath) => new() { CsrPath = csrPath, Issuer = new CaIdentity("Sub") };
+
+    private static void Print(Table table, string way, int count, TimeSpan elapsed, double opensslPerSecond, double? target)
+    {
+        var perSecond = count / elapsed.TotalSeconds;
+        var ratio = perSecond / opensslPerSecond;
+        table.Row("RSA_2048", way, $"{elapsed.TotalSeconds:F2}", $"{perSecond:F1}", $"{ratio:F1}",
+            target.HasValue ? $">= {target:F0}" : "", target.HasValue ? Table.Verdict(ratio >= target) : "");
+    }
+}

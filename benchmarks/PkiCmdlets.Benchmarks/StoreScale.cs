@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Revocation;
+
+/// <summary>
+/// Section scale: memory while issuing the first 10,000 certificates the way New-ServerCertificate's pipeline does
+/// (batches of 256), then listing and filtering 100,000 certificates of one intermediate (as Get-ServerCertificate streams them, and
+/// kept in a list as `$all = Get-ServerCertificate` would), revoking them all as one piped Revoke-ServerCertificate does, and
+/// building the CRL. Listings are timed twice: the first call of a process (code not yet optimised by the JIT, as in
+/// a fresh PowerShell session) and a repeat.
+/// </summary>
+internal static class StoreScale
+{
+    private const int Batch = 256;
+
+    public static void Run(IReadOnlyList<int> numbers)
+    {
+        var total = numbers.Count > 0 ? numbers[0] : 100_000;
+        using var temp = new TempStore();
+        var cas = new CaService(temp.Store);
+        cas.CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Bench Root", Algorithm = "ECC_256", NoPassword = true });
+        var sub = cas.CreateSubordinate(new NewCaRequest { Name = "Sub", CommonName = "Bench Sub", Algorithm = "ECC_256", NoPassword = true, Issuer = new CaIdentity("Root") });
+        var csr = new CsrService(temp.Store).Create(new NewCsrRequest { CommonName = "host.example.com", Algorithm = "ECC_256" }).Csr!;
+        var certificates = new ServerCertificateService(temp.Store);
+        var journal = new FileInfo(temp.Store.FullPath(IssuedJournal.PathOf(sub.Id)));
+
+        Console.WriteLine($"A store of {total:N0} certificates from one P-256 intermediate, issued in batches of {Batch} as New-ServerCertificate's pipeline does");
+        var memory = new Table(("issued", 7), ("managed heap MB", 15), ("working set MB", 14), ("journal MB", 10));
+        var clock = Stopwatch.StartNew();
+        long firstWorkingSet = 0, peakWorkingSet = 0;
+        for (var issued = 0; issued < total;)
+        {
+            using (var batch = certificates.BeginBatch())
+            {
+                for (var i = 0; i < Batch && issued < total; i++, issued++)
+                {
+                    batch.Add(new NewServerCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub"), CommonName = $"host{issued}.example.com" });
+                }
+                batch.Commit();
+            }
+            if (issued <= 10_240)
+            {
+                if (firstWorkingSet == 0) firstWorkingSet = Environment.WorkingSet;
+                peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
+            }
+            if (issued % 2_560 == 0 && issued <= 10_240 || issued == total)
+            {
+                journal.Refresh();
+                memory.Row($"{issued:N0}", $"{GC.GetTotalMemory(false) / 1048576.0:F1}", $"{Environment.WorkingSet / 1048576.0:F1}", $"{journal.Length / 1048576.0:F1}");
+            }
+        }
+        Console.WriteLine($"Issued {total:N0} in {clock.Elapsed.TotalSeconds:F1} s ({total / clock.Elapsed.TotalSeconds:F0}/s). Working set over the first 10,240: " +
+            $"{firstWorkingSet / 1048576.0:F0} MB after the first batch, peak {peakWorkingSet / 1048576.0:F0} MB");
+
+        Console.WriteLine();
+        var table = new Table(("operation", 44), ("items", 7), ("first s", 7), ("repeat s", 8), ("target", 6), ("verdict", 7));
+        Time(table, "Get-ServerCertificate (all, streamed)", 1, () => Stream(certificates, new CertificateQuery()));
+        Time(table, "Get-ServerCertificate (all, kept in a list)", 1, () => certificates.Find(new CertificateQuery()).Items.Count);
+        Time(table, "Get-ServerCertificate -DnsName host4242*", 1, () => Stream(certificates, new CertificateQuery { DnsNames = new[] { "host4242*" } }));
+        Time(table, "Get-ServerCertificate -ExpiresWithinDays 30", 1, () => Stream(certificates, new CertificateQuery { ExpiresWithinDays = 30 }));
+        var identifiers = certificates.FindEach(new CertificateQuery(), new()).Select(c => c.Identifier).ToList();
+        Time(table, "Revoke-ServerCertificate (every one, piped)", null, () => certificates.RevokeMany(identifiers, RevocationReason.Superseded).Items.Count, repeat: false);
+        Time(table, "Get-ServerCertificate -Status Revoked", 1, () => Stream(certificates, new CertificateQuery { Status = CertificateStatus.Revoked }));
+        var crls = new CrlService(temp.Store);
+        Time(table, "Publish-Crl", 2, () => crls.Publish(new CaIdentity("Sub"), null, null, null, pem: false).RevokedCount);
+    }
+
+    /// <summary>As Get-ServerCertificate writes to the pipeline: one certificate at a time, each looked at and let go.</summary>
+    private static int Stream(ServerCertificateService certificates, CertificateQuery query) => certificates.FindEach(query, new()).Count();
+
+    /// <summary>Runs <paramref name="operation"/> (which returns how many items it handled), then again, and prints both times against the target.</summary>
+    private static void Time(Table table, string name, double? targetSeconds, Func<int> operation, bool repeat = true)
+    {
+        var clock = Stopwatch.StartNew();
+        var count = operation();
+        var first = clock.Elapsed.TotalSeconds;
+        double? again = null;
+        if (repeat)
+        {
+            clock.Restart();
+            operation();
+            again = clock.Elapsed.TotalSeconds;
+        }
+        table.Row(name, $"{count:N0}", $"{first:F2}", again.HasValue ? $"{again:F2}" : "", targetSeconds.HasValue ? $"< {targetSeconds:F0} s" : "",
+            targetSeconds.HasValue ? Table.Verdict(first < targetSeconds) : "");
+    }
+}
