@@ -56,7 +56,13 @@ namespace PkiCmdlets.Core.Authority
         /// (their lines are the ones without a certificate), issues in a second. A damaged line goes to
         /// <paramref name="problems"/> (naming the file and line) and the rest is read.
         /// </summary>
-        public IEnumerable<JournalCertificate> Read(List<PkiException> problems, Func<IssuedRecord, bool>? keep = null)
+        /// <param name="problems">Where damaged lines are reported.</param>
+        /// <param name="keep">Which records to return.</param>
+        /// <param name="keepKey">
+        /// Optional, from identifier and serial number alone: a line it refuses is passed over without being parsed.
+        /// </param>
+        public IEnumerable<JournalCertificate> Read(List<PkiException> problems, Func<IssuedRecord, bool>? keep = null,
+            Func<string, string, bool>? keepKey = null)
         {
             var parser = new JournalEntry.Parser();
             var revocations = ReadRevocations(parser, problems);
@@ -70,6 +76,7 @@ namespace PkiCmdlets.Core.Authority
             {
                 var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
                 if (line.Number == 1 || tab < 0) continue;
+                if (keepKey != null && JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out var id, out var serial) && !keepKey(id, serial)) continue;
                 IssuedRecord record;
                 try
                 {
@@ -91,7 +98,49 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>Every certificate, revocations applied, in a list (for the callers that need them all at once).</summary>
-        public List<JournalCertificate> ReadAll(List<PkiException> problems, Func<IssuedRecord, bool>? keep = null) => Read(problems, keep).ToList();
+        public List<JournalCertificate> ReadAll(List<PkiException> problems, Func<IssuedRecord, bool>? keep = null,
+            Func<string, string, bool>? keepKey = null) => Read(problems, keep, keepKey).ToList();
+
+        /// <summary>
+        /// What a CRL lists: the serial number, date and reason of every revoked certificate, read without parsing the
+        /// records of certificates that were not revoked (nor, mostly, of those that were).
+        /// </summary>
+        public List<CrlBuilder.Entry> RevokedEntries(List<PkiException> problems)
+        {
+            var parser = new JournalEntry.Parser();
+            var revocations = ReadRevocations(parser, problems);
+            var entries = new List<CrlBuilder.Entry>(revocations.Count);
+            void Add(string identifier, string serial, DateTimeOffset? revokedAt, RevocationReason? reason)
+            {
+                if (revokedAt == null && revocations.TryGetValue(identifier, out var revocation))
+                {
+                    revokedAt = revocation.RevokedAt;
+                    reason = revocation.RevocationReason;
+                }
+                if (revokedAt.HasValue) entries.Add(new CrlBuilder.Entry(Hex.Parse(serial), revokedAt.Value, reason ?? RevocationReason.Unspecified));
+            }
+            foreach (var legacy in ReadLegacyIndex(problems)) Add(legacy.Identifier, legacy.SerialNumber, legacy.RevokedAt, legacy.RevocationReason);
+            foreach (var line in _journal.Read())
+            {
+                var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
+                if (line.Number == 1 || tab < 0) continue;
+                if (JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out var identifier, out var serial))
+                {
+                    Add(identifier, serial, null, null);
+                    continue;
+                }
+                try
+                {
+                    var record = parser.Parse(line.Buffer, line.Start, tab - line.Start).Certificate ?? throw new JsonSerializationException("an issue line has no certificate record");
+                    Add(record.Identifier, record.SerialNumber, null, null);
+                }
+                catch (JsonException e)
+                {
+                    problems.Add(Damaged(line.Number, e.Message, e));
+                }
+            }
+            return entries;
+        }
 
         /// <summary>The first revocation of each identifier. Checks the header: nothing of a newer format is read.</summary>
         private Dictionary<string, JournalEntry> ReadRevocations(JournalEntry.Parser parser, List<PkiException> problems)
@@ -107,7 +156,7 @@ namespace PkiCmdlets.Core.Authority
                 if (Array.IndexOf(line.Buffer, Tab, line.Start, line.Length) >= 0) continue;
                 try
                 {
-                    var entry = parser.Parse(line.Buffer, line.Start, line.Length);
+                    var entry = JournalEntry.TryReadRevocation(line.Buffer, line.Start, line.Length) ?? parser.Parse(line.Buffer, line.Start, line.Length);
                     if (entry.Op != JournalEntry.Revoked) throw new JsonSerializationException(entry.Op == JournalEntry.Issued ? "an issue line has no certificate after its record" : "unknown op '" + entry.Op + "'");
                     if (entry.Identifier == null || entry.RevokedAt == null) throw new JsonSerializationException("a revocation line needs identifier and revokedAt");
                     if (!revocations.ContainsKey(entry.Identifier)) revocations.Add(entry.Identifier, entry);
@@ -191,6 +240,11 @@ namespace PkiCmdlets.Core.Authority
                     }
                     var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
                     if (tab < 0) continue;
+                    if (JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out _, out var known))
+                    {
+                        cache.Serials.Add(known);
+                        continue;
+                    }
                     try
                     {
                         var serial = parser.Parse(line.Buffer, line.Start, tab - line.Start).Certificate?.SerialNumber;

@@ -78,13 +78,15 @@ namespace PkiCmdlets.Core.Authority
             var namePatterns = query.DnsNames?.Select(p => new NamePattern(p)).ToList();
             var now = _cas.Now;
             var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            bool WantedKey(string identifier, string serial) =>
+                (identifiers == null || identifiers.Contains(identifier)) && (serials == null || serials.Contains(serial));
             bool Wanted(IssuedRecord record) =>
                 (identifiers == null || identifiers.Contains(record.Identifier))
                 && (serials == null || serials.Contains(record.SerialNumber))
                 && (namePatterns == null || namePatterns.Any(p => record.DnsNames.Concat(record.IpAddresses).Append(record.CommonName).Any(p.IsMatch)));
             foreach (var source in sources)
             {
-                using var certificates = new IssuedJournal(_store, source.IssuerId).Read(problems, Wanted).GetEnumerator();
+                using var certificates = new IssuedJournal(_store, source.IssuerId).Read(problems, Wanted, WantedKey).GetEnumerator();
                 while (true)
                 {
                     IssuedCertificate output;
@@ -227,7 +229,8 @@ namespace PkiCmdlets.Core.Authority
             // Read again under the lock: another session may have revoked one since the listing.
             var journal = new IssuedJournal(_store, issuerId);
             var wanted = new HashSet<string>(certificates.Select(c => c.Identifier), StringComparer.Ordinal);
-            var records = journal.ReadAll(new List<PkiException>(), r => wanted.Contains(r.Identifier)).ToDictionary(c => c.Record.Identifier, c => c.Record);
+            var records = journal.ReadAll(new List<PkiException>(), r => wanted.Contains(r.Identifier), (id, _) => wanted.Contains(id))
+                .ToDictionary(c => c.Record.Identifier, c => c.Record);
             var now = _cas.Now;
             var appended = new List<IssuedRecord>();
             var revoked = new List<IssuedCertificate>();
@@ -259,12 +262,12 @@ namespace PkiCmdlets.Core.Authority
         /// The revoked certificates of one issuer, for its CRL. A damaged line might be a revocation, and a CRL that
         /// silently left one out would vouch for a revoked certificate, so damage is an error here, not a warning.
         /// </summary>
-        internal IReadOnlyList<IssuedRecord> Revoked(string issuerId)
+        internal IReadOnlyList<CrlBuilder.Entry> Revoked(string issuerId)
         {
             var problems = new List<PkiException>();
-            var records = new IssuedJournal(_store, issuerId).ReadAll(problems).Select(c => c.Record).Where(r => r.RevokedAt.HasValue).ToList();
+            var entries = new IssuedJournal(_store, issuerId).RevokedEntries(problems);
             if (problems.Count > 0) throw problems[0];
-            return records;
+            return entries;
         }
 
         internal static string IssuerFolder(string issuerId) => Path.Combine(Folder, issuerId);

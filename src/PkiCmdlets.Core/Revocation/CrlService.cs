@@ -61,8 +61,7 @@ namespace PkiCmdlets.Core.Revocation
                 var state = _store.Exists(StatePath(issuer.Record.Id)) ? _store.ReadJson<CrlState>(StatePath(issuer.Record.Id)) : new CrlState();
                 var number = state.LastCrlNumber + 1;
                 var revoked = _certificates.Revoked(issuer.Record.Id);
-                var der = CrlBuilder.Build(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, key, number, thisUpdate, nextUpdate,
-                    revoked.Select(r => new CrlBuilder.Entry(Hex.Parse(r.SerialNumber), r.RevokedAt!.Value, r.RevocationReason ?? RevocationReason.Unspecified)));
+                var der = CrlBuilder.Build(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, key, number, thisUpdate, nextUpdate, revoked);
                 var text = Pem.Encode(Pem.CrlLabel, der);
                 if (path != null)
                 {
