@@ -280,6 +280,21 @@ Describe 'Publish-Crl' {
             (Publish-Crl -Issuer 'Sub' -StorePath $store).CrlNumber | Should -Be 1
         }
 
+        It 'writes StoreRecordCorrupt naming the line for a journal with a damaged line, and publishes nothing' {
+            # The damaged line might have been a revocation: a CRL without it would vouch for a revoked certificate.
+            $journal = Join-Path $store "issued/$($ca.Sub.Id)/certificates.journal"
+            Add-Content -LiteralPath $journal -Value '{ damaged' -Encoding ascii
+            $damaged = Get-PkiStoreSnapshot -StorePath $store
+
+            $result = Publish-Crl -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $result | Should -BeNullOrEmpty
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.PublishCrlCommand'
+            $failures[0].Exception.Message | Should -Match 'Line \d+ of'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $damaged
+        }
+
         It 'refuses -NextUpdateHours <Hours> before anything happens' -ForEach @(
             @{ Hours = 0 }
             @{ Hours = 8785 }
