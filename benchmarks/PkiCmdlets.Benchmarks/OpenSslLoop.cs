@@ -18,12 +18,7 @@ internal static class OpenSslLoop
         foreach (var algorithm in Algorithms)
         {
             using var temp = new TempStore();
-            var cas = new CaService(temp.Store);
-            cas.CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Loop Root", Algorithm = algorithm, NoPassword = true });
-            var sub = cas.CreateSubordinate(new NewCaRequest
-            {
-                Name = "Sub", CommonName = "Loop Sub", Algorithm = algorithm, NoPassword = true, Issuer = new CaIdentity("Root"),
-            });
+            var sub = temp.CreateIntermediate(algorithm);
             var csrs = CsrSet.Create(temp.Store, algorithm, count);
             var sm2 = algorithm.StartsWith("SM2", StringComparison.Ordinal);
             var extensions = Path.Combine(temp.Root, "server.ext");

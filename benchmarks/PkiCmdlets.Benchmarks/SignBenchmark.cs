@@ -35,9 +35,7 @@ internal static class SignBenchmark
         {
             using var temp = new TempStore();
             var csrs = CsrSet.Create(temp.Store, algorithm, CsrCount).Select(c => c.Der).ToList();
-            var cas = new CaService(temp.Store);
-            cas.CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Bench Root", Algorithm = algorithm, NoPassword = true });
-            cas.CreateSubordinate(new NewCaRequest { Name = "Sub", CommonName = $"Bench {algorithm} Issuing CA", Algorithm = algorithm, NoPassword = true, Issuer = new CaIdentity("Root") });
+            temp.CreateIntermediate(algorithm);
             // Each thread has a batch of its own, so its own copy of the issuer's key, and starts at another CSR.
             var issuers = Enumerable.Range(0, threads).Select(i => new InCoreIssuer(new ServerCertificateService(temp.Store), csrs, i * CsrCount / threads)).ToList();
             try

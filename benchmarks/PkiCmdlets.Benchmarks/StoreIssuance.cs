@@ -20,9 +20,7 @@ internal static class StoreIssuance
         Console.WriteLine($"End-to-end issuance with the store: {count} CSR files (PEM) and one RSA-2048 intermediate; every certificate durable before it is returned");
         var table = new Table(("Issuer", 8), ("way", 44), ("seconds", 7), ("certs/s", 8), ("ratio to openssl", 16), ("target", 6), ("", 7));
         using var temp = new TempStore();
-        var cas = new CaService(temp.Store);
-        cas.CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Bench Root", Algorithm = "RSA_2048", NoPassword = true });
-        var sub = cas.CreateSubordinate(new NewCaRequest { Name = "Sub", CommonName = "Bench Sub", Algorithm = "RSA_2048", NoPassword = true, Issuer = new CaIdentity("Root") });
+        var sub = temp.CreateIntermediate("RSA_2048");
         var csrs = CsrFiles(temp.Root, count);
         var extensions = Path.Combine(temp.Root, "server.ext");
         OpenSsl.WriteServerExtensions(extensions, rsaSubjectKey: true);

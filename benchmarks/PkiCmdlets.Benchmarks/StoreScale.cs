@@ -18,9 +18,7 @@ internal static class StoreScale
     {
         var total = numbers.Count > 0 ? numbers[0] : 100_000;
         using var temp = new TempStore();
-        var cas = new CaService(temp.Store);
-        cas.CreateRoot(new NewCaRequest { Name = "Root", CommonName = "Bench Root", Algorithm = "ECC_256", NoPassword = true });
-        var sub = cas.CreateSubordinate(new NewCaRequest { Name = "Sub", CommonName = "Bench Sub", Algorithm = "ECC_256", NoPassword = true, Issuer = new CaIdentity("Root") });
+        var sub = temp.CreateIntermediate("ECC_256");
         var csr = new CsrService(temp.Store).Create(new NewCsrRequest { CommonName = "host.example.com", Algorithm = "ECC_256" }).Csr!;
         var certificates = new ServerCertificateService(temp.Store);
         var journal = new FileInfo(temp.Store.FullPath(IssuedJournal.PathOf(sub.Id)));

@@ -149,7 +149,7 @@ public sealed class IssuedJournalTests : IDisposable
         Issue("before.example.com");
         var before = _pki.Store.Snapshot();
 
-        JournalFlushFailure.During(JournalPath, () =>
+        AtomicWriteFailure.DuringJournalFlush(JournalPath, () =>
             Assert.Equal(ErrorIds.StoreNotWritable, Assert.Throws<PkiException>(() => Issue("lost.example.com")).ErrorId));
 
         Assert.Equal(before, _pki.Store.Snapshot());
@@ -159,7 +159,7 @@ public sealed class IssuedJournalTests : IDisposable
     public void A_failed_first_append_leaves_no_journal_behind()
     {
         var before = _pki.Store.Snapshot();
-        JournalFlushFailure.During(JournalPath, () => Assert.Throws<PkiException>(() => Issue("lost.example.com")));
+        AtomicWriteFailure.DuringJournalFlush(JournalPath, () => Assert.Throws<PkiException>(() => Issue("lost.example.com")));
         Assert.Equal(before, _pki.Store.Snapshot());
     }
 

@@ -4,28 +4,34 @@ namespace PkiCmdlets.Core.Tests.Support;
 
 /// <summary>
 /// Simulates a crash between writing a temporary file and renaming it over its target, for one store
-/// only (the hook is process-wide, so the tests that use it share one collection and run one at a time).
+/// only (the hooks are process-wide, so the tests that use them take turns).
 /// </summary>
 public static class AtomicWriteFailure
 {
     private static readonly object Gate = new();
 
-    public static void During(string storeRoot, string relativePath, Action action)
+    public static void During(string storeRoot, string relativePath, Action action) =>
+        FailingAt(Path.Combine(storeRoot, relativePath), "rename", hook => AtomicFile.BeforeRename = hook, action);
+
+    /// <summary>A disk failure after a journal append is written and before it is flushed, for one journal.</summary>
+    public static void DuringJournalFlush(string journalPath, Action action) =>
+        FailingAt(journalPath, "flush", hook => Journal.BeforeFlush = hook, action);
+
+    private static void FailingAt(string target, string step, Action<Action<string>?> setHook, Action action)
     {
-        var target = Path.Combine(storeRoot, relativePath);
         lock (Gate)
         {
-            AtomicFile.BeforeRename = path =>
+            setHook(path =>
             {
-                if (path == target) throw new IOException("simulated failure before rename of " + path);
-            };
+                if (path == target) throw new IOException($"simulated failure before the {step} of {path}");
+            });
             try
             {
                 action();
             }
             finally
             {
-                AtomicFile.BeforeRename = null;
+                setHook(null);
             }
         }
     }
