@@ -107,8 +107,9 @@ namespace PkiCmdlets.Core.Keys
                 return signer.VerifySignature(signature);
             }
             catch (Exception e) when (e is ArgumentException || e is System.IO.IOException || e is InvalidCastException
-                || e is SecurityUtilityException || e is InvalidOperationException || e is CryptoException)
+                || e is SecurityUtilityException || e is InvalidOperationException || e is CryptoException || e is InvalidKeyException)
             {
+                // InvalidKeyException: the algorithm is for another kind of key (an ECDSA signature on an RSA key).
                 return false;
             }
         }

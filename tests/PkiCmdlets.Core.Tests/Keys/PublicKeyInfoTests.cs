@@ -1,0 +1,96 @@
+using Org.BouncyCastle.Asn1;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Tests.Support;
+
+namespace PkiCmdlets.Core.Tests.Keys;
+
+/// <summary>
+/// Signature checks on the edges of their encodings: ECDSA's DER integers (short, with a sign byte, not
+/// minimal), RSA signatures shorter than the modulus, and one key object checking many signatures.
+/// </summary>
+public sealed class PublicKeyInfoTests
+{
+    private static readonly byte[] Data = "to be signed"u8.ToArray();
+
+    [Theory]
+    [InlineData("ECC_256")]
+    [InlineData("ECC_384")]
+    [InlineData("ECC_521")]
+    public void Ecdsa_signatures_with_short_integers_or_a_sign_byte_verify(string algorithm)
+    {
+        using var key = TestKeys.For(KeySpec.FromSeedName(algorithm));
+        var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), "key");
+        var fieldLength = (key.Spec.Size + 7) / 8;
+        bool sawShort = false, sawSignByte = false;
+        for (var i = 0; i < 5000 && !(sawShort && sawSignByte); i++)
+        {
+            var signature = key.Sign(Data);
+            var lengths = Integers(signature).Select(v => v.Length).ToList();
+            sawShort |= lengths.Any(l => l < fieldLength);
+            // P-521's integers are 66 bytes with 7 spare bits at the top: they never need a sign byte.
+            sawSignByte |= lengths.Any(l => l > fieldLength) || key.Spec.Size == 521;
+            Assert.True(publicKey.Verify(key.SignatureAlgorithm, Data, signature));
+        }
+        Assert.True(sawShort && sawSignByte, "5000 signatures and never a short integer or never a sign byte");
+    }
+
+    [Fact]
+    public void An_ecdsa_signature_that_is_not_minimal_der_is_refused()
+    {
+        using var key = TestKeys.For(KeySpec.Ecc(256));
+        var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), "key");
+        var signature = key.Sign(Data);
+        var integers = Integers(signature);
+        Assert.True(publicKey.Verify(key.SignatureAlgorithm, Data, signature));
+
+        Assert.False(publicKey.Verify(key.SignatureAlgorithm, Data, Sequence(new byte[] { 0 }.Concat(integers[0]).ToArray(), integers[1])));
+        Assert.False(publicKey.Verify(key.SignatureAlgorithm, Data, signature.Append((byte)0).ToArray()));
+        Assert.False(publicKey.Verify(key.SignatureAlgorithm, Data, Sequence(integers[0], integers[1], new byte[] { 1 })));
+    }
+
+    [Fact]
+    public void An_rsa_signature_shorter_than_the_modulus_verifies_as_before()
+    {
+        using var key = TestKeys.For(KeySpec.Rsa(2048));
+        var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), "key");
+        for (var i = 0; ; i++)
+        {
+            var data = BitConverter.GetBytes(i);
+            var signature = key.Sign(data);
+            if (signature[0] != 0) continue;
+            Assert.True(publicKey.Verify(key.SignatureAlgorithm, data, signature));
+            Assert.True(publicKey.Verify(key.SignatureAlgorithm, data, signature.Skip(1).ToArray()));
+            Assert.False(publicKey.Verify(key.SignatureAlgorithm, data, signature.Append((byte)0).ToArray()));
+            break;
+        }
+    }
+
+    [Theory]
+    [InlineData("RSA_2048")]
+    [InlineData("ECC_256")]
+    [InlineData("SM2_256")]
+    public void One_key_checks_many_signatures(string algorithm)
+    {
+        using var key = TestKeys.For(KeySpec.FromSeedName(algorithm));
+        var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), "key");
+        var signature = key.Sign(Data);
+        var tampered = (byte[])signature.Clone();
+        tampered[^1] ^= 0x80;
+        Assert.True(publicKey.Verify(key.SignatureAlgorithm, Data, signature));
+        Assert.False(publicKey.Verify(key.SignatureAlgorithm, Data, tampered));
+        Assert.False(publicKey.Verify(key.SignatureAlgorithm, Data.Append((byte)1).ToArray(), signature));
+        Assert.True(publicKey.Verify(key.SignatureAlgorithm, Data, signature));
+    }
+
+    /// <summary>The contents of the two INTEGERs of a DER ECDSA signature, as encoded (sign byte included).</summary>
+    private static List<byte[]> Integers(byte[] signature) =>
+        ((Asn1Sequence)Asn1Object.FromByteArray(signature)).Cast<Asn1Encodable>()
+            .Select(e => ((DerInteger)e).GetEncoded().Skip(2).ToArray()).ToList();
+
+    /// <summary>A SEQUENCE of INTEGERs with exactly these contents (short-form lengths: fine for P-256).</summary>
+    private static byte[] Sequence(params byte[][] integers)
+    {
+        var body = integers.SelectMany(i => new byte[] { 0x02, (byte)i.Length }.Concat(i)).ToArray();
+        return new byte[] { 0x30, (byte)body.Length }.Concat(body).ToArray();
+    }
+}
