@@ -1,4 +1,10 @@
+using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto.Encodings;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Security;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Tests.Support;
 
@@ -11,6 +17,29 @@ namespace PkiCmdlets.Core.Tests.Keys;
 public sealed class PublicKeyInfoTests
 {
     private static readonly byte[] Data = "to be signed"u8.ToArray();
+
+    [Theory]
+    [InlineData("RSA_2048", "RSA")]
+    [InlineData("RSA_4096", "RSA")]
+    [InlineData("ECC_256", "ECDsa")]
+    [InlineData("ECC_521", "ECDsa")]
+    [InlineData("ECC_384", null)] // OpenSSL 3.0's P-384 is slower than BouncyCastle's
+    [InlineData("SM2_256", null)]
+    public void Rsa_and_ecdsa_keys_verify_on_the_native_provider_sm2_and_p384_on_bouncycastle(string algorithm, string? native)
+    {
+        using var key = TestKeys.For(KeySpec.FromSeedName(algorithm));
+        var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), "key");
+        if (native == null)
+        {
+            Assert.Null(publicKey.NativeKey);
+        }
+        else
+        {
+            Assert.Equal(native, publicKey.NativeKey is RSA ? "RSA" : publicKey.NativeKey is ECDsa ? "ECDsa" : "other");
+            Assert.Equal(key.Spec.Size, publicKey.NativeKey!.KeySize);
+        }
+        Assert.True(publicKey.Verify(key.SignatureAlgorithm, Data, key.Sign(Data)));
+    }
 
     [Theory]
     [InlineData("ECC_256")]
@@ -63,6 +92,21 @@ public sealed class PublicKeyInfoTests
             Assert.False(publicKey.Verify(key.SignatureAlgorithm, data, signature.Append((byte)0).ToArray()));
             break;
         }
+    }
+
+    [Fact]
+    public void An_rsa_signature_whose_digest_info_has_no_null_parameters_verifies_as_before()
+    {
+        using var key = TestKeys.For(KeySpec.Rsa(2048));
+        var privateKey = PrivateKeyFactory.CreateKey(key.ExportPkcs8());
+        var digestInfo = new DigestInfo(new AlgorithmIdentifier(NistObjectIdentifiers.IdSha256), SHA256.HashData(Data)).GetDerEncoded();
+        var pkcs1 = new Pkcs1Encoding(new RsaEngine());
+        pkcs1.Init(true, privateKey);
+        var signature = pkcs1.ProcessBlock(digestInfo, 0, digestInfo.Length);
+
+        var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), "key");
+        Assert.True(publicKey.Verify(key.SignatureAlgorithm, Data, signature));
+        Assert.False(publicKey.Verify(key.SignatureAlgorithm, Data.Append((byte)1).ToArray(), signature));
     }
 
     [Theory]
