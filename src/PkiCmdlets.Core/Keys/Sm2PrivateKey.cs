@@ -2,6 +2,7 @@ using System.Text;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.GM;
 using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
@@ -22,8 +23,12 @@ namespace PkiCmdlets.Core.Keys
 
         private static readonly byte[] Sm3WithSm2 = new AlgorithmIdentifier(GMObjectIdentifiers.sm2sign_with_sm3).GetDerEncoded();
 
+        /// <summary>
+        /// The curve with BouncyCastle's arithmetic written for it (CustomNamedCurves, as its key factories use),
+        /// which signs several times faster than the generic form GMNamedCurves gives.
+        /// </summary>
         private static readonly ECNamedDomainParameters Domain =
-            new ECNamedDomainParameters(CurveOid, GMNamedCurves.GetByOid(CurveOid));
+            new ECNamedDomainParameters(CurveOid, CustomNamedCurves.GetByOid(CurveOid));
 
         private readonly ECPrivateKeyParameters _private;
         private readonly ECPublicKeyParameters _public;
