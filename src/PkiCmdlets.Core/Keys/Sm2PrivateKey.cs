@@ -31,6 +31,9 @@ namespace PkiCmdlets.Core.Keys
         private static readonly ECNamedDomainParameters Domain =
             new ECNamedDomainParameters(CurveOid, CustomNamedCurves.GetByOid(CurveOid));
 
+        /// <summary>One generator for every key and thread: BouncyCastle's digest-based generator locks around its state.</summary>
+        private static readonly SecureRandom Random = new SecureRandom();
+
         private readonly ECPrivateKeyParameters _private;
         private readonly ECPublicKeyParameters _public;
 
@@ -47,7 +50,7 @@ namespace PkiCmdlets.Core.Keys
         public static Sm2PrivateKey Create()
         {
             var generator = new ECKeyPairGenerator("EC");
-            generator.Init(new ECKeyGenerationParameters(Domain, new SecureRandom()));
+            generator.Init(new ECKeyGenerationParameters(Domain, Random));
             return new Sm2PrivateKey((ECPrivateKeyParameters)generator.GenerateKeyPair().Private);
         }
 
@@ -57,7 +60,7 @@ namespace PkiCmdlets.Core.Keys
         public override byte[] Sign(byte[] data)
         {
             var signer = new SM2Signer();
-            signer.Init(true, new ParametersWithID(new ParametersWithRandom(_private, new SecureRandom()), DefaultUserId));
+            signer.Init(true, new ParametersWithID(new ParametersWithRandom(_private, Random), DefaultUserId));
             signer.BlockUpdate(data, 0, data.Length);
             return signer.GenerateSignature();
         }
