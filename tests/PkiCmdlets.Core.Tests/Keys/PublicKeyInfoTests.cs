@@ -126,6 +126,38 @@ public sealed class PublicKeyInfoTests
         Assert.True(publicKey.Verify(key.SignatureAlgorithm, Data, signature));
     }
 
+    [Theory]
+    [InlineData(3, 0, "small prime factor")]   // modulus × 3
+    [InlineData(743, 0, "small prime factor")] // the largest prime BouncyCastle checks
+    [InlineData(2, 0, "even")]                 // modulus × 2
+    [InlineData(1, 1, "even")]                 // exponent + 1
+    public void An_rsa_key_bouncycastle_would_not_take_is_KeyUnreadable_as_before(int modulusFactor, int exponentAdd, string reason)
+    {
+        using var key = TestKeys.For(KeySpec.Rsa(2048));
+        var info = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(key.ExportSubjectPublicKeyInfo()));
+        var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
+        var bad = new SubjectPublicKeyInfo(info.AlgorithmID, new RsaPublicKeyStructure(
+            rsa.Modulus.Multiply(Org.BouncyCastle.Math.BigInteger.ValueOf(modulusFactor)),
+            rsa.PublicExponent.Add(Org.BouncyCastle.Math.BigInteger.ValueOf(exponentAdd))));
+
+        var error = Assert.Throws<Errors.PkiException>(() => PublicKeyInfo.FromSubjectPublicKeyInfo(bad.GetDerEncoded(), "bad.csr"));
+        Assert.Equal(Errors.ErrorIds.KeyUnreadable, error.ErrorId);
+        Assert.Contains("bad.csr", error.Message);
+        Assert.Contains(reason, error.Message);
+    }
+
+    [Fact]
+    public void An_rsa_key_whose_smallest_factor_is_above_743_reads()
+    {
+        using var key = TestKeys.For(KeySpec.Rsa(2048));
+        var info = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(key.ExportSubjectPublicKeyInfo()));
+        var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
+        var modulus = rsa.Modulus.Multiply(Org.BouncyCastle.Math.BigInteger.ValueOf(751));
+        var odd = new SubjectPublicKeyInfo(info.AlgorithmID, new RsaPublicKeyStructure(modulus, rsa.PublicExponent));
+
+        Assert.Equal("RSA_" + modulus.BitLength, PublicKeyInfo.FromSubjectPublicKeyInfo(odd.GetDerEncoded(), "odd.csr").Description);
+    }
+
     /// <summary>The contents of the two INTEGERs of a DER ECDSA signature, as encoded (sign byte included).</summary>
     private static List<byte[]> Integers(byte[] signature) =>
         ((Asn1Sequence)Asn1Object.FromByteArray(signature)).Cast<Asn1Encodable>()
