@@ -1,3 +1,4 @@
+using System;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.Sec;
@@ -21,6 +22,62 @@ namespace PkiCmdlets.Core.Keys
         {
             var ecPrivateKey = new ECPrivateKeyStructure(fieldBits, d, new DerBitString(q.Normalize().GetEncoded(false)), null);
             return new PrivateKeyInfo(Algorithm(curve), ecPrivateKey).GetDerEncoded();
+        }
+
+        /// <summary>
+        /// A DER ECDSA-Sig-Value SEQUENCE { r, s } as IEEE P1363 r||s, each left-padded to
+        /// <paramref name="fieldLength"/>: the form .NET verifies. Null unless it is strict DER (minimal lengths,
+        /// non-negative integers that fit the field, nothing after), as BouncyCastle demanded before.
+        /// </summary>
+        public static byte[]? P1363Signature(byte[] der, int fieldLength)
+        {
+            var position = 0;
+            if (!ReadHeader(der, ref position, 0x30, out var length) || position + length != der.Length) return null;
+            var p1363 = new byte[2 * fieldLength];
+            return ReadInteger(der, ref position, p1363, 0, fieldLength)
+                && ReadInteger(der, ref position, p1363, fieldLength, fieldLength)
+                && position == der.Length
+                ? p1363
+                : null;
+        }
+
+        /// <summary>Tag and definite length in the shortest form; lengths here never need more than one length byte.</summary>
+        private static bool ReadHeader(byte[] der, ref int position, byte tag, out int length)
+        {
+            length = 0;
+            if (position + 2 > der.Length || der[position++] != tag) return false;
+            int first = der[position++];
+            if (first < 0x80)
+            {
+                length = first;
+            }
+            else if (first == 0x81 && position < der.Length && der[position] >= 0x80)
+            {
+                length = der[position++];
+            }
+            else
+            {
+                return false;
+            }
+            return position + length <= der.Length;
+        }
+
+        /// <summary>Copies a non-negative, minimally encoded INTEGER right-aligned into its half of the P1363 form.</summary>
+        private static bool ReadInteger(byte[] der, ref int position, byte[] p1363, int offset, int fieldLength)
+        {
+            if (!ReadHeader(der, ref position, 0x02, out var length) || length == 0) return false;
+            var start = position;
+            position += length;
+            if (der[start] >= 0x80) return false; // negative
+            if (der[start] == 0)
+            {
+                if (length == 1 || der[start + 1] < 0x80) return false; // zero, or a sign byte that was not needed
+                start++;
+                length--;
+            }
+            if (length > fieldLength) return false;
+            Buffer.BlockCopy(der, start, p1363, offset + fieldLength - length, length);
+            return true;
         }
 
         private static AlgorithmIdentifier Algorithm(DerObjectIdentifier curve) =>

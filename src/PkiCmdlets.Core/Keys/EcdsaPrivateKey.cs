@@ -115,7 +115,7 @@ namespace PkiCmdlets.Core.Keys
             return SecNamedCurves.GetByOid(_curveOid).Curve.CreatePoint(Unsigned(p.Q.X), Unsigned(p.Q.Y));
         }
 
-        private static ECCurve NamedCurve(int size) => size switch
+        internal static ECCurve NamedCurve(int size) => size switch
         {
             256 => ECCurve.NamedCurves.nistP256,
             384 => ECCurve.NamedCurves.nistP384,

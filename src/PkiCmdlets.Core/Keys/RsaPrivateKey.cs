@@ -28,7 +28,8 @@ namespace PkiCmdlets.Core.Keys
 
         public static RsaPrivateKey Create(KeySpec spec)
         {
-            var rsa = NewRsa(spec.Size);
+            var rsa = NewRsa();
+            rsa.KeySize = spec.Size;
             // Exporting forces generation now, so the caller's progress message covers the slow part.
             rsa.ExportParameters(false);
             return new RsaPrivateKey(rsa, spec);
@@ -49,30 +50,29 @@ namespace PkiCmdlets.Core.Keys
                 DQ = FixedLength(key.DQ, half),
                 InverseQ = FixedLength(key.QInv, half),
             };
-            var rsa = NewRsa(key.Modulus.BitLength);
+            var rsa = NewRsa();
             rsa.ImportParameters(parameters);
             return new RsaPrivateKey(rsa, KeySpec.Rsa(key.Modulus.BitLength));
         }
 
         /// <summary>
+        /// An RSA object of the platform's modern provider, for a key to generate (set KeySize) or to import.
         /// Windows PowerShell 5.1 runs on .NET Framework, where RSA.Create() is the legacy CryptoAPI
         /// provider: its KeySize setter does not change the key it generates, and SHA-256 signing depends
         /// on its provider type. CNG has neither problem; netstandard2.0 does not expose it, so it is
         /// found by name. Everywhere else RSA.Create() is already the platform's modern provider.
         /// </summary>
-        private static RSA NewRsa(int keySize)
+        internal static RSA NewRsa()
         {
             if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
             {
                 var cng = Type.GetType("System.Security.Cryptography.RSACng, System.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089", throwOnError: false);
                 if (cng != null)
                 {
-                    return (RSA)Activator.CreateInstance(cng, keySize);
+                    return (RSA)Activator.CreateInstance(cng);
                 }
             }
-            var rsa = RSA.Create();
-            rsa.KeySize = keySize;
-            return rsa;
+            return RSA.Create();
         }
 
         public override byte[] Sign(byte[] data) =>

@@ -2,9 +2,11 @@ using System.Text;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.GM;
 using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Math.EC.Multiplier;
 using Org.BouncyCastle.Security;
 
 namespace PkiCmdlets.Core.Keys
@@ -22,8 +24,15 @@ namespace PkiCmdlets.Core.Keys
 
         private static readonly byte[] Sm3WithSm2 = new AlgorithmIdentifier(GMObjectIdentifiers.sm2sign_with_sm3).GetDerEncoded();
 
+        /// <summary>
+        /// The curve with BouncyCastle's arithmetic written for it (CustomNamedCurves, as its key factories use),
+        /// which signs several times faster than the generic form GMNamedCurves gives.
+        /// </summary>
         private static readonly ECNamedDomainParameters Domain =
-            new ECNamedDomainParameters(CurveOid, GMNamedCurves.GetByOid(CurveOid));
+            new ECNamedDomainParameters(CurveOid, CustomNamedCurves.GetByOid(CurveOid));
+
+        /// <summary>One generator for every key and thread: BouncyCastle's digest-based generator locks around its state.</summary>
+        private static readonly SecureRandom Random = new SecureRandom();
 
         private readonly ECPrivateKeyParameters _private;
         private readonly ECPublicKeyParameters _public;
@@ -32,7 +41,8 @@ namespace PkiCmdlets.Core.Keys
             : base(KeySpec.Sm2())
         {
             _private = privateKey;
-            _public = new ECPublicKeyParameters("EC", Domain.G.Multiply(privateKey.D).Normalize(), Domain);
+            // The base point's fixed-point multiplier, as key generation and SM2Signer use: faster than Multiply's default.
+            _public = new ECPublicKeyParameters("EC", new FixedPointCombMultiplier().Multiply(Domain.G, privateKey.D).Normalize(), Domain);
         }
 
         public override byte[] SignatureAlgorithm => Sm3WithSm2;
@@ -40,7 +50,7 @@ namespace PkiCmdlets.Core.Keys
         public static Sm2PrivateKey Create()
         {
             var generator = new ECKeyPairGenerator("EC");
-            generator.Init(new ECKeyGenerationParameters(Domain, new SecureRandom()));
+            generator.Init(new ECKeyGenerationParameters(Domain, Random));
             return new Sm2PrivateKey((ECPrivateKeyParameters)generator.GenerateKeyPair().Private);
         }
 
@@ -50,7 +60,7 @@ namespace PkiCmdlets.Core.Keys
         public override byte[] Sign(byte[] data)
         {
             var signer = new SM2Signer();
-            signer.Init(true, new ParametersWithID(new ParametersWithRandom(_private, new SecureRandom()), DefaultUserId));
+            signer.Init(true, new ParametersWithID(new ParametersWithRandom(_private, Random), DefaultUserId));
             signer.BlockUpdate(data, 0, data.Length);
             return signer.GenerateSignature();
         }
