@@ -209,7 +209,9 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>
         /// The serial numbers in use, for the uniqueness check before an append. The caller holds the store lock,
-        /// so nothing is appended meanwhile; only lines appended since this process last looked are read.
+        /// so nothing is appended meanwhile; only lines appended since this process last looked are read. The set is
+        /// this process's own copy, not a snapshot: the caller adds the serials it is about to append (should the
+        /// append fail, a serial never used stays in it, which only makes the check stricter).
         /// </summary>
         public HashSet<string> Serials()
         {
@@ -255,7 +257,7 @@ namespace PkiCmdlets.Core.Authority
                         // A damaged line is reported by listings; it cannot take part in the check.
                     }
                 }
-                return new HashSet<string>(cache.Serials, StringComparer.Ordinal);
+                return cache.Serials;
             }
         }
 
