@@ -69,7 +69,7 @@ namespace PkiCmdlets.Core.Keys
             var algorithm = info.PrivateKeyAlgorithm.Algorithm;
             if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
             {
-                return RsaPrivateKey.FromBouncyCastle((RsaPrivateCrtKeyParameters)PrivateKeyFactory.CreateKey(info));
+                return RsaPrivateKey.FromStructure(RsaPrivateKeyStructure.GetInstance(info.ParsePrivateKey()));
             }
             if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
             {

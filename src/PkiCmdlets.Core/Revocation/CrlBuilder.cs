@@ -51,9 +51,8 @@ namespace PkiCmdlets.Core.Revocation
             extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, CertificateBuilder.AuthorityKeyIdentifier(issuerSubjectPublicKeyInfo));
             extensions.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(Org.BouncyCastle.Math.BigInteger.ValueOf(crlNumber)));
             tbs.SetExtensions(extensions.Generate());
-            var toBeSigned = tbs.GenerateTbsCertList();
-            var signature = issuerKey.Sign(toBeSigned.GetDerEncoded());
-            return new DerSequence(toBeSigned, signatureAlgorithm, new DerBitString(signature)).GetDerEncoded();
+            var toBeSigned = tbs.GenerateTbsCertList().GetDerEncoded();
+            return CertificateBuilder.Signed(toBeSigned, signatureAlgorithm, issuerKey.Sign(toBeSigned));
         }
     }
 }
