@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Newtonsoft.Json;
 using PkiCmdlets.Core.Revocation;
@@ -24,6 +25,13 @@ namespace PkiCmdlets.Core.Authority
     /// </summary>
     internal sealed class JournalEntry
     {
+        /// <summary>
+        /// MethodImplOptions.AggressiveOptimization (.NET Core 3.0 and later; ignored by .NET Framework, whose
+        /// netstandard2.0 surface lacks the name): these methods run once per journal line, so the first listing of a
+        /// session would otherwise spend most of its time in the JIT's unoptimised first tier.
+        /// </summary>
+        internal const MethodImplOptions OptimizeAtOnce = (MethodImplOptions)512;
+
         public const string Issued = "issued";
         public const string Revoked = "revoked";
 
@@ -43,6 +51,7 @@ namespace PkiCmdlets.Core.Authority
         /// certificates, a CRL's serial numbers, or the serials in use then parses no other line. False for any other
         /// beginning (a line edited by hand, say), which the caller parses in full.
         /// </summary>
+        [MethodImpl(OptimizeAtOnce)]
         public static bool TryReadKey(byte[] buffer, int start, int length, out string identifier, out string serialNumber)
         {
             identifier = serialNumber = string.Empty;
@@ -57,6 +66,7 @@ namespace PkiCmdlets.Core.Authority
         /// ({"op":"revoked","identifier":"…","revokedAt":"…","revocationReason":n}); null otherwise, for the parser.
         /// A CRL of 100,000 entries reads as many of these lines.
         /// </summary>
+        [MethodImpl(OptimizeAtOnce)]
         public static JournalEntry? TryReadRevocation(byte[] buffer, int start, int length)
         {
             var end = start + length;
@@ -119,6 +129,7 @@ namespace PkiCmdlets.Core.Authority
             private char[]? _pooled;
 
             /// <exception cref="JsonException">The line is not a journal entry's JSON.</exception>
+            [MethodImpl(OptimizeAtOnce)]
             public JournalEntry Parse(byte[] buffer, int start, int length)
             {
                 using var reader = Reader(buffer, start, length);
@@ -150,6 +161,7 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
+        [MethodImpl(OptimizeAtOnce)]
         private static JournalEntry ReadEntry(JsonTextReader reader)
         {
             var entry = new JournalEntry();
@@ -183,6 +195,7 @@ namespace PkiCmdlets.Core.Authority
             return header;
         }
 
+        [MethodImpl(OptimizeAtOnce)]
         private static IssuedRecord ReadRecord(JsonTextReader reader)
         {
             var record = new IssuedRecord();
@@ -217,6 +230,7 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>Reads the object the reader is at (or, at the start, the next token), calling <paramref name="property"/> on each property name.</summary>
+        [MethodImpl(OptimizeAtOnce)]
         private static void ReadObject(JsonTextReader reader, Action<string> property)
         {
             if (reader.TokenType == JsonToken.None) reader.Read();
@@ -254,6 +268,7 @@ namespace PkiCmdlets.Core.Authority
             _ => throw new JsonSerializationException("a date was expected at " + reader.Path),
         };
 
+        [MethodImpl(OptimizeAtOnce)]
         private static List<string>? ReadStrings(JsonTextReader reader)
         {
             if (reader.TokenType == JsonToken.Null) return null;
