@@ -7,13 +7,11 @@ using PkiCmdlets.Core.Requests;
 /// <summary>
 /// Section store: end-to-end issuance with the store, from CSR files, against a shell-script CA that runs
 /// `openssl x509 -req` once per CSR over the same files and the same intermediate. Ours runs the way
-/// New-ServerCertificate does when the CSRs are piped to it (batches of 256, one durable journal append each),
+/// New-ServerCertificate does when the CSRs are piped to it (batches of IssuanceBatch.PreferredSize, one durable journal append each),
 /// and also one command per CSR (each call reads the issuer and its key again and appends on its own).
 /// </summary>
 internal static class StoreIssuance
 {
-    private const int Batch = 256;
-
     public static void Run(IReadOnlyList<int> numbers)
     {
         var count = numbers.Count > 0 ? numbers[0] : 1000;
@@ -33,10 +31,14 @@ internal static class StoreIssuance
         certificates.Issue(Request(csrs[0])); // warm-up: JIT and the native provider, as a session's first command would pay
 
         var piped = Stopwatch.StartNew();
-        for (var start = 0; start < csrs.Count; start += Batch)
+        using (var batch = certificates.BeginBatch())
         {
-            using var batch = certificates.BeginBatch();
-            foreach (var csr in csrs.Skip(start).Take(Batch)) batch.Add(Request(csr));
+            // As New-ServerCertificate does with a pipeline: commit whenever the batch is full, and at the end.
+            foreach (var csr in csrs)
+            {
+                batch.Add(Request(csr));
+                if (batch.IsFull) batch.Commit();
+            }
             batch.Commit();
         }
         piped.Stop();

@@ -5,15 +5,13 @@ using PkiCmdlets.Core.Revocation;
 
 /// <summary>
 /// Section scale: memory while issuing the first 10,000 certificates the way New-ServerCertificate's pipeline does
-/// (batches of 256), then listing and filtering 100,000 certificates of one intermediate (as Get-ServerCertificate streams them, and
+/// (batches of IssuanceBatch.PreferredSize), then listing and filtering 100,000 certificates of one intermediate (as Get-ServerCertificate streams them, and
 /// kept in a list as `$all = Get-ServerCertificate` would), revoking them all as one piped Revoke-ServerCertificate does, and
 /// building the CRL. Listings are timed twice: the first call of a process (code not yet optimised by the JIT, as in
 /// a fresh PowerShell session) and a repeat.
 /// </summary>
 internal static class StoreScale
 {
-    private const int Batch = 256;
-
     public static void Run(IReadOnlyList<int> numbers)
     {
         var total = numbers.Count > 0 ? numbers[0] : 100_000;
@@ -23,20 +21,19 @@ internal static class StoreScale
         var certificates = new ServerCertificateService(temp.Store);
         var journal = new FileInfo(temp.Store.FullPath(IssuedJournal.PathOf(sub.Id)));
 
-        Console.WriteLine($"A store of {total:N0} certificates from one P-256 intermediate, issued in batches of {Batch} as New-ServerCertificate's pipeline does");
+        Console.WriteLine($"A store of {total:N0} certificates from one P-256 intermediate, issued in batches of {IssuanceBatch.PreferredSize} as New-ServerCertificate's pipeline does");
         var memory = new Table(("issued", 7), ("managed heap MB", 15), ("working set MB", 14), ("journal MB", 10));
         var clock = Stopwatch.StartNew();
         long firstWorkingSet = 0, peakWorkingSet = 0;
+        // One batch for the whole run, committed whenever it is full, as New-ServerCertificate does with a pipeline.
+        using var batch = certificates.BeginBatch();
         for (var issued = 0; issued < total;)
         {
-            using (var batch = certificates.BeginBatch())
+            for (; !batch.IsFull && issued < total; issued++)
             {
-                for (var i = 0; i < Batch && issued < total; i++, issued++)
-                {
-                    batch.Add(new NewServerCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub"), CommonName = $"host{issued}.example.com" });
-                }
-                batch.Commit();
+                batch.Add(new NewServerCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub"), CommonName = $"host{issued}.example.com" });
             }
+            batch.Commit();
             if (issued <= 10_240)
             {
                 if (firstWorkingSet == 0) firstWorkingSet = Environment.WorkingSet;

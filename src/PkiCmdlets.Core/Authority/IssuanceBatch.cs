@@ -36,8 +36,17 @@ namespace PkiCmdlets.Core.Authority
             _store = cas.Store;
         }
 
+        /// <summary>
+        /// How many signed certificates a batch should hold before it is committed: one durable write then serves
+        /// them all, while memory and the wait for the first result stay small on a long pipeline.
+        /// </summary>
+        public const int PreferredSize = 256;
+
         /// <summary>Certificates signed and not yet committed.</summary>
         public int Count => _pending.Count;
+
+        /// <summary>Whether the batch holds <see cref="PreferredSize"/> certificates and should be committed.</summary>
+        public bool IsFull => _pending.Count >= PreferredSize;
 
         /// <summary>
         /// Checks <paramref name="request"/> against every rule of seed 002 and signs its certificate. A request

@@ -347,6 +347,7 @@ namespace PkiCmdlets.Core.Authority
     internal sealed class JournalCertificate
     {
         private readonly IssuedJournal _journal;
+        private readonly bool _fromOldStore;
         private readonly long _offset;
         private readonly int _length;
         private readonly int _lineNumber;
@@ -366,14 +367,12 @@ namespace PkiCmdlets.Core.Authority
         {
             Record = record;
             _journal = journal;
-            _lineNumber = 0;
+            _fromOldStore = true;
         }
 
         public IssuedRecord Record { get; }
 
-        private bool IsLegacy => _lineNumber == 0;
-
-        public byte[] Der() => IsLegacy ? _journal.ReadLegacyCertificate(Record.Identifier) : _journal.ReadCertificate(_offset, _length, _lineNumber);
+        public byte[] Der() => _fromOldStore ? _journal.ReadLegacyCertificate(Record.Identifier) : _journal.ReadCertificate(_offset, _length, _lineNumber);
 
         /// <summary>
         /// How an output object gets the DER: a journal certificate is read when first used; an old store's PEM file
@@ -381,7 +380,7 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         public Func<byte[]> DerReader()
         {
-            if (!IsLegacy) return Der;
+            if (!_fromOldStore) return Der;
             var der = Der();
             return () => der;
         }
@@ -390,7 +389,7 @@ namespace PkiCmdlets.Core.Authority
         public string? ChainPem()
         {
             if (Record.Chain != null) return string.Concat(Record.Chain.Select(c => Pem.Encode(Pem.CertificateLabel, Convert.FromBase64String(c))));
-            return IsLegacy ? _journal.ReadLegacyChain(Record.Identifier) : null;
+            return _fromOldStore ? _journal.ReadLegacyChain(Record.Identifier) : null;
         }
     }
 }

@@ -16,12 +16,6 @@ namespace PkiCmdlets.Commands
         private const string CsrSet = "Csr";
         private const string CsrPathSet = "CsrPath";
 
-        /// <summary>
-        /// Certificates signed before they are written to the store together, at most: one durable write serves
-        /// them all, while memory and the wait for the first output stay small on a long pipeline.
-        /// </summary>
-        private const int BatchSize = 256;
-
         private IssuanceBatch? _batch;
 
         /// <summary>PEM text, or a Csr object from New-Csr / Get-Csr through the pipeline.</summary>
@@ -106,7 +100,7 @@ namespace PkiCmdlets.Commands
                 var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName! : request.CsrPath ?? "CSR";
                 if (!ShouldProcess(target, "Issue server certificate from " + Issuer)) return;
                 _batch!.Add(request, Progress(activity), Cancellation);
-                if (_batch.Count >= BatchSize) Commit();
+                if (_batch.IsFull) Commit();
             }
             catch (PkiException e)
             {
