@@ -10,11 +10,7 @@ BeforeAll {
     $Module = Import-PkiCmdletsModule
     $ProgressPreference = 'SilentlyContinue'
     $OrderTypeName = 'PkiCmdlets.Core.Orders.CertificateOrder'
-    $HasHelp = Test-Path -LiteralPath (Join-Path (Join-Path $Module.ModuleBase 'en-US') 'PkiCmdlets-help.xml') -PathType Leaf
-    # Common and optional common parameters (ProgressAction is common from PowerShell 7.4).
-    $CommonParameters = @('Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction',
-        'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable',
-        'WhatIf', 'Confirm', 'UseTransaction')
+    $HasHelp = Test-PkiModuleHelp -Module $Module
     $CompleteCommand = 'PkiCmdlets.Commands.CompleteCertificateOrderCommand'
 }
 
@@ -285,6 +281,6 @@ Describe 'Complete-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        Assert-PkiParameterHelp -Name Complete-CertificateOrder -CommonParameters $CommonParameters
+        Assert-PkiParameterHelp -Name Complete-CertificateOrder
     }
 }

@@ -10,11 +10,7 @@ BeforeAll {
     $Module = Import-PkiCmdletsModule
     $ProgressPreference = 'SilentlyContinue'
     $OrderTypeName = 'PkiCmdlets.Core.Orders.CertificateOrder'
-    $HasHelp = Test-Path -LiteralPath (Join-Path (Join-Path $Module.ModuleBase 'en-US') 'PkiCmdlets-help.xml') -PathType Leaf
-    # Common and optional common parameters (ProgressAction is common from PowerShell 7.4).
-    $CommonParameters = @('Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction',
-        'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable',
-        'WhatIf', 'Confirm', 'UseTransaction')
+    $HasHelp = Test-PkiModuleHelp -Module $Module
     $GetCommand = 'PkiCmdlets.Commands.GetCertificateOrderCommand'
 }
 
@@ -235,6 +231,6 @@ Describe 'Get-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        Assert-PkiParameterHelp -Name Get-CertificateOrder -CommonParameters $CommonParameters
+        Assert-PkiParameterHelp -Name Get-CertificateOrder
     }
 }

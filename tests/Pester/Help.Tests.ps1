@@ -16,10 +16,7 @@ BeforeAll {
     Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $Module = Import-PkiCmdletsModule
     $MamlPath = Join-Path (Join-Path $Module.ModuleBase 'en-US') 'PkiCmdlets-help.xml'
-    # Common and optional common parameters (ProgressAction is common from PowerShell 7.4).
-    $CommonParameters = @('Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction',
-        'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable',
-        'WhatIf', 'Confirm', 'UseTransaction')
+    $CommonParameters = Get-PkiCommonParameterName
 }
 
 Describe 'Help' {

@@ -9,11 +9,7 @@ BeforeAll {
     $Module = Import-PkiCmdletsModule
     $ProgressPreference = 'SilentlyContinue'
     $OrderTypeName = 'PkiCmdlets.Core.Orders.CertificateOrder'
-    $HasHelp = Test-Path -LiteralPath (Join-Path (Join-Path $Module.ModuleBase 'en-US') 'PkiCmdlets-help.xml') -PathType Leaf
-    # Common and optional common parameters (ProgressAction is common from PowerShell 7.4).
-    $CommonParameters = @('Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction',
-        'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable',
-        'WhatIf', 'Confirm', 'UseTransaction')
+    $HasHelp = Test-PkiModuleHelp -Module $Module
     $SubmitCommand = 'PkiCmdlets.Commands.SubmitCertificateOrderCommand'
 }
 
@@ -463,6 +459,6 @@ Describe 'Submit-CertificateOrder help' {
             Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
             return
         }
-        Assert-PkiParameterHelp -Name Submit-CertificateOrder -CommonParameters $CommonParameters
+        Assert-PkiParameterHelp -Name Submit-CertificateOrder
     }
 }

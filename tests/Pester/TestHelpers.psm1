@@ -307,12 +307,24 @@ function Assert-PkiCommandHelp {
     }
 }
 
+function Get-PkiCommonParameterName {
+    # The common and optional common parameters, which a cmdlet's own help does not describe (ProgressAction is
+    # common from PowerShell 7.4).
+    @('Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction',
+        'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable',
+        'WhatIf', 'Confirm', 'UseTransaction')
+}
+
+function Test-PkiModuleHelp {
+    # Whether the loaded module carries its MAML help (en-US/PkiCmdlets-help.xml, made by ./build.ps1 -Task Docs).
+    param([Parameter(Mandatory = $true)] $Module)
+    Test-Path -LiteralPath (Join-Path (Join-Path $Module.ModuleBase 'en-US') 'PkiCmdlets-help.xml') -PathType Leaf
+}
+
 function Assert-PkiParameterHelp {
     # Every parameter of the cmdlet, other than the common ones, has a description in its help.
-    param(
-        [Parameter(Mandatory = $true)][string] $Name,
-        [Parameter(Mandatory = $true)][string[]] $CommonParameters
-    )
+    param([Parameter(Mandatory = $true)][string] $Name)
+    $CommonParameters = Get-PkiCommonParameterName
     $help = Get-Help -Name $Name -Full
     $described = @{}
     foreach ($parameter in @($help.Parameters.Parameter)) {
@@ -348,4 +360,6 @@ Export-ModuleMember -Function @(
     'Get-PkiCertificateExtension'
     'Assert-PkiCommandHelp'
     'Assert-PkiParameterHelp'
+    'Get-PkiCommonParameterName'
+    'Test-PkiModuleHelp'
 )
