@@ -7,23 +7,6 @@ BeforeAll {
     $null = Import-PkiCmdletsModule
     $ProgressPreference = 'SilentlyContinue'
     $CaTypeName = 'PkiCmdlets.Core.Authority.CertificateAuthority'
-
-    function Invoke-InOtherRunspace {
-        # Runs a script in a new runspace of this process, with the module imported there too; returns its output.
-        param([Parameter(Mandatory = $true)][string] $Script, [object[]] $ArgumentList = @())
-        $other = [System.Management.Automation.PowerShell]::Create()
-        try {
-            $null = $other.AddScript('param($Manifest) Import-Module -Name $Manifest -ErrorAction Stop').AddArgument((Get-PkiModuleManifestPath)).AddStatement()
-            $null = $other.AddScript($Script)
-            foreach ($argument in $ArgumentList) { $null = $other.AddArgument($argument) }
-            $output = @($other.Invoke())
-            if ($other.Streams.Error.Count -gt 0) { throw $other.Streams.Error[0] }
-            $output
-        }
-        finally {
-            $other.Dispose()
-        }
-    }
 }
 
 Describe 'Lock-CA' {
@@ -55,7 +38,7 @@ Describe 'Lock-CA' {
         }
 
         It 'locks the key for the whole process: Lock-CA in another runspace locks it here too' {
-            $seen = @(Invoke-InOtherRunspace -Script 'param($Store) (Get-CA -Name Sub -StorePath $Store).Unlocked; Lock-CA -Name Sub -StorePath $Store' -ArgumentList $store)
+            $seen = @(Invoke-PkiInOtherRunspace -Script 'param($Store) (Get-CA -Name Sub -StorePath $Store).Unlocked; Lock-CA -Name Sub -StorePath $Store' -ArgumentList $store)
 
             ($seen -join ',') | Should -Be 'True'
             (Get-CA -Name 'Sub' -StorePath $store).Unlocked | Should -BeFalse

@@ -338,6 +338,23 @@ function Assert-PkiParameterHelp {
     }
 }
 
+function Invoke-PkiInOtherRunspace {
+    # Runs a script in a new runspace of this process, with the module imported there too; returns its output.
+    param([Parameter(Mandatory = $true)][string] $Script, [object[]] $ArgumentList = @())
+    $other = [System.Management.Automation.PowerShell]::Create()
+    try {
+        $null = $other.AddScript('param($Manifest) Import-Module -Name $Manifest -ErrorAction Stop').AddArgument((Get-PkiModuleManifestPath)).AddStatement()
+        $null = $other.AddScript($Script)
+        foreach ($argument in $ArgumentList) { $null = $other.AddArgument($argument) }
+        $output = @($other.Invoke())
+        if ($other.Streams.Error.Count -gt 0) { throw $other.Streams.Error[0] }
+        $output
+    }
+    finally {
+        $other.Dispose()
+    }
+}
+
 Export-ModuleMember -Function @(
     'Get-PkiRepositoryRoot'
     'Get-PkiModuleVersion'
@@ -362,4 +379,5 @@ Export-ModuleMember -Function @(
     'Assert-PkiParameterHelp'
     'Get-PkiCommonParameterName'
     'Test-PkiModuleHelp'
+    'Invoke-PkiInOtherRunspace'
 )

@@ -7,23 +7,6 @@ BeforeAll {
     $null = Import-PkiCmdletsModule
     $ProgressPreference = 'SilentlyContinue'
     $CaTypeName = 'PkiCmdlets.Core.Authority.CertificateAuthority'
-
-    function Invoke-InOtherRunspace {
-        # Runs a script in a new runspace of this process, with the module imported there too; returns its output.
-        param([Parameter(Mandatory = $true)][string] $Script, [object[]] $ArgumentList = @())
-        $other = [System.Management.Automation.PowerShell]::Create()
-        try {
-            $null = $other.AddScript('param($Manifest) Import-Module -Name $Manifest -ErrorAction Stop').AddArgument((Get-PkiModuleManifestPath)).AddStatement()
-            $null = $other.AddScript($Script)
-            foreach ($argument in $ArgumentList) { $null = $other.AddArgument($argument) }
-            $output = @($other.Invoke())
-            if ($other.Streams.Error.Count -gt 0) { throw $other.Streams.Error[0] }
-            $output
-        }
-        finally {
-            $other.Dispose()
-        }
-    }
 }
 
 Describe 'Unlock-CA' {
@@ -118,7 +101,7 @@ Describe 'Unlock-CA' {
         It 'unlocks the key for the whole process: another runspace signs with it too' {
             Unlock-CA -Name 'Sub' -Password $password -StorePath $store
 
-            $seen = @(Invoke-InOtherRunspace -Script 'param($Store, $Csr) (Get-CA -Name Sub -StorePath $Store).Unlocked; ($Csr | New-ServerCertificate -Issuer Sub -StorePath $Store).IssuerName' -ArgumentList $store, $csr.Csr)
+            $seen = @(Invoke-PkiInOtherRunspace -Script 'param($Store, $Csr) (Get-CA -Name Sub -StorePath $Store).Unlocked; ($Csr | New-ServerCertificate -Issuer Sub -StorePath $Store).IssuerName' -ArgumentList $store, $csr.Csr)
 
             ($seen -join ',') | Should -Be 'True,Sub'
         }
