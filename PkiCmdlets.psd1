@@ -39,7 +39,18 @@
             Tags         = @('PKI', 'X509', 'Certificate', 'CSR', 'CA', 'ACME', 'OpenSSL', 'SM2', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/pkicmdlets/PkiCmdlets'
             LicenseUri   = 'https://github.com/pkicmdlets/PkiCmdlets/blob/main/LICENSE'
-            ReleaseNotes = 'First release: per-user store and CSR cmdlets (New-Csr, Get-Csr, Set-Csr, Remove-Csr).'
+            ReleaseNotes = @'
+0.1.0, the first release:
+- Key pairs and CSRs (RSA 2048-4096, ECC P-256/P-384/P-521, SM2): New-Csr, Get-Csr, Set-Csr, Remove-Csr.
+- A private CA hierarchy: New-RootCA, New-SubCA, Get-CA, Import-CA (openssl, easy-rsa, PFX), Unlock-CA, Lock-CA;
+  CA keys encrypted unless -NoPassword is given.
+- Server certificates from CSRs: New-ServerCertificate, Get-ServerCertificate, Export-ServerCertificate
+  (PEM, DER, PFX with chain and key), Revoke-ServerCertificate, Publish-Crl.
+- Public certificates over ACME (Let's Encrypt or any RFC 8555 server, dns-01 and http-01, external account
+  binding): Submit-CertificateOrder, Get-CertificateOrder, Complete-CertificateOrder, Remove-CertificateOrder.
+- A per-user store of PEM and JSON files with an append-only journal per CA, owner-only, safe across processes.
+- Help for every cmdlet (Get-Help <cmdlet> -Full) and Get-Help about_PkiCmdlets.
+'@
         }
     }
 }

@@ -3,9 +3,11 @@
     Builds, tests, documents and packages the PkiCmdlets PowerShell module.
 
 .DESCRIPTION
-    build.ps1 is the one entry point for people who have PowerShell. It runs one or more tasks, always in
-    this order whatever order they are given in: Docs, Build, Test, Package. Build runs at most once per
-    call, even when Test or Package ask for it again.
+    build.ps1 is the one entry point for building and testing. It runs one or more tasks, always in this
+    order whatever order they are given in: Docs, Build, Test, Package, QuickStart. Build runs at most once
+    per call, even when Test, Package or QuickStart ask for it again. On a machine with only the .NET SDK,
+    'dotnet tool restore' brings the pinned PowerShell (.config/dotnet-tools.json), and
+    'dotnet pwsh -File ./build.ps1 -Task Test' runs every test.
 
     Docs     Turns the PlatyPS markdown in docs/ into MAML help and writes it to en-US/PkiCmdlets-help.xml
              in the repository. Needs the module Microsoft.PowerShell.PlatyPS 1.0 or later.
@@ -14,19 +16,30 @@
              with exactly what Import-Module needs: the manifest, PkiCmdlets.dll, PkiCmdlets.Core.dll,
              BouncyCastle.Crypto.dll, Newtonsoft.Json.dll, PkiCmdlets.format.ps1xml and en-US/ (the about topic
              and, when en-US/PkiCmdlets-help.xml exists, the MAML help). The version folder is emptied first.
-    Test     Runs 'dotnet test' on PkiCmdlets.sln, then Build, then the Pester 5 tests in tests/Pester against
-             the built module (its manifest path is passed in the environment variable PKICMDLETS_MODULE_PATH).
-             Pester runs in a separate PowerShell process, so the built DLLs are not locked in this session.
-             Results are written to <OutputPath>/pester.xml (NUnit XML).
+    Test     Runs 'dotnet test' on PkiCmdlets.sln, then Build and Package, then the Pester 5 tests in tests/Pester
+             against the built module (its manifest path is passed in the environment variable
+             PKICMDLETS_MODULE_PATH, the package's in PKICMDLETS_PACKAGE_PATH). Pester runs in a separate
+             PowerShell process, so the built DLLs are not locked in this session. Pester 5.5 or later is used
+             when installed; otherwise Pester 5.9.1 comes from the NuGet registry through the restore-only
+             project tests/PkiCmdlets.TestTools. Results: <OutputPath>/test-results/ (TRX) and
+             <OutputPath>/pester.xml (NUnit XML); the last line printed is
+             'Tests: N passed, N failed (xunit: ..., Pester: ...)'. Both suites always run; the task fails when
+             either has a failure, or when a Pester test is skipped outside Windows.
     Package  Runs Build, then makes a PowerShell Gallery package (<OutputPath>/PkiCmdlets.<version>.nupkg) by
              publishing the module folder to a temporary local repository with PSResourceGet
              (Publish-PSResource), or with PowerShellGet 2 (Publish-Module) when PSResourceGet is missing.
+    QuickStart
+             Runs Build, then README's quick start against the built module in a throwaway store
+             (tests/QuickStart.ps1): a root CA, an intermediate, a CSR, a server certificate and a PFX, with
+             the chain checked by .NET's X509Chain and, where it is installed, by openssl.
 
     Works in Windows PowerShell 5.1 and in PowerShell 7 on Windows, Linux and macOS. Needs the .NET SDK
     ('dotnet' on PATH) for Build and Test.
 
 .PARAMETER Task
-    One or more of Build, Test, Docs, Package. Default: Build.
+    One or more of Docs, Build, Test, Package, QuickStart, as an array (-Task Docs, Build) or as one
+    comma-separated string, which is what 'pwsh -File ./build.ps1 -Task Docs,Build' passes. Not
+    case-sensitive. Default: Build.
 
 .PARAMETER Configuration
     The .NET build configuration, Debug or Release. Default: Release.
@@ -59,14 +72,13 @@
 .NOTES
     Tools the tasks need, and how to get them:
       .NET SDK                          https://dotnet.microsoft.com/download
-      Pester 5.5+ (Test)                Install-Module Pester -MinimumVersion 5.5 -Scope CurrentUser
+      Pester 5.5+ (Test)                restored from NuGet by the Test task when missing
       Microsoft.PowerShell.PlatyPS      Install-PSResource Microsoft.PowerShell.PlatyPS
       PSResourceGet (Package)           ships with PowerShell 7.4+; Install-Module Microsoft.PowerShell.PSResourceGet
 #>
 #Requires -Version 5.1
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -85,6 +97,8 @@ $RepoRoot = $PSScriptRoot
 $ManifestSource = Join-Path $RepoRoot "$ModuleName.psd1"
 $OutputPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputPath)
 $MinimumPesterVersion = [version]'5.5.0'
+# The Pester that tests/PkiCmdlets.TestTools restores when the machine has none.
+$PesterPackageVersion = '5.9.1'
 $MinimumPlatyPSVersion = [version]'1.0.0'
 $MamlFileName = "$ModuleName-help.xml"
 # Get-Help looks for a binary module's cmdlet help under the assembly's name first; Windows PowerShell 5.1
@@ -100,6 +114,24 @@ $ModuleBinaryFiles = @(
 )
 
 $script:BuildDone = $false
+$script:PackagePath = $null
+$TaskOrder = @('Docs', 'Build', 'Test', 'Package', 'QuickStart')
+
+function Resolve-TaskList {
+    # 'pwsh -File' passes '-Task Docs,Build' as the one string 'Docs,Build'; -Command passes an array.
+    param([string[]] $Requested)
+    $names = @($Requested | ForEach-Object { "$_" -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+    if ($names.Count -eq 0) {
+        throw "No task was given. Give one or more of: $($TaskOrder -join ', ')."
+    }
+    foreach ($name in $names) {
+        if ($TaskOrder -notcontains $name) {
+            throw "Unknown task '$name'. The tasks are: $($TaskOrder -join ', ')."
+        }
+    }
+    # In the fixed order, each once, spelled as the list spells it.
+    @($TaskOrder | Where-Object { $names -contains $_ })
+}
 
 function Write-Step {
     param([Parameter(Mandatory = $true)][string] $Message)
@@ -253,22 +285,24 @@ function Invoke-BuildTask {
 }
 
 function Get-PesterRunnerScript {
-    # Runs in a child PowerShell process; written to <OutputPath> at run time.
+    # Runs in a child PowerShell process; written to <OutputPath> at run time. It writes the counts to
+    # $SummaryPath as JSON, so the parent can report them whatever Pester printed.
     return @'
 param(
+    [Parameter(Mandatory = $true)][string] $PesterManifest,
     [Parameter(Mandatory = $true)][string] $TestsPath,
     [Parameter(Mandatory = $true)][string] $ResultPath,
-    [Parameter(Mandatory = $true)][string] $MinimumPesterVersion
+    [Parameter(Mandatory = $true)][string] $SummaryPath
 )
 $ErrorActionPreference = 'Stop'
-Get-Module -Name Pester | Where-Object { $_.Version -lt [version]$MinimumPesterVersion } | Remove-Module -Force
-Import-Module -Name Pester -MinimumVersion $MinimumPesterVersion
+Get-Module -Name Pester | Remove-Module -Force
+Import-Module -Name $PesterManifest
 $ErrorActionPreference = 'Continue'
 
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $TestsPath
 $configuration.Run.PassThru = $true
-$configuration.Output.Verbosity = 'Detailed'
+$configuration.Output.Verbosity = 'Normal'
 $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = $ResultPath
@@ -278,67 +312,169 @@ if ($null -eq $result) {
     Write-Host 'Invoke-Pester returned no result.' -ForegroundColor Red
     exit 1
 }
-if ($result.Result -ne 'Passed' -or $result.FailedCount -gt 0) {
-    Write-Host ("Pester: {0} failed, {1} passed, {2} skipped (result: {3})." -f $result.FailedCount, $result.PassedCount, $result.SkippedCount, $result.Result) -ForegroundColor Red
-    exit 1
-}
+# A failed BeforeAll/AfterAll fails no test of its own: count each such block as a failure.
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+[System.IO.File]::WriteAllText($SummaryPath, (@{
+    Passed  = $result.PassedCount
+    Failed  = $failed
+    Skipped = $result.SkippedCount
+    NotRun  = $result.NotRunCount
+} | ConvertTo-Json -Compress))
 exit 0
 '@
 }
 
-function Assert-Pester {
-    $pester = Get-Module -ListAvailable -Name Pester |
+function Get-NuGetPackageRoot {
+    $project = [System.IO.Path]::Combine($RepoRoot, 'tests', 'PkiCmdlets.TestTools', 'PkiCmdlets.TestTools.csproj')
+    $root = (& dotnet msbuild $project -nologo -getProperty:NuGetPackageRoot | Out-String).Trim()
+    if ($LASTEXITCODE -ne 0 -or -not $root) {
+        throw "'dotnet msbuild -getProperty:NuGetPackageRoot' did not name the NuGet package folder."
+    }
+    $root
+}
+
+function Restore-TestTools {
+    # Pester and the other packages the Pester suite loads, from the NuGet registry; returns the package folder.
+    $project = [System.IO.Path]::Combine($RepoRoot, 'tests', 'PkiCmdlets.TestTools', 'PkiCmdlets.TestTools.csproj')
+    Invoke-Native -FilePath 'dotnet' -ArgumentList @('restore', $project, '--nologo')
+    Get-NuGetPackageRoot
+}
+
+function Get-PesterManifest {
+    # Pester 5.5 or later where the machine has it; otherwise the one the restore brought.
+    param([Parameter(Mandatory = $true)][string] $PackageRoot)
+    $installed = Get-Module -ListAvailable -Name Pester |
         Where-Object { $_.Version -ge $MinimumPesterVersion } |
         Sort-Object -Property Version -Descending |
         Select-Object -First 1
-    if (-not $pester) {
-        $found = @(Get-Module -ListAvailable -Name Pester | ForEach-Object { $_.Version.ToString() }) -join ', '
-        if (-not $found) { $found = 'none' }
-        throw ("The Test task needs Pester $MinimumPesterVersion or later (found: $found). Install it with: " +
-            "Install-Module Pester -MinimumVersion 5.5 -Scope CurrentUser" +
-            " (in Windows PowerShell 5.1 add -Force -SkipPublisherCheck, because Windows ships Pester 3.4).")
+    if ($installed) {
+        Write-Host "    Pester $($installed.Version) ($($installed.ModuleBase))"
+        return $installed.Path
     }
-    Write-Host "    Pester $($pester.Version) ($($pester.ModuleBase))"
+    $manifest = [System.IO.Path]::Combine($PackageRoot, 'pester', $PesterPackageVersion, 'tools', 'Pester.psd1')
+    if (-not (Test-Path -LiteralPath $manifest -PathType Leaf)) {
+        throw "Pester $PesterPackageVersion was restored, but '$manifest' does not exist."
+    }
+    Write-Host "    Pester $PesterPackageVersion from the NuGet package ($manifest)"
+    $manifest
+}
+
+function Invoke-XunitTests {
+    # Runs every xunit project of the solution; returns the counts from dotnet test's summary lines.
+    $solution = Join-Path $RepoRoot 'PkiCmdlets.sln'
+    Write-Host "    dotnet test $solution -c $Configuration" -ForegroundColor DarkGray
+    $lines = New-Object System.Collections.Generic.List[string]
+    & dotnet test $solution -c $Configuration --nologo 2>&1 | ForEach-Object {
+        $line = "$_"
+        $lines.Add($line)
+        Write-Host $line
+    }
+    $exitCode = $LASTEXITCODE
+    $passed = 0
+    $failed = 0
+    foreach ($line in $lines) {
+        if ($line -match 'Failed:\s+(\d+),\s+Passed:\s+(\d+),') {
+            $failed += [int]$Matches[1]
+            $passed += [int]$Matches[2]
+        }
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; ExitCode = $exitCode }
+}
+
+function Invoke-PesterTests {
+    param(
+        [Parameter(Mandatory = $true)][string] $PesterManifest,
+        [Parameter(Mandatory = $true)][hashtable] $Environment
+    )
+    $testsPath = Join-Path (Join-Path $RepoRoot 'tests') 'Pester'
+    $resultPath = Join-Path $OutputPath 'pester.xml'
+    $summaryPath = Join-Path $OutputPath 'pester-summary.json'
+    $runnerPath = Join-Path $OutputPath 'run-pester.ps1'
+    $null = New-Item -ItemType Directory -Path $OutputPath -Force
+    Set-Content -LiteralPath $runnerPath -Value (Get-PesterRunnerScript) -Encoding UTF8
+    foreach ($path in @($resultPath, $summaryPath)) {
+        if (Test-Path -LiteralPath $path) {
+            Remove-Item -LiteralPath $path -Force
+        }
+    }
+
+    $powershell = Get-PowerShellExecutable
+    $saved = @{}
+    foreach ($name in $Environment.Keys) {
+        Write-Host "    $name=$($Environment[$name])"
+        $saved[$name] = [System.Environment]::GetEnvironmentVariable($name)
+        [System.Environment]::SetEnvironmentVariable($name, $Environment[$name])
+    }
+    try {
+        & $powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -File $runnerPath -PesterManifest $PesterManifest `
+            -TestsPath $testsPath -ResultPath $resultPath -SummaryPath $summaryPath | Out-Host
+        $exitCode = $LASTEXITCODE
+    }
+    finally {
+        foreach ($name in $saved.Keys) {
+            [System.Environment]::SetEnvironmentVariable($name, $saved[$name])
+        }
+    }
+    if ($exitCode -ne 0 -or -not (Test-Path -LiteralPath $summaryPath -PathType Leaf)) {
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; NotRun = 0; Problem = "the Pester process ended with exit code $exitCode and no result" }
+    }
+    $summary = Get-Content -LiteralPath $summaryPath -Raw | ConvertFrom-Json
+    [pscustomobject]@{ Passed = [int]$summary.Passed; Failed = [int]$summary.Failed; Skipped = [int]$summary.Skipped; NotRun = [int]$summary.NotRun; Problem = $null }
 }
 
 function Invoke-TestTask {
     Write-Step "Test ($Configuration)"
     Assert-Tool -Name 'dotnet' -Hint 'Install the .NET SDK from https://dotnet.microsoft.com/download.'
-    Assert-Pester
 
-    $solution = Join-Path $RepoRoot 'PkiCmdlets.sln'
-    Invoke-Native -FilePath 'dotnet' -ArgumentList @('test', $solution, '-c', $Configuration, '--nologo')
+    $packageRoot = Restore-TestTools
+    $pesterManifest = Get-PesterManifest -PackageRoot $packageRoot
+
+    Write-Step 'xunit'
+    $xunit = Invoke-XunitTests
 
     Invoke-BuildTask
-
+    Invoke-PackageTask
     $version = Get-ModuleVersion
     $builtManifest = Join-Path (Get-ModuleFolder -Version $version) "$ModuleName.psd1"
-    $testsPath = Join-Path (Join-Path $RepoRoot 'tests') 'Pester'
-    $resultPath = Join-Path $OutputPath 'pester.xml'
-    $runnerPath = Join-Path $OutputPath 'run-pester.ps1'
-    $null = New-Item -ItemType Directory -Path $OutputPath -Force
-    Set-Content -LiteralPath $runnerPath -Value (Get-PesterRunnerScript) -Encoding UTF8
-    if (Test-Path -LiteralPath $resultPath) {
-        Remove-Item -LiteralPath $resultPath -Force
-    }
 
     Write-Step 'Pester'
+    $pester = Invoke-PesterTests -PesterManifest $pesterManifest -Environment @{
+        PKICMDLETS_MODULE_PATH    = $builtManifest
+        PKICMDLETS_PACKAGE_PATH   = $script:PackagePath
+        PKICMDLETS_NUGET_PACKAGES = $packageRoot
+    }
+
+    $problems = New-Object System.Collections.Generic.List[string]
+    if ($xunit.ExitCode -ne 0) { $problems.Add("dotnet test exited with $($xunit.ExitCode)") }
+    if ($xunit.Passed -eq 0) { $problems.Add('no xunit test ran') }
+    if ($pester.Problem) { $problems.Add($pester.Problem) }
+    if ($pester.Passed -eq 0) { $problems.Add('no Pester test ran') }
+    $onWindows = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
+    if (-not $onWindows -and ($pester.Skipped -gt 0 -or $pester.NotRun -gt 0)) {
+        # Outside Windows every Pester test must run; only Windows-only tests may skip, and only there.
+        $problems.Add("$($pester.Skipped) Pester test(s) skipped and $($pester.NotRun) not run")
+    }
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host ("Tests: {0} passed, {1} failed (xunit: {2} passed, {3} failed; Pester: {4} passed, {5} failed, {6} skipped)" -f
+        $passed, $failed, $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed, $pester.Skipped)
+    if ($failed -gt 0 -or $problems.Count -gt 0) {
+        throw ("The tests failed" + $(if ($problems.Count) { ': ' + ($problems -join '; ') } else { '' }) +
+            ". Results: $OutputPath/pester.xml and the output above.")
+    }
+}
+
+function Invoke-QuickStartTask {
+    Invoke-BuildTask
+    Write-Step 'QuickStart'
+    $version = Get-ModuleVersion
+    $builtManifest = Join-Path (Get-ModuleFolder -Version $version) "$ModuleName.psd1"
     $powershell = Get-PowerShellExecutable
-    $pesterVersionText = $MinimumPesterVersion.ToString()
-    Write-Host "    PKICMDLETS_MODULE_PATH=$builtManifest"
-    $previous = [System.Environment]::GetEnvironmentVariable('PKICMDLETS_MODULE_PATH')
-    [System.Environment]::SetEnvironmentVariable('PKICMDLETS_MODULE_PATH', $builtManifest)
-    try {
-        & $powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -File $runnerPath -TestsPath $testsPath -ResultPath $resultPath -MinimumPesterVersion $pesterVersionText | Out-Host
-        $exitCode = $LASTEXITCODE
+    # A new process, so the module is imported as a user would, and its DLLs are not locked in this session.
+    & $powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -File (Join-Path (Join-Path $RepoRoot 'tests') 'QuickStart.ps1') -ModulePath $builtManifest | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        throw "The quick start failed (exit code $LASTEXITCODE)."
     }
-    finally {
-        [System.Environment]::SetEnvironmentVariable('PKICMDLETS_MODULE_PATH', $previous)
-    }
-    if ($exitCode -ne 0) {
-        throw "The Pester tests failed (exit code $exitCode). Results: $resultPath"
-    }
-    Write-Host "    Pester results: $resultPath" -ForegroundColor Green
 }
 
 function Invoke-DocsTask {
@@ -419,6 +555,9 @@ function Invoke-DocsTask {
 }
 
 function Invoke-PackageTask {
+    if ($script:PackagePath) {
+        return
+    }
     Invoke-BuildTask
     Write-Step 'Package'
 
@@ -426,7 +565,7 @@ function Invoke-PackageTask {
     $moduleFolder = Get-ModuleFolder -Version $version
     # A Gallery package without cmdlet help would leave users with auto-generated Get-Help pages.
     if (-not (Test-Path -LiteralPath (Join-Path (Join-Path $moduleFolder 'en-US') $MamlAssemblyFileName) -PathType Leaf)) {
-        throw "The module in '$moduleFolder' has no cmdlet help (en-US/$MamlAssemblyFileName). Run './build.ps1 -Task Docs, Package' on a machine with Microsoft.PowerShell.PlatyPS installed."
+        throw "The module in '$moduleFolder' has no cmdlet help (en-US/$MamlAssemblyFileName), which the Build task makes from docs/."
     }
     $usePSResourceGet = [bool](Get-Command -Name Publish-PSResource -ErrorAction SilentlyContinue) -and
         [bool](Get-Command -Name Register-PSResourceRepository -ErrorAction SilentlyContinue)
@@ -476,19 +615,19 @@ function Invoke-PackageTask {
         $target = Join-Path $OutputPath $packages[0].Name
         Copy-Item -LiteralPath $packages[0].FullName -Destination $target -Force
         Write-Host "    Package: $target" -ForegroundColor Green
+        $script:PackagePath = $target
     }
     finally {
         Remove-Folder -Path $repositoryFolder
     }
 }
 
-$order = @('Docs', 'Build', 'Test', 'Package')
-$selected = @($order | Where-Object { $Task -contains $_ })
-foreach ($name in $selected) {
+foreach ($name in (Resolve-TaskList -Requested $Task)) {
     switch ($name) {
         'Docs' { Invoke-DocsTask }
         'Build' { Invoke-BuildTask }
         'Test' { Invoke-TestTask }
         'Package' { Invoke-PackageTask }
+        'QuickStart' { Invoke-QuickStartTask }
     }
 }

@@ -102,7 +102,7 @@ function Start-OrderTestPebble {
     $configPath = Join-Path $Folder 'pebble.json'
     [System.IO.File]::WriteAllText($configPath, ($config | ConvertTo-Json -Depth 4), [System.Text.UTF8Encoding]::new($false))
 
-    $processes = New-Object System.Collections.Generic.List[object]
+    $processes = [System.Collections.Generic.List[object]]::new()
     $saved = @{ NoSleep = $env:PEBBLE_VA_NOSLEEP; NonceReject = $env:PEBBLE_WFE_NONCEREJECT }
     try {
         # Only DNS and http-01; no AAAA answers, so Pebble's validation never tries ::1.

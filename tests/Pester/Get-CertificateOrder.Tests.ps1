@@ -10,7 +10,6 @@ BeforeAll {
     $Module = Import-PkiCmdletsModule
     $ProgressPreference = 'SilentlyContinue'
     $OrderTypeName = 'PkiCmdlets.Core.Orders.CertificateOrder'
-    $HasHelp = Test-PkiModuleHelp -Module $Module
     $GetCommand = 'PkiCmdlets.Commands.GetCertificateOrderCommand'
 }
 
@@ -121,7 +120,7 @@ Describe 'Get-CertificateOrder' {
     }
 }
 
-Describe 'Get-CertificateOrder against Pebble' -Skip:(-not (Get-Command pebble -ErrorAction SilentlyContinue)) {
+Describe 'Get-CertificateOrder against Pebble' {
     BeforeAll {
         $Pebble = Start-OrderTestPebble -Folder (Join-Path $TestDrive 'pebble')
     }
@@ -219,18 +218,10 @@ Describe 'Get-CertificateOrder against Pebble' -Skip:(-not (Get-Command pebble -
 
 Describe 'Get-CertificateOrder help' {
     It 'has a synopsis, a description and at least three examples that use the cmdlet' {
-        if (-not $HasHelp) {
-            Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
-            return
-        }
         Assert-PkiCommandHelp -Name Get-CertificateOrder -DescriptionPattern 'Complete-CertificateOrder'
     }
 
     It 'describes every parameter' {
-        if (-not $HasHelp) {
-            Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
-            return
-        }
         Assert-PkiParameterHelp -Name Get-CertificateOrder
     }
 }

@@ -3,7 +3,16 @@
 BeforeDiscovery {
     Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $null = Import-PkiCmdletsModule
-    $CommandCases = @(Get-Command -Module PkiCmdlets | Sort-Object -Property Name | ForEach-Object { @{ Name = $_.Name } })
+    # What each command is decides which convention tests apply to it (so none is skipped): discovery sees these.
+    $CommandCases = @(Get-Command -Module PkiCmdlets | Sort-Object -Property Name | ForEach-Object {
+            $attribute = @($_.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false))[0]
+            @{
+                Name                  = $_.Name
+                Verb                  = $_.Verb
+                SupportsShouldProcess = $attribute.SupportsShouldProcess
+                HasKeyParameters      = $_.Parameters.ContainsKey('Algorithm') -or $_.Parameters.ContainsKey('KeySize')
+            }
+        })
 }
 
 BeforeAll {
@@ -139,53 +148,42 @@ Describe 'PkiCmdlets module' {
         }
 
         It 'supports ShouldProcess exactly when its verb changes state' {
-            if ($ChangingVerbs -contains $Command.Verb) {
-                $Attribute.SupportsShouldProcess | Should -BeTrue
-            }
-            elseif ($ReadOnlyVerbs -contains $Command.Verb) {
-                $Attribute.SupportsShouldProcess | Should -BeFalse
-            }
-            else {
-                Set-ItResult -Skipped -Because "the verb $($Command.Verb) is in neither list of this test"
+            $ChangingVerbs + $ReadOnlyVerbs | Should -Contain $Command.Verb -Because 'every verb the module uses should be in one of the two lists of this test'
+            $Attribute.SupportsShouldProcess | Should -Be ($ChangingVerbs -contains $Command.Verb)
+        }
+
+        if ($SupportsShouldProcess) {
+            It 'has -WhatIf and -Confirm, as it supports ShouldProcess' {
+                $Command.Parameters.ContainsKey('WhatIf') | Should -BeTrue
+                $Command.Parameters.ContainsKey('Confirm') | Should -BeTrue
             }
         }
 
-        It 'has -WhatIf and -Confirm when it supports ShouldProcess' {
-            if (-not $Attribute.SupportsShouldProcess) {
-                Set-ItResult -Skipped -Because "$Name does not support ShouldProcess"
-                return
+        if ($Verb -eq 'Remove') {
+            It 'asks for confirmation by default and has -PassThru, as it removes something' {
+                "$($Attribute.ConfirmImpact)" | Should -Be 'High'
+                $Command.Parameters.ContainsKey('PassThru') | Should -BeTrue
             }
-            $Command.Parameters.ContainsKey('WhatIf') | Should -BeTrue
-            $Command.Parameters.ContainsKey('Confirm') | Should -BeTrue
-        }
-
-        It 'asks for confirmation by default when it removes something' {
-            if ($Command.Verb -ne 'Remove') {
-                Set-ItResult -Skipped -Because "$Name does not remove anything"
-                return
-            }
-            "$($Attribute.ConfirmImpact)" | Should -Be 'High'
-            $Command.Parameters.ContainsKey('PassThru') | Should -BeTrue
         }
 
         It 'takes secrets only as SecureString or PSCredential' {
-            $secrets = @($Command.Parameters.Values | Where-Object { $_.Name -match 'Password|Secret|Passphrase|Credential|Pin$' })
+            # A switch such as -NoPassword names a choice, not a secret.
+            $secrets = @($Command.Parameters.Values |
+                    Where-Object { $_.Name -match 'Password|Secret|Passphrase|Credential|Pin$' -and $_.ParameterType -ne [switch] })
             foreach ($parameter in $secrets) {
                 @([System.Security.SecureString], [System.Management.Automation.PSCredential]) |
                     Should -Contain $parameter.ParameterType -Because "-$($parameter.Name) carries a secret"
             }
         }
 
-        It 'offers the New-SelfSignedCertificate names KeyAlgorithm and KeyLength as aliases' {
-            if (-not $Command.Parameters.ContainsKey('Algorithm') -and -not $Command.Parameters.ContainsKey('KeySize')) {
-                Set-ItResult -Skipped -Because "$Name has no -Algorithm or -KeySize"
-                return
-            }
-            if ($Command.Parameters.ContainsKey('Algorithm')) {
-                @($Command.Parameters['Algorithm'].Aliases) | Should -Contain 'KeyAlgorithm'
-            }
-            if ($Command.Parameters.ContainsKey('KeySize')) {
-                @($Command.Parameters['KeySize'].Aliases) | Should -Contain 'KeyLength'
+        if ($HasKeyParameters) {
+            It 'offers the New-SelfSignedCertificate names KeyAlgorithm and KeyLength as aliases' {
+                if ($Command.Parameters.ContainsKey('Algorithm')) {
+                    @($Command.Parameters['Algorithm'].Aliases) | Should -Contain 'KeyAlgorithm'
+                }
+                if ($Command.Parameters.ContainsKey('KeySize')) {
+                    @($Command.Parameters['KeySize'].Aliases) | Should -Contain 'KeyLength'
+                }
             }
         }
 

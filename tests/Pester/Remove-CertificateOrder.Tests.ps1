@@ -11,7 +11,6 @@ BeforeAll {
     $Module = Import-PkiCmdletsModule
     $ProgressPreference = 'SilentlyContinue'
     $OrderTypeName = 'PkiCmdlets.Core.Orders.CertificateOrder'
-    $HasHelp = Test-PkiModuleHelp -Module $Module
     $RemoveCommand = 'PkiCmdlets.Commands.RemoveCertificateOrderCommand'
 }
 
@@ -135,7 +134,7 @@ Describe 'Remove-CertificateOrder' {
     }
 }
 
-Describe 'Remove-CertificateOrder against Pebble' -Skip:(-not (Get-Command pebble -ErrorAction SilentlyContinue)) {
+Describe 'Remove-CertificateOrder against Pebble' {
     BeforeAll {
         $Pebble = Start-OrderTestPebble -Folder (Join-Path $TestDrive 'pebble')
     }
@@ -195,18 +194,10 @@ Describe 'Remove-CertificateOrder against Pebble' -Skip:(-not (Get-Command pebbl
 
 Describe 'Remove-CertificateOrder help' {
     It 'has a synopsis, a description and at least three examples that use the cmdlet' {
-        if (-not $HasHelp) {
-            Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
-            return
-        }
         Assert-PkiCommandHelp -Name Remove-CertificateOrder -DescriptionPattern 'ConfirmImpact'
     }
 
     It 'describes every parameter' {
-        if (-not $HasHelp) {
-            Set-ItResult -Skipped -Because 'the loaded module has no en-US/PkiCmdlets-help.xml; run ./build.ps1 -Task Docs, Build'
-            return
-        }
         Assert-PkiParameterHelp -Name Remove-CertificateOrder
     }
 }

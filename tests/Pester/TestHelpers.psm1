@@ -355,6 +355,61 @@ function Invoke-PkiInOtherRunspace {
     }
 }
 
+function Get-PkiPowerShellPath {
+    # The executable of this PowerShell: pwsh in $PSHOME (the process itself is 'dotnet' when PowerShell runs as
+    # a dotnet tool), or powershell.exe in Windows PowerShell.
+    foreach ($name in @('pwsh.exe', 'pwsh', 'powershell.exe')) {
+        $path = Join-Path $PSHOME $name
+        if (Test-Path -LiteralPath $path -PathType Leaf) {
+            return $path
+        }
+    }
+    (Get-Process -Id $PID).Path
+}
+
+function Invoke-PkiNewProcess {
+    # Runs a script in a new PowerShell process (the executable of this one), with extra environment variables,
+    # and returns its exit code and output (stdout and stderr). The process is killed if it outlives $TimeoutSeconds,
+    # and whatever happens it does not outlive this call.
+    param(
+        [Parameter(Mandatory = $true)][string] $Script,
+        [hashtable] $Environment = @{},
+        [int] $TimeoutSeconds = 180
+    )
+    $scriptFile = Join-Path ([System.IO.Path]::GetTempPath()) ('pki-child-' + [guid]::NewGuid().ToString('N') + '.ps1')
+    [System.IO.File]::WriteAllText($scriptFile, $Script, (New-Object System.Text.UTF8Encoding($false)))
+    $start = New-Object System.Diagnostics.ProcessStartInfo
+    $start.FileName = Get-PkiPowerShellPath
+    $start.Arguments = "-NoProfile -NonInteractive -ExecutionPolicy Bypass -File `"$scriptFile`""
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    foreach ($name in $Environment.Keys) {
+        $start.Environment[$name] = [string]$Environment[$name]
+    }
+    $process = [System.Diagnostics.Process]::Start($start)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            throw "The PowerShell process did not end within $TimeoutSeconds seconds."
+        }
+        $process.WaitForExit()
+        [pscustomobject]@{
+            ExitCode = $process.ExitCode
+            Output   = $stdout.Result + $stderr.Result
+        }
+    }
+    finally {
+        if (-not $process.HasExited) {
+            $process.Kill()
+            $null = $process.WaitForExit(10000)
+        }
+        $process.Dispose()
+        Remove-Item -LiteralPath $scriptFile -Force -ErrorAction SilentlyContinue
+    }
+}
+
 Export-ModuleMember -Function @(
     'Get-PkiRepositoryRoot'
     'Get-PkiModuleVersion'
@@ -380,4 +435,6 @@ Export-ModuleMember -Function @(
     'Get-PkiCommonParameterName'
     'Test-PkiModuleHelp'
     'Invoke-PkiInOtherRunspace'
+    'Get-PkiPowerShellPath'
+    'Invoke-PkiNewProcess'
 )

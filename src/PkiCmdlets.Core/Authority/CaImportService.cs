@@ -61,7 +61,7 @@ namespace PkiCmdlets.Core.Authority
             var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), source);
             if (publicKey.Family == null || (publicKey.Family == KeyFamily.Rsa && !KeySpec.RsaSizes.Contains(publicKey.Size)))
             {
-                throw new PkiException(ErrorIds.CaKeyUnsupported, PkiErrorKind.InvalidData, publicKey.Description, Messages.CaKeyUnsupported.Format(source, publicKey.Description));
+                throw new PkiException(ErrorIds.CaKeyUnsupported, PkiErrorKind.InvalidData, source, Messages.CaKeyUnsupported.Format(source, publicKey.Description));
             }
             using (var key = readKey())
             {
