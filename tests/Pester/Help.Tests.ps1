@@ -65,6 +65,20 @@ BeforeAll {
         if ($ways.Count -eq 0) { 'False' } else { 'True (' + ($ways -join ', ') + ')' }
     }
 
+    function Get-AcceptedValue {
+        # The values a parameter is limited to: its ValidateSet, or the names of its enum type.
+        param([System.Management.Automation.ParameterMetadata] $Metadata)
+        $set = @($Metadata.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] })
+        if ($set.Count -gt 0) {
+            return $set[0].ValidValues
+        }
+        $type = $Metadata.ParameterType
+        if ($type.IsArray) { $type = $type.GetElementType() }
+        $underlying = [Nullable]::GetUnderlyingType($type)
+        if ($underlying) { $type = $underlying }
+        if ($type.IsEnum) { [enum]::GetNames($type) }
+    }
+
     function Get-PositionText {
         param([int] $Position)
         if ($Position -lt 0) { 'named' } else { "$Position" }
@@ -124,7 +138,7 @@ Describe 'Help for <Name>' -ForEach $CommandCases {
         (@($HelpParameters.Keys | Sort-Object) -join ', ') | Should -Be ($expected -join ', ')
     }
 
-    It 'has one syntax item per parameter set, each with the set''s parameters, positions, required-ness and pipeline input' {
+    It 'has one syntax item per parameter set, each with the set''s parameters, positions, required-ness, pipeline input and accepted values' {
         $items = @($Help.syntax.syntaxItem | Where-Object { $_ })
         $items.Count | Should -Be $Command.ParameterSets.Count
         foreach ($set in $Command.ParameterSets) {
@@ -138,6 +152,9 @@ Describe 'Help for <Name>' -ForEach $CommandCases {
                 $shown.required | Should -Be "$($parameter.IsMandatory)".ToLowerInvariant() -Because $because
                 $shown.position | Should -Be (Get-PositionText $parameter.Position) -Because $because
                 $shown.pipelineInput | Should -Be (Get-PipelineInputText $parameter) -Because $because
+                # Shown as -Format {Pem | Der | Pfx}.
+                $values = @(Get-AcceptedValue $Command.Parameters[$parameter.Name])
+                (@($shown.parameterValueGroup.parameterValue | Sort-Object) -join ', ') | Should -Be (@($values | Sort-Object) -join ', ') -Because $because
             }
         }
     }
