@@ -9,22 +9,25 @@
     'dotnet tool restore' brings the pinned PowerShell (.config/dotnet-tools.json), and
     'dotnet pwsh -File ./build.ps1 -Task Test' runs every test.
 
-    Docs     Turns the PlatyPS markdown in docs/ into MAML help and writes it to en-US/PkiCmdlets-help.xml
-             in the repository. Needs the module Microsoft.PowerShell.PlatyPS 1.0 or later.
+    Docs     Checks the cmdlet pages in docs/ (PlatyPS 1.x markdown, one page per cmdlet of CmdletsToExport and
+             none other) and writes the MAML help made from them to <OutputPath>/help/PkiCmdlets-help.xml, with
+             the project's converter src/PkiCmdlets.HelpBuilder ('dotnet run'). A page it cannot read fails the
+             task with the page and the problem. Nothing is written to the repository.
     Build    Reads ModuleVersion from PkiCmdlets.psd1, runs 'dotnet build' on src/PkiCmdlets (the version is
              stamped into the assemblies by Directory.Build.props), and assembles <OutputPath>/PkiCmdlets/<version>/
              with exactly what Import-Module needs: the manifest, PkiCmdlets.dll, PkiCmdlets.Core.dll,
-             BouncyCastle.Crypto.dll, Newtonsoft.Json.dll, PkiCmdlets.format.ps1xml and en-US/ (the about topic
-             and, when en-US/PkiCmdlets-help.xml exists, the MAML help). The version folder is emptied first.
+             BouncyCastle.Crypto.dll, Newtonsoft.Json.dll, PkiCmdlets.format.ps1xml and en-US/: the about topic
+             from the repository's en-US/ and the MAML help, always made from docs/ by the Docs task's converter,
+             under both names Get-Help looks for (PkiCmdlets-help.xml, PkiCmdlets.dll-Help.xml). The version
+             folder is emptied first.
     Test     Runs 'dotnet test' on PkiCmdlets.sln, then Build and Package, then the Pester 5 tests in tests/Pester
              against the built module (its manifest path is passed in the environment variable
              PKICMDLETS_MODULE_PATH, the package's in PKICMDLETS_PACKAGE_PATH). Pester runs in a separate
              PowerShell process, so the built DLLs are not locked in this session. Pester 5.5 or later is used
              when installed; otherwise Pester 5.9.1 comes from the NuGet registry through the restore-only
-             project tests/PkiCmdlets.TestTools. Results: <OutputPath>/test-results/ (TRX) and
-             <OutputPath>/pester.xml (NUnit XML); the last line printed is
-             'Tests: N passed, N failed (xunit: ..., Pester: ...)'. Both suites always run; the task fails when
-             either has a failure, or when a Pester test is skipped outside Windows.
+             project tests/PkiCmdlets.TestTools. Results: <OutputPath>/pester.xml (NUnit XML); the last line
+             printed is 'Tests: N passed, N failed (xunit: ..., Pester: ...)'. Both suites always run; the task
+             fails when either has a failure, or when a Pester test is skipped outside Windows.
     Package  Runs Build, then makes a PowerShell Gallery package (<OutputPath>/PkiCmdlets.<version>.nupkg) by
              publishing the module folder to a temporary local repository with PSResourceGet
              (Publish-PSResource), or with PowerShellGet 2 (Publish-Module) when PSResourceGet is missing.
@@ -60,9 +63,9 @@
     Runs the xunit tests, builds the module and runs the Pester tests against it.
 
 .EXAMPLE
-    ./build.ps1 -Task Docs, Build
+    ./build.ps1 -Task Docs
 
-    Regenerates en-US/PkiCmdlets-help.xml from docs/*.md, then builds the module with that help inside.
+    Checks docs/*.md and writes the MAML help to out/help/PkiCmdlets-help.xml, for a look at it without a build.
 
 .EXAMPLE
     ./build.ps1 -Task Package -Configuration Release -OutputPath ./artifacts
@@ -73,7 +76,6 @@
     Tools the tasks need, and how to get them:
       .NET SDK                          https://dotnet.microsoft.com/download
       Pester 5.5+ (Test)                restored from NuGet by the Test task when missing
-      Microsoft.PowerShell.PlatyPS      Install-PSResource Microsoft.PowerShell.PlatyPS
       PSResourceGet (Package)           ships with PowerShell 7.4+; Install-Module Microsoft.PowerShell.PSResourceGet
 #>
 #Requires -Version 5.1
@@ -99,7 +101,6 @@ $OutputPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromP
 $MinimumPesterVersion = [version]'5.5.0'
 # The Pester that tests/PkiCmdlets.TestTools restores when the machine has none.
 $PesterPackageVersion = '5.9.1'
-$MinimumPlatyPSVersion = [version]'1.0.0'
 $MamlFileName = "$ModuleName-help.xml"
 # Get-Help looks for a binary module's cmdlet help under the assembly's name first; Windows PowerShell 5.1
 # may look nowhere else, so the built module carries the MAML under this name too.
@@ -132,6 +133,8 @@ function Resolve-TaskList {
     # In the fixed order, each once, spelled as the list spells it.
     @($TaskOrder | Where-Object { $names -contains $_ })
 }
+# The MAML file the Docs task wrote in this run, so that Docs and Build together convert the pages once.
+$script:MamlPath = $null
 
 function Write-Step {
     param([Parameter(Mandatory = $true)][string] $Message)
@@ -244,25 +247,18 @@ function Invoke-BuildTask {
         Copy-Item -LiteralPath $source -Destination (Join-Path $moduleFolder $name)
     }
 
-    # Help: the about topics always; the MAML when 'build.ps1 -Task Docs' has produced it.
-    $helpSource = Join-Path $RepoRoot 'en-US'
+    # Help: the about topics of the repository's en-US/, and the MAML made from docs/ in this run.
+    $mamlPath = Invoke-DocsTask
     $helpTarget = Join-Path $moduleFolder 'en-US'
     $null = New-Item -ItemType Directory -Path $helpTarget -Force
-    $helpFiles = @()
+    $helpSource = Join-Path $RepoRoot 'en-US'
     if (Test-Path -LiteralPath $helpSource -PathType Container) {
-        $helpFiles = @(Get-ChildItem -LiteralPath $helpSource -File)
+        Get-ChildItem -LiteralPath $helpSource -File |
+            Where-Object { $_.Name -like 'about_*.help.txt' } |
+            ForEach-Object { Copy-Item -LiteralPath $_.FullName -Destination (Join-Path $helpTarget $_.Name) }
     }
-    foreach ($file in @($helpFiles | Where-Object { $_.Name -like 'about_*.help.txt' })) {
-        Copy-Item -LiteralPath $file.FullName -Destination (Join-Path $helpTarget $file.Name)
-    }
-    $maml = @($helpFiles | Where-Object { $_.Name -eq $MamlFileName })
-    if ($maml.Count -gt 0) {
-        Copy-Item -LiteralPath $maml[0].FullName -Destination (Join-Path $helpTarget $MamlFileName)
-        Copy-Item -LiteralPath $maml[0].FullName -Destination (Join-Path $helpTarget $MamlAssemblyFileName)
-    }
-    else {
-        Write-Warning "en-US/$MamlFileName does not exist: the module has no cmdlet help. Run './build.ps1 -Task Docs, Build' to add it."
-    }
+    Copy-Item -LiteralPath $mamlPath -Destination (Join-Path $helpTarget $MamlFileName)
+    Copy-Item -LiteralPath $mamlPath -Destination (Join-Path $helpTarget $MamlAssemblyFileName)
 
     # PowerShell provides System.Management.Automation; a copy in the module folder breaks loading.
     if (Test-Path -LiteralPath (Join-Path $moduleFolder 'System.Management.Automation.dll')) {
@@ -478,80 +474,31 @@ function Invoke-QuickStartTask {
 }
 
 function Invoke-DocsTask {
-    Write-Step 'Docs'
-    $platyPS = Get-Module -ListAvailable -Name Microsoft.PowerShell.PlatyPS |
-        Where-Object { $_.Version -ge $MinimumPlatyPSVersion } |
-        Sort-Object -Property Version -Descending |
-        Select-Object -First 1
-    if (-not $platyPS) {
-        throw ("The Docs task needs the module Microsoft.PowerShell.PlatyPS $MinimumPlatyPSVersion or later " +
-            "(the old 'platyPS' 0.x module does not do). Install it with: Install-PSResource Microsoft.PowerShell.PlatyPS")
+    # Returns the path of the MAML file; a second call in the same run returns the first call's file.
+    if ($script:MamlPath) {
+        return $script:MamlPath
     }
-    Import-Module -Name Microsoft.PowerShell.PlatyPS -MinimumVersion $MinimumPlatyPSVersion -ErrorAction Stop
-    Write-Host "    Microsoft.PowerShell.PlatyPS $($platyPS.Version)"
+    Write-Step 'Docs'
+    Assert-Tool -Name 'dotnet' -Hint 'Install the .NET SDK from https://dotnet.microsoft.com/download.'
 
     $docsFolder = Join-Path $RepoRoot 'docs'
-    $markdown = @()
-    if (Test-Path -LiteralPath $docsFolder -PathType Container) {
-        $markdown = @(Get-ChildItem -LiteralPath $docsFolder -File | Where-Object { $_.Extension -eq '.md' } | ForEach-Object { $_.FullName })
+    $helpFolder = Join-Path $OutputPath 'help'
+    $target = Join-Path $helpFolder $MamlFileName
+    $null = New-Item -ItemType Directory -Path $helpFolder -Force
+    if (Test-Path -LiteralPath $target) {
+        Remove-Item -LiteralPath $target -Force
     }
-    if ($markdown.Count -eq 0) {
-        throw "There is no markdown in '$docsFolder' to build help from."
-    }
-
-    $probes = @(Measure-PlatyPSMarkdown -Path $markdown)
-    $commandFiles = @($probes | Where-Object { "$($_.FileType)" -match 'CommandHelp' } | ForEach-Object { $_.FilePath })
-    if ($commandFiles.Count -eq 0) {
-        throw "None of the markdown files in '$docsFolder' is command help (Measure-PlatyPSMarkdown found no CommandHelp)."
-    }
-    Write-Host "    $($commandFiles.Count) command help page(s) in docs/"
-
-    # Pages are expected to be named after their cmdlet (docs/New-Csr.md).
+    # Every exported cmdlet must have its page, and every page must be an exported cmdlet's.
     $exported = @((Import-PowerShellDataFile -LiteralPath $ManifestSource)['CmdletsToExport'])
-    $pageNames = @($commandFiles | ForEach-Object { [System.IO.Path]::GetFileNameWithoutExtension($_) })
-    foreach ($cmdlet in $exported) {
-        if ($pageNames -notcontains $cmdlet) {
-            Write-Warning "docs/$cmdlet.md is missing: $cmdlet will have no help."
-        }
+    $project = [System.IO.Path]::Combine($RepoRoot, 'src', 'PkiCmdlets.HelpBuilder', 'PkiCmdlets.HelpBuilder.csproj')
+    Invoke-Native -FilePath 'dotnet' -ArgumentList @('run', '--project', $project, '-c', $Configuration, '--',
+        '--docs', $docsFolder, '--out', $target, '--cmdlets', ($exported -join ','))
+    if (-not (Test-Path -LiteralPath $target -PathType Leaf)) {
+        throw "The help converter did not write '$target'."
     }
-
-    $commandHelp = @(Import-MarkdownCommandHelp -Path $commandFiles)
-
-    # Export-MamlCommandHelp names the file and folder after the module or the pages' 'external help file'
-    # metadata; it goes to a staging folder and is then copied to the one name the build uses.
-    $staging = Join-Path $OutputPath 'maml-staging'
-    Remove-Folder -Path $staging
-    $null = New-Item -ItemType Directory -Path $staging -Force
-    try {
-        $null = Export-MamlCommandHelp -CommandHelp $commandHelp -OutputFolder $staging -Force
-        $produced = @(Get-ChildItem -LiteralPath $staging -Recurse -File | Where-Object { $_.Extension -eq '.xml' })
-        if ($produced.Count -ne 1) {
-            $names = @($produced | ForEach-Object { $_.FullName }) -join ', '
-            throw "Export-MamlCommandHelp was expected to write one MAML file but wrote $($produced.Count): $names. Make the 'external help file' and 'Module Name' metadata the same in every page."
-        }
-
-        $document = New-Object System.Xml.XmlDocument
-        $document.Load($produced[0].FullName)
-        $documented = @($document.SelectNodes("//*[local-name()='command']/*[local-name()='details']/*[local-name()='name']") | ForEach-Object { $_.InnerText.Trim() })
-        foreach ($cmdlet in $exported) {
-            if ($documented -notcontains $cmdlet) {
-                Write-Warning "The MAML help has no entry for $cmdlet."
-            }
-        }
-
-        $enUS = Join-Path $RepoRoot 'en-US'
-        $null = New-Item -ItemType Directory -Path $enUS -Force
-        # Remove earlier copies whatever their letter case, so the file keeps exactly this name.
-        Get-ChildItem -LiteralPath $enUS -File |
-            Where-Object { $_.Name -eq $MamlFileName -or $_.Name -eq $MamlAssemblyFileName } |
-            Remove-Item -Force
-        $target = Join-Path $enUS $MamlFileName
-        Copy-Item -LiteralPath $produced[0].FullName -Destination $target
-        Write-Host "    Help: $target ($($documented.Count) command(s))" -ForegroundColor Green
-    }
-    finally {
-        Remove-Folder -Path $staging
-    }
+    Write-Host "    Help: $target" -ForegroundColor Green
+    $script:MamlPath = $target
+    return $target
 }
 
 function Invoke-PackageTask {
@@ -563,10 +510,6 @@ function Invoke-PackageTask {
 
     $version = Get-ModuleVersion
     $moduleFolder = Get-ModuleFolder -Version $version
-    # A Gallery package without cmdlet help would leave users with auto-generated Get-Help pages.
-    if (-not (Test-Path -LiteralPath (Join-Path (Join-Path $moduleFolder 'en-US') $MamlAssemblyFileName) -PathType Leaf)) {
-        throw "The module in '$moduleFolder' has no cmdlet help (en-US/$MamlAssemblyFileName), which the Build task makes from docs/."
-    }
     $usePSResourceGet = [bool](Get-Command -Name Publish-PSResource -ErrorAction SilentlyContinue) -and
         [bool](Get-Command -Name Register-PSResourceRepository -ErrorAction SilentlyContinue)
     $usePowerShellGet = [bool](Get-Command -Name Publish-Module -ErrorAction SilentlyContinue) -and

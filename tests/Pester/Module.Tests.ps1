@@ -95,19 +95,13 @@ Describe 'PkiCmdlets module' {
                 Should -Be 0
         }
 
-        It 'ships the help of the repository en-US folder' {
-            $sourceFolder = Join-Path $RepositoryRoot 'en-US'
-            $source = @()
-            if (Test-Path -LiteralPath $sourceFolder) {
-                $source = @(Get-ChildItem -LiteralPath $sourceFolder -File | ForEach-Object { $_.Name })
-            }
-            $expected = @($source | Where-Object { $_ -like 'about_*.help.txt' })
-            if ($source -contains 'PkiCmdlets-help.xml') {
-                # Also under the assembly's name, where Get-Help looks first for a binary module's cmdlets.
-                $expected += @('PkiCmdlets-help.xml', 'PkiCmdlets.dll-Help.xml')
-            }
+        It 'ships the about topics of the repository en-US folder and the MAML built from docs/' {
+            $about = @(Get-ChildItem -LiteralPath (Join-Path $RepositoryRoot 'en-US') -File -Filter 'about_*.help.txt' | ForEach-Object { $_.Name })
+            # The MAML is there under the assembly's name too, where Get-Help looks first for a binary module's cmdlets.
+            $expected = @($about) + @('PkiCmdlets-help.xml', 'PkiCmdlets.dll-Help.xml')
             $shipped = @(Get-ChildItem -LiteralPath (Join-Path $Module.ModuleBase 'en-US') -File | ForEach-Object { $_.Name } | Sort-Object)
 
+            $about.Count | Should -BeGreaterThan 0
             ($shipped -join ',') | Should -Be (@($expected | Sort-Object) -join ',')
         }
 

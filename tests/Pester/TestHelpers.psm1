@@ -315,12 +315,6 @@ function Get-PkiCommonParameterName {
         'WhatIf', 'Confirm', 'UseTransaction')
 }
 
-function Test-PkiModuleHelp {
-    # Whether the loaded module carries its MAML help (en-US/PkiCmdlets-help.xml, made by ./build.ps1 -Task Docs).
-    param([Parameter(Mandatory = $true)] $Module)
-    Test-Path -LiteralPath (Join-Path (Join-Path $Module.ModuleBase 'en-US') 'PkiCmdlets-help.xml') -PathType Leaf
-}
-
 function Assert-PkiParameterHelp {
     # Every parameter of the cmdlet, other than the common ones, has a description in its help.
     param([Parameter(Mandatory = $true)][string] $Name)
@@ -433,7 +427,6 @@ Export-ModuleMember -Function @(
     'Assert-PkiCommandHelp'
     'Assert-PkiParameterHelp'
     'Get-PkiCommonParameterName'
-    'Test-PkiModuleHelp'
     'Invoke-PkiInOtherRunspace'
     'Get-PkiPowerShellPath'
     'Invoke-PkiNewProcess'

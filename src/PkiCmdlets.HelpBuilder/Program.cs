@@ -1,0 +1,3 @@
+using PkiCmdlets.HelpBuilder;
+
+return HelpBuilderCommand.Run(args, Console.Out, Console.Error);
