@@ -34,6 +34,9 @@ BeforeAll {
         PSModulePath     = ''
         PKICMDLETS_STORE = Join-Path $TestDrive 'unused-store'
     }
+    # .NET names a special folder only when it exists; PSResourceGet would otherwise keep its repository list
+    # in a folder relative to the current directory.
+    $null = New-Item -ItemType Directory -Path $Environment.XDG_DATA_HOME, $Environment.XDG_CONFIG_HOME, $Environment.XDG_CACHE_HOME -Force
 }
 
 Describe 'The PkiCmdlets package' {
@@ -79,6 +82,7 @@ Install-PSResource -Name PkiCmdlets -Repository PkiLocal -Scope CurrentUser -Tru
 Get-InstalledPSResource -Name PkiCmdlets | ForEach-Object { "installed: `$(`$_.Version) `$(`$_.InstalledLocation)" }
 "@
         $install.ExitCode | Should -Be 0 -Because $install.Output
+        Test-Path -LiteralPath (Join-Path $Environment.XDG_DATA_HOME 'PSResourceGet/PSResourceRepository.xml') -PathType Leaf | Should -BeTrue
         $install.Output | Should -Match "installed: $([regex]::Escape($Version)) $([regex]::Escape($HomeFolder))"
 
         $quickStart = Join-Path (Join-Path $RepositoryRoot 'tests') 'QuickStart.ps1'
