@@ -15,19 +15,21 @@
              task with the page and the problem. Nothing is written to the repository.
     Build    Reads ModuleVersion from PkiCmdlets.psd1, runs 'dotnet build' on src/PkiCmdlets (the version is
              stamped into the assemblies by Directory.Build.props), and assembles <OutputPath>/PkiCmdlets/<version>/
-             with exactly what Import-Module needs: the manifest, PkiCmdlets.dll, PkiCmdlets.Core.dll,
-             BouncyCastle.Crypto.dll, Newtonsoft.Json.dll, PkiCmdlets.format.ps1xml and en-US/: the about topic
-             from the repository's en-US/ and the MAML help, always made from docs/ by the Docs task's converter,
-             under both names Get-Help looks for (PkiCmdlets-help.xml, PkiCmdlets.dll-Help.xml). The version
-             folder is emptied first.
+             with exactly what Import-Module needs: the manifest, PkiCmdlets.dll, PkiCmdlets.format.ps1xml,
+             dependencies/ (PkiCmdlets.Core.dll, BouncyCastle.Cryptography.dll, Newtonsoft.Json.dll, loaded in
+             the module's own AssemblyLoadContext on PowerShell 7) and en-US/: the about topic from the
+             repository's en-US/ and the MAML help, always made from docs/ by the Docs task's converter, under
+             both names Get-Help looks for (PkiCmdlets-help.xml, PkiCmdlets.dll-Help.xml). The version folder
+             is emptied first.
     Test     Runs 'dotnet test' on PkiCmdlets.sln, then Build and Package, then the Pester 5 tests in tests/Pester
              against the built module (its manifest path is passed in the environment variable
-             PKICMDLETS_MODULE_PATH, the package's in PKICMDLETS_PACKAGE_PATH). Pester runs in a separate
-             PowerShell process, so the built DLLs are not locked in this session. Pester 5.5 or later is used
-             when installed; otherwise Pester 5.9.1 comes from the NuGet registry through the restore-only
-             project tests/PkiCmdlets.TestTools. Results: <OutputPath>/pester.xml (NUnit XML); the last line
-             printed is 'Tests: N passed, N failed (xunit: ..., Pester: ...)'. Both suites always run; the task
-             fails when either has a failure, or when a Pester test is skipped outside Windows.
+             PKICMDLETS_MODULE_PATH, the package's in PKICMDLETS_PACKAGE_PATH, and the NuGet package folder in
+             PKICMDLETS_NUGET_PACKAGES). Pester runs in a separate PowerShell process, so the built DLLs are not
+             locked in this session. The Test task restores tests/PkiCmdlets.TestTools, which brings Pester 5.9.1
+             (used when the machine has no Pester 5.5 or later) and the other BouncyCastle builds that the
+             isolation tests load. Results: <OutputPath>/pester.xml (NUnit XML); the last line printed is
+             'Tests: N passed, N failed (xunit: ..., Pester: ...)'. Both suites always run; the task fails when
+             either has a failure, or when a Pester test is skipped outside Windows.
     Package  Runs Build, then makes a PowerShell Gallery package (<OutputPath>/PkiCmdlets.<version>.nupkg) by
              publishing the module folder to a temporary local repository with PSResourceGet
              (Publish-PSResource), or with PowerShellGet 2 (Publish-Module) when PSResourceGet is missing.
@@ -105,13 +107,18 @@ $MamlFileName = "$ModuleName-help.xml"
 # Get-Help looks for a binary module's cmdlet help under the assembly's name first; Windows PowerShell 5.1
 # may look nowhere else, so the built module carries the MAML under this name too.
 $MamlAssemblyFileName = "$ModuleName.dll-Help.xml"
-# Everything Import-Module needs from the build output, besides the manifest and en-US/.
+# Everything Import-Module needs from the build output, besides the manifest and en-US/: the cmdlets at the
+# module root, and in $ModuleDependencyFolder what they load in the module's own AssemblyLoadContext on
+# PowerShell 7 (src/PkiCmdlets/Loading): the core and every third-party assembly.
 $ModuleBinaryFiles = @(
     'PkiCmdlets.dll'
-    'PkiCmdlets.Core.dll'
-    'BouncyCastle.Crypto.dll'
-    'Newtonsoft.Json.dll'
     'PkiCmdlets.format.ps1xml'
+)
+$ModuleDependencyFolder = 'dependencies'
+$ModuleDependencyFiles = @(
+    'PkiCmdlets.Core.dll'
+    'BouncyCastle.Cryptography.dll'
+    'Newtonsoft.Json.dll'
 )
 
 $script:BuildDone = $false
@@ -239,12 +246,16 @@ function Invoke-BuildTask {
     $null = New-Item -ItemType Directory -Path $moduleFolder -Force
 
     Copy-Item -LiteralPath $ManifestSource -Destination (Join-Path $moduleFolder "$ModuleName.psd1")
-    foreach ($name in $ModuleBinaryFiles) {
-        $source = Join-Path $binFolder $name
+    $dependencyFolder = Join-Path $moduleFolder $ModuleDependencyFolder
+    $null = New-Item -ItemType Directory -Path $dependencyFolder -Force
+    $layout = @($ModuleBinaryFiles | ForEach-Object { @{ Name = $_; Target = $moduleFolder } }) +
+        @($ModuleDependencyFiles | ForEach-Object { @{ Name = $_; Target = $dependencyFolder } })
+    foreach ($file in $layout) {
+        $source = Join-Path $binFolder $file.Name
         if (-not (Test-Path -LiteralPath $source -PathType Leaf)) {
-            throw "'$name' is missing from the build output '$binFolder'."
+            throw "'$($file.Name)' is missing from the build output '$binFolder'."
         }
-        Copy-Item -LiteralPath $source -Destination (Join-Path $moduleFolder $name)
+        Copy-Item -LiteralPath $source -Destination (Join-Path $file.Target $file.Name)
     }
 
     # Help: the about topics of the repository's en-US/, and the MAML made from docs/ in this run.
@@ -268,7 +279,7 @@ function Invoke-BuildTask {
     # Directory.Build.props stamps ModuleVersion into the assemblies; a stale build would not match.
     $expected = [version]$version
     $expectedText = '{0}.{1}.{2}' -f $expected.Major, $expected.Minor, [Math]::Max($expected.Build, 0)
-    foreach ($assemblyName in @('PkiCmdlets.dll', 'PkiCmdlets.Core.dll')) {
+    foreach ($assemblyName in @('PkiCmdlets.dll', (Join-Path $ModuleDependencyFolder 'PkiCmdlets.Core.dll'))) {
         $actual = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $moduleFolder $assemblyName)).Version
         $actualText = '{0}.{1}.{2}' -f $actual.Major, $actual.Minor, $actual.Build
         if ($actualText -ne $expectedText) {

@@ -146,7 +146,9 @@ function Stop-OrderTestPebble {
     if ($null -eq $Pebble) {
         return
     }
-    foreach ($entry in @($Pebble.Processes)) {
+    # Not @($Pebble.Processes): in PowerShell 7.6.10, @() over a List[object] made by New-Object stops the
+    # pipeline with "Argument types do not match", which left both servers running.
+    foreach ($entry in $Pebble.Processes) {
         try {
             if (-not $entry.Process.HasExited) {
                 $entry.Process.Kill()

@@ -33,7 +33,7 @@ Describe 'Complete-CertificateOrder' {
             $failures.Count | Should -Be 0
             $requests.Count | Should -Be 0
             $orders.Count | Should -Be 1
-            $orders[0] | Should -BeOfType $OrderTypeName
+            $orders[0].GetType().FullName | Should -Be $OrderTypeName
             "$($orders[0].Status)" | Should -Be 'Valid'
             $orders[0].Identifier | Should -Be '3f9c2a7d41e08b5c96d1e7a40b2c8f15'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
@@ -49,7 +49,7 @@ Describe 'Complete-CertificateOrder' {
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -Be "OrderStateError,$CompleteCommand"
             "$($failures[0].CategoryInfo.Category)" | Should -Be 'InvalidOperation'
-            $failures[0].TargetObject | Should -BeOfType $OrderTypeName
+            $failures[0].TargetObject.GetType().FullName | Should -Be $OrderTypeName
             $failures[0].TargetObject.OrderId | Should -Be 1
             $failures[0].Exception.Message | Should -Match 'www\.example\.net'
             $failures[0].Exception.Message | Should -Match 'urn:ietf:params:acme:error:unauthorized'
@@ -141,7 +141,7 @@ Describe 'Complete-CertificateOrder against Pebble' {
         $file = Get-CertificateOrder -OrderId $order.OrderId -StorePath $store |
             Export-ServerCertificate -Format Pfx -Path $pfx -IncludeChain -IncludePrivateKey -Password $pw -StorePath $store
 
-        $done | Should -BeOfType $OrderTypeName
+        $done.GetType().FullName | Should -Be $OrderTypeName
         "$($done.Status)" | Should -Be 'Valid'
         $done.CertificateIdentifier | Should -Match '^[0-9a-f]{32}$'
         $done.Identifier | Should -Be $done.CertificateIdentifier
@@ -233,7 +233,7 @@ Describe 'Complete-CertificateOrder against Pebble' {
         $failures[0].Exception.Message | Should -Match 'urn:ietf:params:acme:error:'
         $failures[0].Exception.Message | Should -Match 'dns-01'
         $failed = $failures[0].TargetObject
-        $failed | Should -BeOfType $OrderTypeName
+        $failed.GetType().FullName | Should -Be $OrderTypeName
         "$($failed.Status)" | Should -Be 'Invalid'
         $failed.Challenges[0].Status | Should -Be 'invalid'
         $failed.Challenges[0].Error | Should -Match 'urn:ietf:params:acme:error:'

@@ -20,7 +20,7 @@ Describe 'Get-CA' {
             $all = @(Get-CA -StorePath $store)
 
             ($all | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Root,Sub,Sub2'
-            $all | ForEach-Object { $_ | Should -BeOfType $CaTypeName }
+            $all | ForEach-Object { $_.GetType().FullName | Should -Be $CaTypeName }
         }
 
         It 'returns what New-RootCA and New-SubCA returned' {

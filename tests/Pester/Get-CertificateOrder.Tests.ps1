@@ -41,7 +41,7 @@ Describe 'Get-CertificateOrder' {
             @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -Be 0
             $failures.Count | Should -Be 0
             ($orders | ForEach-Object { $_.OrderId }) -join ',' | Should -Be '1,2'
-            $orders[0] | Should -BeOfType $OrderTypeName
+            $orders[0].GetType().FullName | Should -Be $OrderTypeName
             "$($orders[0].Status)" | Should -Be 'Valid'
             $orders[0].CertificateIdentifier | Should -Be '3f9c2a7d41e08b5c96d1e7a40b2c8f15'
             $orders[0].Identifier | Should -Be '3f9c2a7d41e08b5c96d1e7a40b2c8f15'

@@ -26,7 +26,7 @@ Describe 'Get-Csr' {
             $all.Count | Should -Be 3
             ($all | ForEach-Object { $_.Name }) -join ',' | Should -Be 'web-1,web-2,db'
             ($all | ForEach-Object { $_.Id }) -join ',' | Should -Be '1,2,3'
-            $all | ForEach-Object { $_ | Should -BeOfType $CsrTypeName }
+            $all | ForEach-Object { $_.GetType().FullName | Should -Be $CsrTypeName }
         }
 
         It 'returns what New-Csr returned' {

@@ -28,7 +28,7 @@ Describe 'Get-ServerCertificate' {
 
             $all.Count | Should -Be 3
             ($all | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' | Should -Be 'api.example.com,mail.example.org,www.example.com'
-            $all | ForEach-Object { $_ | Should -BeOfType $CertificateTypeName }
+            $all | ForEach-Object { $_.GetType().FullName | Should -Be $CertificateTypeName }
         }
 
         It 'lists the certificates of one intermediate in the order they were issued' {

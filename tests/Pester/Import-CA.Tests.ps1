@@ -51,7 +51,7 @@ Describe 'Import-CA' {
         It 'imports a root from a PEM certificate and key and returns it' {
             $root = Import-CA -CertificatePath $rootFiles.Certificate -KeyPath $rootFiles.Key -Name 'Imported' -NoPassword -StorePath $store
 
-            $root | Should -BeOfType $CaTypeName
+            $root.GetType().FullName | Should -Be $CaTypeName
             $root.Name | Should -Be 'Imported'
             $root.Id | Should -Match '^[0-9a-f]{32}$'
             $root.Id | Should -Not -Be $source.Root.Id

@@ -59,7 +59,7 @@ Describe 'Lock-CA' {
         It 'returns the locked CA with -PassThru' {
             $locked = Lock-CA -Name 'Sub' -PassThru -StorePath $store
 
-            $locked | Should -BeOfType $CaTypeName
+            $locked.GetType().FullName | Should -Be $CaTypeName
             $locked.Id | Should -Be $ca.Sub.Id
             $locked.KeyProtected | Should -BeTrue
             $locked.Unlocked | Should -BeFalse

@@ -80,14 +80,20 @@ Describe 'PkiCmdlets module' {
     }
 
     Context 'Module folder' {
-        It 'holds exactly the files Import-Module needs' {
+        It 'holds exactly the files Import-Module needs, the core and third-party assemblies in dependencies/' {
             $files = @(Get-ChildItem -LiteralPath $Module.ModuleBase -File | ForEach-Object { $_.Name } | Sort-Object)
-            $expected = @('BouncyCastle.Crypto.dll', 'Newtonsoft.Json.dll', 'PkiCmdlets.Core.dll', 'PkiCmdlets.dll',
-                'PkiCmdlets.format.ps1xml', 'PkiCmdlets.psd1') | Sort-Object
-            $folders = @(Get-ChildItem -LiteralPath $Module.ModuleBase -Directory | ForEach-Object { $_.Name })
+            $dependencies = @(Get-ChildItem -LiteralPath (Join-Path $Module.ModuleBase 'dependencies') -File | ForEach-Object { $_.Name } | Sort-Object)
+            $folders = @(Get-ChildItem -LiteralPath $Module.ModuleBase -Directory | ForEach-Object { $_.Name } | Sort-Object)
 
-            ($files -join ',') | Should -Be ($expected -join ',')
-            ($folders -join ',') | Should -Be 'en-US'
+            ($files -join ',') | Should -Be 'PkiCmdlets.dll,PkiCmdlets.format.ps1xml,PkiCmdlets.psd1'
+            ($dependencies -join ',') | Should -Be 'BouncyCastle.Cryptography.dll,Newtonsoft.Json.dll,PkiCmdlets.Core.dll'
+            ($folders -join ',') | Should -Be 'dependencies,en-US'
+        }
+
+        It 'ships BouncyCastle.Cryptography 2.7.0' {
+            $path = Join-Path (Join-Path $Module.ModuleBase 'dependencies') 'BouncyCastle.Cryptography.dll'
+
+            (Get-Item -LiteralPath $path).VersionInfo.ProductVersion | Should -BeLike '2.7.0*'
         }
 
         It 'does not ship System.Management.Automation.dll, which PowerShell provides' {
@@ -108,7 +114,7 @@ Describe 'PkiCmdlets module' {
         It 'has assemblies stamped with the module version' {
             $version = [version]$ExpectedVersion
             $expected = '{0}.{1}.{2}.0' -f $version.Major, $version.Minor, [Math]::Max($version.Build, 0)
-            foreach ($name in @('PkiCmdlets.dll', 'PkiCmdlets.Core.dll')) {
+            foreach ($name in @('PkiCmdlets.dll', (Join-Path 'dependencies' 'PkiCmdlets.Core.dll'))) {
                 $path = Join-Path $Module.ModuleBase $name
                 [System.Reflection.AssemblyName]::GetAssemblyName($path).Version.ToString() | Should -Be $expected -Because "$name AssemblyVersion"
                 (Get-Item -LiteralPath $path).VersionInfo.FileVersion | Should -Be $expected -Because "$name FileVersion"

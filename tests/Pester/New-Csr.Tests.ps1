@@ -24,7 +24,7 @@ Describe 'New-Csr' {
         It 'creates an ECC P-256 key pair and request in the store and returns them' {
             $csr = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store
 
-            $csr | Should -BeOfType $CsrTypeName
+            $csr.GetType().FullName | Should -Be $CsrTypeName
             $csr.Id | Should -Be 1
             $csr.Name | Should -Be 'www.example.com'
             "$($csr.Status)" | Should -Be 'Generated'

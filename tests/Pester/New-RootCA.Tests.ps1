@@ -26,7 +26,7 @@ Describe 'New-RootCA' {
         It 'creates a self-signed root in the store and returns it' {
             $root = New-RootCA -CommonName 'Test Root CA' -Name 'Root' -Organization 'Example Org' -Country 'us' -Algorithm ECC -NoPassword -StorePath $store
 
-            $root | Should -BeOfType $CaTypeName
+            $root.GetType().FullName | Should -Be $CaTypeName
             $root.Id | Should -Match '^[0-9a-f]{32}$'
             $root.Name | Should -Be 'Root'
             $root.Subject | Should -Be 'CN=Test Root CA, O=Example Org, C=US'

@@ -34,7 +34,7 @@ Describe 'New-ServerCertificate' {
 
             $certificate = $csr | New-ServerCertificate -Issuer 'Sub' -StorePath $store
 
-            $certificate | Should -BeOfType $CertificateTypeName
+            $certificate.GetType().FullName | Should -Be $CertificateTypeName
             $certificate.Identifier | Should -Match '^[0-9a-f]{32}$'
             $certificate.SerialNumber | Should -Match '^[0-9A-F]{32}$'
             $certificate.SerialNumber | Should -Be $certificate.Certificate.SerialNumber

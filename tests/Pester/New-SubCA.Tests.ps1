@@ -28,7 +28,7 @@ Describe 'New-SubCA' {
         It 'creates an intermediate signed by the root and returns it' {
             $sub = New-SubCA -CommonName 'Test Sub CA' -Name 'Sub' -Issuer 'Root' -Organization 'Example Org' -OrganizationalUnit 'Ops' -Algorithm ECC -NoPassword -StorePath $store
 
-            $sub | Should -BeOfType $CaTypeName
+            $sub.GetType().FullName | Should -Be $CaTypeName
             $sub.Id | Should -Match '^[0-9a-f]{32}$'
             $sub.Name | Should -Be 'Sub'
             $sub.Subject | Should -Be 'CN=Test Sub CA, OU=Ops, O=Example Org'

@@ -29,7 +29,7 @@ Describe 'Publish-Crl' {
         It 'signs a CRL, keeps it in the store, and returns it' {
             $crl = Publish-Crl -Issuer 'Sub' -StorePath $store
 
-            $crl | Should -BeOfType $CrlTypeName
+            $crl.GetType().FullName | Should -Be $CrlTypeName
             $crl.IssuerName | Should -Be 'Sub'
             $crl.IssuerId | Should -Be $ca.Sub.Id
             $crl.CrlNumber | Should -Be 1

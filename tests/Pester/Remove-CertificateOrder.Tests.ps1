@@ -53,7 +53,7 @@ Describe 'Remove-CertificateOrder' {
         It 'returns the removed order as it was last known with -PassThru' {
             $removed = Remove-CertificateOrder -OrderId 1 -PassThru -Confirm:$false -StorePath $store
 
-            $removed | Should -BeOfType $OrderTypeName
+            $removed.GetType().FullName | Should -Be $OrderTypeName
             $removed.OrderId | Should -Be 1
             "$($removed.Status)" | Should -Be 'Valid'
             $removed.Identifier | Should -Be '3f9c2a7d41e08b5c96d1e7a40b2c8f15'

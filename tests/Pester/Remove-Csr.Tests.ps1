@@ -31,7 +31,7 @@ Describe 'Remove-Csr' {
         It 'returns what it removed with -PassThru' {
             $removed = Remove-Csr -Name 'web-2' -PassThru -Confirm:$false -StorePath $store
 
-            $removed | Should -BeOfType $CsrTypeName
+            $removed.GetType().FullName | Should -Be $CsrTypeName
             $removed.Id | Should -Be $web2.Id
             $removed.Name | Should -Be 'web-2'
             $removed.Csr | Should -Be $web2.Csr

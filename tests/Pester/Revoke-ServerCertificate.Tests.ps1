@@ -37,7 +37,7 @@ Describe 'Revoke-ServerCertificate' {
         It 'returns the revoked certificate with -PassThru, with the reason Unspecified by default' {
             $revoked = Revoke-ServerCertificate $www.Identifier -PassThru -Confirm:$false -StorePath $store
 
-            $revoked | Should -BeOfType $CertificateTypeName
+            $revoked.GetType().FullName | Should -Be $CertificateTypeName
             $revoked.Identifier | Should -Be $www.Identifier
             "$($revoked.Status)" | Should -Be 'Revoked'
             "$($revoked.RevocationReason)" | Should -Be 'Unspecified'

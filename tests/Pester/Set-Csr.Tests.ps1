@@ -33,7 +33,7 @@ Describe 'Set-Csr' {
         It 'returns the updated CSR with -PassThru' {
             $result = Set-Csr -Id $draft.Id -Organization 'Example Ltd' -PassThru -StorePath $store
 
-            $result | Should -BeOfType $CsrTypeName
+            $result.GetType().FullName | Should -Be $CsrTypeName
             $result.Id | Should -Be $draft.Id
             $result.Organization | Should -Be 'Example Ltd'
             $result.Subject | Should -Be 'CN=draft.example.com, O=Example Ltd, C=US'

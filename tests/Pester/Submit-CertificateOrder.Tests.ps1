@@ -245,7 +245,7 @@ Describe 'Submit-CertificateOrder against Pebble' {
 
         $order = $csr | Submit-CertificateOrder @pebbleOrder -ValidationMethod Dns -Username 'keller' -Phone '1381111****'
 
-        $order | Should -BeOfType $OrderTypeName
+        $order.GetType().FullName | Should -Be $OrderTypeName
         $order.OrderId | Should -Be 1
         "$($order.Status)" | Should -Be 'Pending'
         ($order.Domains -join ',') | Should -Be "$domain,www.$domain"

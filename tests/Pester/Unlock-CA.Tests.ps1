@@ -39,7 +39,7 @@ Describe 'Unlock-CA' {
         It 'returns the unlocked CA with -PassThru, and Get-CA shows it unlocked' {
             $unlocked = Unlock-CA -Name 'Sub' -Password $password -PassThru -StorePath $store
 
-            $unlocked | Should -BeOfType $CaTypeName
+            $unlocked.GetType().FullName | Should -Be $CaTypeName
             $unlocked.Id | Should -Be $ca.Sub.Id
             $unlocked.KeyProtected | Should -BeTrue
             $unlocked.Unlocked | Should -BeTrue

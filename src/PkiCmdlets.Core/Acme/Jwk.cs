@@ -40,7 +40,7 @@ namespace PkiCmdlets.Core.Acme
                     return Rsa(rsa.Modulus.ToByteArrayUnsigned(), rsa.PublicExponent.ToByteArrayUnsigned());
                 case KeyFamily.Ecc:
                     // An uncompressed point: 0x04 || X || Y, each the field length.
-                    var point = info.PublicKeyData.GetBytes();
+                    var point = info.PublicKey.GetBytes();
                     var length = (point.Length - 1) / 2;
                     var x = new byte[length];
                     var y = new byte[length];

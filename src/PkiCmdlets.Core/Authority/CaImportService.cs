@@ -148,7 +148,8 @@ namespace PkiCmdlets.Core.Authority
             var password = request.KeyFilePassword == null ? new char[0] : KeyProtection.CopyChars(request.KeyFilePassword);
             try
             {
-                pfx = new Pkcs12Store(new MemoryStream(bytes), password);
+                pfx = new Pkcs12StoreBuilder().Build();
+                pfx.Load(new MemoryStream(bytes), password);
             }
             catch (Exception e) when (e is IOException || e is ArgumentException || e is InvalidCastException || e is Org.BouncyCastle.Crypto.CryptoException || e is Org.BouncyCastle.Security.SecurityUtilityException)
             {

@@ -65,7 +65,7 @@ namespace PkiCmdlets.Core.Authority
             var extensions = new X509ExtensionsGenerator();
             extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
             extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
-            extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(new[] { KeyPurposeID.IdKPServerAuth }));
+            extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(new[] { KeyPurposeID.id_kp_serverAuth }));
             extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CsrBuilder.ToGeneralNames(names));
             extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier(spki));
             extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdentifier(issuer.SubjectPublicKeyInfo));
@@ -77,7 +77,7 @@ namespace PkiCmdlets.Core.Authority
         public static SubjectKeyIdentifier KeyIdentifier(byte[] subjectPublicKeyInfo)
         {
             var info = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(subjectPublicKeyInfo));
-            var digest = DigestUtilities.CalculateDigest("SHA-1", info.PublicKeyData.GetBytes());
+            var digest = DigestUtilities.CalculateDigest("SHA-1", info.PublicKey.GetBytes());
             return new SubjectKeyIdentifier(digest);
         }
 

@@ -48,8 +48,8 @@ namespace PkiCmdlets.Core.Authority
         public static NameConstraintSet FromExtension(Asn1Encodable value)
         {
             var constraints = NameConstraints.GetInstance(value);
-            var permitted = Subtrees(constraints.PermittedSubtrees);
-            var excluded = Subtrees(constraints.ExcludedSubtrees);
+            var permitted = Subtrees(constraints.PermittedSubtreesValue);
+            var excluded = Subtrees(constraints.ExcludedSubtreesValue);
             return new NameConstraintSet(
                 permitted.Where(n => n.TagNo == GeneralName.DnsName).Select(n => DerIA5String.GetInstance(n.Name).GetString()).ToList(),
                 excluded.Where(n => n.TagNo == GeneralName.DnsName).Select(n => DerIA5String.GetInstance(n.Name).GetString()).ToList(),
@@ -60,14 +60,14 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The extension value; the extension is critical, as RFC 5280 requires.</summary>
         public NameConstraints ToExtension()
         {
-            GeneralSubtree[]? Trees(IEnumerable<GeneralName> names)
+            GeneralSubtrees? Trees(IEnumerable<GeneralName> names)
             {
                 var list = names.Select(n => new GeneralSubtree(n)).ToArray();
-                return list.Length == 0 ? null : list;
+                return list.Length == 0 ? null : new GeneralSubtrees(list);
             }
             var permitted = Trees(PermittedDnsDomains.Select(DnsName).Concat(PermittedIpRanges.Select(r => r.ToGeneralName())));
             var excluded = Trees(ExcludedDnsDomains.Select(DnsName).Concat(ExcludedIpRanges.Select(r => r.ToGeneralName())));
-            return new NameConstraints(permitted == null ? null : new List<GeneralSubtree>(permitted), excluded == null ? null : new List<GeneralSubtree>(excluded));
+            return new NameConstraints(permitted, excluded);
         }
 
         /// <summary>Whether a certificate may carry <paramref name="name"/> below these constraints.</summary>
@@ -142,8 +142,8 @@ namespace PkiCmdlets.Core.Authority
 
         private static GeneralName DnsName(string domain) => new GeneralName(GeneralName.DnsName, new DerIA5String(domain));
 
-        private static List<GeneralName> Subtrees(Asn1Sequence? trees) =>
-            trees == null ? new List<GeneralName>() : trees.Cast<Asn1Encodable>().Select(t => GeneralSubtree.GetInstance(t).Base).ToList();
+        private static List<GeneralName> Subtrees(GeneralSubtrees? trees) =>
+            trees == null ? new List<GeneralName>() : trees.GetElements().Select(t => t.Base).ToList();
 
         /// <summary>An IPv4 or IPv6 network in CIDR form.</summary>
         public sealed class IpRange

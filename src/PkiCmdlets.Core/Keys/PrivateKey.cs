@@ -81,7 +81,7 @@ namespace PkiCmdlets.Core.Keys
                 var curveOid = (DerObjectIdentifier)curve.Parameters;
                 var ecKey = (ECPrivateKeyParameters)PrivateKeyFactory.CreateKey(info);
                 if (curveOid.Equals(Sm2PrivateKey.CurveOid)) return Sm2PrivateKey.FromScalar(ecKey.D);
-                var publicKey = Org.BouncyCastle.Asn1.Sec.ECPrivateKeyStructure.GetInstance(info.ParsePrivateKey()).GetPublicKey();
+                var publicKey = Org.BouncyCastle.Asn1.Sec.ECPrivateKeyStructure.GetInstance(info.ParsePrivateKey()).PublicKey;
                 var q = publicKey == null ? null : ecKey.Parameters.Curve.DecodePoint(publicKey.GetOctets());
                 return EcdsaPrivateKey.FromBouncyCastle(curveOid, ecKey.D, source, q);
             }

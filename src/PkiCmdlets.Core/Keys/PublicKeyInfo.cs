@@ -84,7 +84,7 @@ namespace PkiCmdlets.Core.Keys
             try
             {
                 info = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(spki));
-                if (info.AlgorithmID.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+                if (info.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
                 {
                     var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
                     var (modulus, exponent) = (rsa.Modulus, rsa.PublicExponent);
@@ -100,10 +100,10 @@ namespace PkiCmdlets.Core.Keys
                 throw PrivateKey.Unreadable(source, e);
             }
 
-            var algorithm = info.AlgorithmID.Algorithm;
+            var algorithm = info.Algorithm.Algorithm;
             if (key is ECPublicKeyParameters ec)
             {
-                var parameters = X962Parameters.GetInstance(info.AlgorithmID.Parameters);
+                var parameters = X962Parameters.GetInstance(info.Algorithm.Parameters);
                 var curve = parameters.IsNamedCurve ? (DerObjectIdentifier)parameters.Parameters : null;
                 var bits = ec.Parameters.Curve.FieldSize;
                 if (curve != null && curve.Equals(GMObjectIdentifiers.sm2p256v1))

@@ -26,8 +26,12 @@ namespace PkiCmdlets.Commands
         [Alias("PSPath")]
         public string LiteralPath { get; set; } = string.Empty;
 
+        // Kept as an int, not as the enum: PowerShell loads this class before the module initializer makes
+        // PkiCmdlets.Core loadable, and a field of one of its enums would load it (Loading/ModuleInitializer.cs).
+        private int _format = (int)ExportFormat.Pem;
+
         [Parameter]
-        public ExportFormat Format { get; set; } = ExportFormat.Pem;
+        public ExportFormat Format { get => (ExportFormat)_format; set => _format = (int)value; }
 
         [Parameter]
         public SwitchParameter IncludeChain { get; set; }

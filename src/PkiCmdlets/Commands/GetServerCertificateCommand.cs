@@ -36,8 +36,12 @@ namespace PkiCmdlets.Commands
         [ValidateRange(0, 36500)]
         public int? ExpiresWithinDays { get; set; }
 
+        // Kept as an int?, not as the enum: PowerShell loads this class before the module initializer makes
+        // PkiCmdlets.Core loadable, and a field of one of its enums would load it (Loading/ModuleInitializer.cs).
+        private int? _status;
+
         [Parameter]
-        public CertificateStatus? Status { get; set; }
+        public CertificateStatus? Status { get => (CertificateStatus?)_status; set => _status = (int?)value; }
 
         protected override void BeginProcessing() => _certificates = new ServerCertificateService(OpenStore());
 

@@ -18,8 +18,12 @@ namespace PkiCmdlets.Commands
         [ArgumentCompleter(typeof(CertificateIdentifierCompleter))]
         public string[] Identifier { get; set; } = new string[0];
 
+        // Kept as an int, not as the enum: PowerShell loads this class before the module initializer makes
+        // PkiCmdlets.Core loadable, and a field of one of its enums would load it (Loading/ModuleInitializer.cs).
+        private int _reason = (int)RevocationReason.Unspecified;
+
         [Parameter]
-        public RevocationReason Reason { get; set; } = RevocationReason.Unspecified;
+        public RevocationReason Reason { get => (RevocationReason)_reason; set => _reason = (int)value; }
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }

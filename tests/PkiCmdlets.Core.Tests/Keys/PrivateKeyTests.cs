@@ -94,7 +94,7 @@ public class EcPublicPointTests
         var d = Org.BouncyCastle.Asn1.Sec.ECPrivateKeyStructure.GetInstance(aInfo.ParsePrivateKey()).GetKey();
         var bSpki = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(b.ExportSubjectPublicKeyInfo());
         var curve = Org.BouncyCastle.Asn1.Sec.SecNamedCurves.GetByOid(Org.BouncyCastle.Asn1.Sec.SecObjectIdentifiers.SecP256r1);
-        var qB = curve.Curve.DecodePoint(bSpki.PublicKeyData.GetBytes());
+        var qB = curve.Curve.DecodePoint(bSpki.PublicKey.GetBytes());
         var forged = EcEncoding.PrivateKeyInfo(Org.BouncyCastle.Asn1.Sec.SecObjectIdentifiers.SecP256r1, 256, d, qB);
 
         var error = Assert.Throws<Errors.PkiException>(() => PrivateKey.FromPkcs8(forged, "forged"));

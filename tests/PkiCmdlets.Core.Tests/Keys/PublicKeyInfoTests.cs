@@ -136,7 +136,7 @@ public sealed class PublicKeyInfoTests
         using var key = TestKeys.For(KeySpec.Rsa(2048));
         var info = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(key.ExportSubjectPublicKeyInfo()));
         var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
-        var bad = new SubjectPublicKeyInfo(info.AlgorithmID, new RsaPublicKeyStructure(
+        var bad = new SubjectPublicKeyInfo(info.Algorithm, new RsaPublicKeyStructure(
             rsa.Modulus.Multiply(Org.BouncyCastle.Math.BigInteger.ValueOf(modulusFactor)),
             rsa.PublicExponent.Add(Org.BouncyCastle.Math.BigInteger.ValueOf(exponentAdd))));
 
@@ -153,7 +153,7 @@ public sealed class PublicKeyInfoTests
         var info = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(key.ExportSubjectPublicKeyInfo()));
         var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
         var modulus = rsa.Modulus.Multiply(Org.BouncyCastle.Math.BigInteger.ValueOf(751));
-        var odd = new SubjectPublicKeyInfo(info.AlgorithmID, new RsaPublicKeyStructure(modulus, rsa.PublicExponent));
+        var odd = new SubjectPublicKeyInfo(info.Algorithm, new RsaPublicKeyStructure(modulus, rsa.PublicExponent));
 
         Assert.Equal("RSA_" + modulus.BitLength, PublicKeyInfo.FromSubjectPublicKeyInfo(odd.GetDerEncoded(), "odd.csr").Description);
     }
