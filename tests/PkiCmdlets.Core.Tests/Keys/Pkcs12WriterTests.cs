@@ -5,10 +5,9 @@ using System.Text.RegularExpressions;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Keys;
-using PkiCmdlets.Core.Tests.Keys;
 using PkiCmdlets.Core.Tests.Support;
 
-namespace PkiCmdlets.Core.Tests.Formats;
+namespace PkiCmdlets.Core.Tests.Keys;
 
 /// <summary>openssl and .NET's own loader judge every PFX we write.</summary>
 public sealed class Pkcs12WriterTests : IDisposable
