@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Requests;
 using PkiCmdlets.Core.Revocation;
+using PkiCmdlets.Core.Store;
 
 /// <summary>
 /// Section scale: memory while issuing the first 10,000 certificates the way New-ServerCertificate's pipeline does
@@ -19,7 +20,7 @@ internal static class StoreScale
         var sub = temp.CreateIntermediate("ECC_256");
         var csr = new CsrService(temp.Store).Create(new NewCsrRequest { CommonName = "host.example.com", Algorithm = "ECC_256" }).Csr!;
         var certificates = new ServerCertificateService(temp.Store);
-        var journal = new FileInfo(temp.Store.FullPath(IssuedJournal.PathOf(sub.Id)));
+        var journal = new FileInfo(temp.Store.FullPath(StoreLayout.CertificateJournal(sub.Id)));
 
         Console.WriteLine($"A store of {total:N0} certificates from one P-256 intermediate, issued in batches of {IssuanceBatch.PreferredSize} as New-ServerCertificate's pipeline does");
         var memory = new Table(("issued", 7), ("managed heap MB", 15), ("working set MB", 14), ("journal MB", 10));

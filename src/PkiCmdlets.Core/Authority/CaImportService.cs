@@ -94,7 +94,7 @@ namespace PkiCmdlets.Core.Authority
                     Imported = true,
                     CreatedAt = _cas.Now,
                 };
-                _store.EnsureCreated(CaService.Folder, CsrService.KeyFolder);
+                _store.EnsureCreated(StoreLayout.CaFolder, StoreLayout.KeyFolder);
                 using (_store.Lock(cancellation))
                 {
                     var current = _cas.LoadAll(null);

@@ -24,8 +24,6 @@ namespace PkiCmdlets.Core.Authority
     {
         public static readonly TimeSpan DefaultUnlockTimeout = TimeSpan.FromSeconds(900);
 
-        internal const string Folder = "cas";
-
         private readonly PkiStore _store;
         private readonly Func<KeySpec, PrivateKey> _generateKey;
         private readonly Func<DateTimeOffset> _clock;
@@ -157,13 +155,13 @@ namespace PkiCmdlets.Core.Authority
                 ?? records.FirstOrDefault(r => string.Equals(r.Name, value, StringComparison.OrdinalIgnoreCase));
             if (found != null) return found;
             // Asked for by Id (an issuer link, a pipeline object) and that record is the damaged one: say so.
-            throw damaged.FirstOrDefault(e => e.Target is string file && Path.GetFileName(file).Equals(value + ".json", StringComparison.OrdinalIgnoreCase))
+            throw damaged.FirstOrDefault(e => e.Target is string file && string.Equals(file, _store.FullPath(StoreLayout.CaRecord(value)), StringComparison.OrdinalIgnoreCase))
                 ?? NotFound(value);
         }
 
         internal StoredCa Load(CaRecord record)
         {
-            var path = CertificatePath(record.Id);
+            var path = StoreLayout.CaCertificate(record.Id);
             try
             {
                 var der = Pem.Decode(_store.ReadText(path), Pem.CertificateLabel);
@@ -194,13 +192,13 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         internal PrivateKey OpenKey(CaRecord record, SecureString? password)
         {
-            var source = _store.FullPath(KeyPath(record.Id));
+            var source = _store.FullPath(StoreLayout.CaKey(record.Id));
             byte[]? pkcs8 = null;
             try
             {
                 if (!record.KeyProtected)
                 {
-                    pkcs8 = Pem.Decode(_store.ReadText(KeyPath(record.Id)), Pem.PrivateKeyLabel);
+                    pkcs8 = Pem.Decode(_store.ReadText(StoreLayout.CaKey(record.Id)), Pem.PrivateKeyLabel);
                 }
                 else if (password != null)
                 {
@@ -220,12 +218,6 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        internal static string RecordPath(string id) => Path.Combine(Folder, id + ".json");
-
-        internal static string CertificatePath(string id) => Path.Combine(Folder, id + ".crt.pem");
-
-        internal static string KeyPath(string id) => Path.Combine(CsrService.KeyFolder, "ca-" + id + ".key.pem");
-
         internal static void RequireCurrent(StoredCa authority, DateTimeOffset now)
         {
             if (authority.NotAfter <= now || authority.NotBefore > now)
@@ -241,7 +233,7 @@ namespace PkiCmdlets.Core.Authority
             try
             {
                 var chain = Chain(authority);
-                var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(authority.Certificate.SubjectPublicKeyInfo.GetDerEncoded(), CertificatePath(record.Id));
+                var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(authority.Certificate.SubjectPublicKeyInfo.GetDerEncoded(), StoreLayout.CaCertificate(record.Id));
                 var constraints = authority.NameConstraints;
                 var certificate = new X509Certificate2(authority.Der);
                 return new CertificateAuthority
@@ -282,7 +274,7 @@ namespace PkiCmdlets.Core.Authority
             }
             catch (Exception e) when (e is ArgumentException || e is InvalidCastException || e is System.Security.Cryptography.CryptographicException)
             {
-                throw _store.Corrupt(CertificatePath(record.Id), e.Message, e);
+                throw _store.Corrupt(StoreLayout.CaCertificate(record.Id), e.Message, e);
             }
         }
 
@@ -295,7 +287,7 @@ namespace PkiCmdlets.Core.Authority
         private void RequireCurrent(StoredCa authority) => RequireCurrent(authority, _clock());
 
         private byte[] DecryptKey(CaRecord record, SecureString password) =>
-            KeyProtection.Decrypt(Pem.Decode(_store.ReadText(KeyPath(record.Id)), Pem.EncryptedPrivateKeyLabel), password, record.Name);
+            KeyProtection.Decrypt(Pem.Decode(_store.ReadText(StoreLayout.CaKey(record.Id)), Pem.EncryptedPrivateKeyLabel), password, record.Name);
 
         /// <summary>Everything about a new CA that can be checked before a key is generated.</summary>
         private CaPlan Plan(NewCaRequest request, ValidityPeriod validity)
@@ -341,7 +333,7 @@ namespace PkiCmdlets.Core.Authority
                 CreatedAt = _clock(),
             };
             progress?.Report(Messages.ProgressWritingStore);
-            _store.EnsureCreated(Folder, CsrService.KeyFolder);
+            _store.EnsureCreated(StoreLayout.CaFolder, StoreLayout.KeyFolder);
             using (_store.Lock(cancellation))
             {
                 var existing = LoadAll(null);
@@ -357,9 +349,9 @@ namespace PkiCmdlets.Core.Authority
         {
             _store.WriteAllOrNothing(new[]
             {
-                new KeyValuePair<string, byte[]>(KeyPath(record.Id), PkiStore.Utf8(keyPem)),
-                new KeyValuePair<string, byte[]>(CertificatePath(record.Id), PkiStore.Utf8(Pem.Encode(Pem.CertificateLabel, certificateDer))),
-                new KeyValuePair<string, byte[]>(RecordPath(record.Id), PkiStore.Json(record)),
+                new KeyValuePair<string, byte[]>(StoreLayout.CaKey(record.Id), PkiStore.Utf8(keyPem)),
+                new KeyValuePair<string, byte[]>(StoreLayout.CaCertificate(record.Id), PkiStore.Utf8(Pem.Encode(Pem.CertificateLabel, certificateDer))),
+                new KeyValuePair<string, byte[]>(StoreLayout.CaRecord(record.Id), PkiStore.Json(record)),
             });
         }
 
@@ -381,7 +373,7 @@ namespace PkiCmdlets.Core.Authority
         internal List<CaRecord> LoadAll(List<PkiException>? problems)
         {
             var records = new List<CaRecord>();
-            foreach (var path in _store.ListFiles(Folder, "*.json"))
+            foreach (var path in _store.ListFiles(StoreLayout.CaFolder, StoreLayout.RecordFiles))
             {
                 try
                 {

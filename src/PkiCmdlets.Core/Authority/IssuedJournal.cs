@@ -42,13 +42,13 @@ namespace PkiCmdlets.Core.Authority
 
         public string IssuerId { get; }
 
-        public static string PathOf(string issuerId) => Path.Combine(ServerCertificateService.Folder, issuerId, "certificates.journal");
+        public static string PathOf(string issuerId) => StoreLayout.CertificateJournal(issuerId);
 
-        internal static string LegacyIndexPath(string issuerId) => Path.Combine(ServerCertificateService.Folder, issuerId, "index.json");
+        internal static string LegacyIndexPath(string issuerId) => Path.Combine(StoreLayout.IssuerFolder(issuerId), "index.json");
 
-        internal static string LegacyCertificatePath(string issuerId, string identifier) => Path.Combine(ServerCertificateService.Folder, issuerId, identifier + ".crt.pem");
+        internal static string LegacyCertificatePath(string issuerId, string identifier) => Path.Combine(StoreLayout.IssuerFolder(issuerId), identifier + ".crt.pem");
 
-        internal static string LegacyChainPath(string identifier) => Path.Combine(ServerCertificateService.Folder, ServerCertificateService.ExternalFolder, identifier + ".chain.pem");
+        internal static string LegacyChainPath(string identifier) => Path.Combine(StoreLayout.IssuerFolder(ServerCertificateService.ExternalIssuerId), identifier + ".chain.pem");
 
         /// <summary>
         /// Every certificate <paramref name="keep"/> accepts, in the order issued, with its revocation applied, one at a
@@ -179,7 +179,7 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>Appends issued certificates with one flush to disk. The caller holds the store lock.</summary>
         public void AppendIssued(IReadOnlyList<KeyValuePair<IssuedRecord, byte[]>> issued)
         {
-            _store.EnsureCreated(ServerCertificateService.Folder, ServerCertificateService.IssuerFolder(IssuerId));
+            _store.EnsureCreated(StoreLayout.IssuedFolder, StoreLayout.IssuerFolder(IssuerId));
             var lines = new List<byte[]>(issued.Count);
             foreach (var certificate in issued)
             {
@@ -197,7 +197,7 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>Appends revocations with one flush to disk. The caller holds the store lock.</summary>
         public void AppendRevoked(IReadOnlyList<IssuedRecord> revoked)
         {
-            _store.EnsureCreated(ServerCertificateService.Folder, ServerCertificateService.IssuerFolder(IssuerId));
+            _store.EnsureCreated(StoreLayout.IssuedFolder, StoreLayout.IssuerFolder(IssuerId));
             _journal.Append(Header, revoked.Select(r => PkiStore.JsonLine(new JournalEntry
             {
                 Op = JournalEntry.Revoked,

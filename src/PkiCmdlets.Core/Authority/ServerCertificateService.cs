@@ -21,10 +21,8 @@ namespace PkiCmdlets.Core.Authority
     /// </summary>
     public sealed class ServerCertificateService
     {
-        internal const string Folder = "issued";
-
-        /// <summary>Where certificates from outside CAs (ACME orders) are kept; also their IssuerId.</summary>
-        public const string ExternalFolder = "acme";
+        /// <summary>The IssuerId of certificates from outside CAs (ACME orders), which share one journal.</summary>
+        public const string ExternalIssuerId = "acme";
 
         private readonly CaService _cas;
         private readonly PkiStore _store;
@@ -158,9 +156,9 @@ namespace PkiCmdlets.Core.Authority
             using (_store.Lock(cancellation))
             {
                 record.IssuedAt = _cas.Now;
-                new IssuedJournal(_store, ExternalFolder).AppendIssued(new[] { new KeyValuePair<IssuedRecord, byte[]>(record, leafDer) });
+                new IssuedJournal(_store, ExternalIssuerId).AppendIssued(new[] { new KeyValuePair<IssuedRecord, byte[]>(record, leafDer) });
             }
-            return ToOutput(record.IssuerName, ExternalFolder, record, () => leafDer, string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))),
+            return ToOutput(record.IssuerName, ExternalIssuerId, record, () => leafDer, string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))),
                 StatusOf(record, _cas.Now), _store.Root);
         }
 
@@ -197,7 +195,7 @@ namespace PkiCmdlets.Core.Authority
             var byIdentifier = new Dictionary<string, IssuedCertificate>(StringComparer.OrdinalIgnoreCase);
             foreach (var found in listing.Items)
             {
-                if (found.IssuerId == ExternalFolder)
+                if (found.IssuerId == ExternalIssuerId)
                 {
                     problems.Add(new PkiException(ErrorIds.CertificateNotRevocable, PkiErrorKind.InvalidOperation, found.Identifier,
                         Messages.CertificateNotRevocable.Format(found.Identifier, found.IssuerName)));
@@ -270,8 +268,6 @@ namespace PkiCmdlets.Core.Authority
             return entries;
         }
 
-        internal static string IssuerFolder(string issuerId) => Path.Combine(Folder, issuerId);
-
         internal static string ChainPem(IEnumerable<StoredCa> chain) => string.Concat(chain.Select(c => Pem.Encode(Pem.CertificateLabel, c.Der)));
 
         /// <summary>RSA ≥ 2048 or one of our curves, the -Algorithm asked for, and the issuer's family (seed 002).</summary>
@@ -342,7 +338,7 @@ namespace PkiCmdlets.Core.Authority
                 return new IssuerSource(issuer.Record.Name, issuer.Record.Id, _ => chainPem ??= ChainPem(service._cas.Chain(issuer)));
             }
 
-            public static IssuerSource External(ServerCertificateService service) => new IssuerSource(null, ExternalFolder, c => c.ChainPem());
+            public static IssuerSource External(ServerCertificateService service) => new IssuerSource(null, ExternalIssuerId, c => c.ChainPem());
         }
 
         private StoredCa? TryLoad(CaRecord record, List<PkiException> problems)

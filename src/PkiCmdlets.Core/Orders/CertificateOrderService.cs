@@ -32,8 +32,6 @@ namespace PkiCmdlets.Core.Orders
     {
         public const string DefaultServer = "LetsEncrypt";
 
-        internal static readonly string Folder = Path.Combine("acme", "orders");
-
         private readonly PkiStore _store;
         private readonly AcmeAccountStore _accounts;
         private readonly Action<AcmeClientOptions>? _configure;
@@ -165,7 +163,7 @@ namespace PkiCmdlets.Core.Orders
                 try
                 {
                     // The record first: it is what makes the order exist.
-                    _store.DeleteFile(RecordPath(orderId));
+                    _store.DeleteFile(StoreLayout.OrderRecord(orderId));
                 }
                 catch (PkiException e) when (e.ErrorId == ErrorIds.StoreNotWritable)
                 {
@@ -174,7 +172,7 @@ namespace PkiCmdlets.Core.Orders
                 }
                 try
                 {
-                    _store.DeleteFile(CsrPath(orderId));
+                    _store.DeleteFile(StoreLayout.OrderCsr(orderId));
                 }
                 catch (PkiException)
                 {
@@ -185,11 +183,7 @@ namespace PkiCmdlets.Core.Orders
             }
         }
 
-        private NumberedRecords Records => new NumberedRecords(_store, Folder);
-
-        internal static string RecordPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".json");
-
-        internal static string CsrPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".csr.pem");
+        private NumberedRecords Records => new NumberedRecords(_store, StoreLayout.OrderFolder);
 
         // ---- Submit ----------------------------------------------------------------------------------------
 
@@ -394,14 +388,14 @@ namespace PkiCmdlets.Core.Orders
                     CheckedAt = now,
                 };
                 relay.Report(Messages.ProgressWritingStore);
-                _store.EnsureCreated(Folder);
+                _store.EnsureCreated(StoreLayout.OrderFolder);
                 using (_store.Lock(cancellation))
                 {
                     record.Id = Records.NextId();
                     _store.WriteAllOrNothing(new[]
                     {
-                        new KeyValuePair<string, byte[]>(CsrPath(record.Id), PkiStore.Utf8(Pem.Encode(Pem.CertificateRequestLabel, plan.Csr.Der))),
-                        new KeyValuePair<string, byte[]>(RecordPath(record.Id), PkiStore.Json(record)),
+                        new KeyValuePair<string, byte[]>(StoreLayout.OrderCsr(record.Id), PkiStore.Utf8(Pem.Encode(Pem.CertificateRequestLabel, plan.Csr.Der))),
+                        new KeyValuePair<string, byte[]>(StoreLayout.OrderRecord(record.Id), PkiStore.Json(record)),
                         new KeyValuePair<string, byte[]>(Records.CounterFile, PkiStore.Utf8((record.Id + 1).ToString(CultureInfo.InvariantCulture))),
                     });
                 }
@@ -654,7 +648,7 @@ namespace PkiCmdlets.Core.Orders
             }
             relay.Report(Messages.ProgressDownloading);
             var chain = await client.DownloadCertificateAsync(order.Certificate, cancellation).ConfigureAwait(false);
-            var csr = CsrContent.FromDer(ReadCsr(record.Id), _store.FullPath(CsrPath(record.Id)));
+            var csr = CsrContent.FromDer(ReadCsr(record.Id), _store.FullPath(StoreLayout.OrderCsr(record.Id)));
             if (!csr.PublicKeyInfo.SubjectPublicKeyInfo.SequenceEqual(LeafPublicKey(chain.Leaf)))
             {
                 throw new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, order.Certificate,
@@ -754,25 +748,25 @@ namespace PkiCmdlets.Core.Orders
             {
                 var current = Load(record.Id);
                 record.CertificateIdentifier ??= current.CertificateIdentifier;
-                _store.WriteJson(RecordPath(record.Id), record);
+                _store.WriteJson(StoreLayout.OrderRecord(record.Id), record);
             }
             return ToOutput(record);
         }
 
         private StoredAccount RequireAccount(OrderRecord record) =>
             _accounts.Find(new Uri(record.Server))
-            ?? throw _store.Corrupt(AcmeAccountStore.RecordPath(AcmeAccountStore.Id(new Uri(record.Server))),
+            ?? throw _store.Corrupt(StoreLayout.AcmeAccountRecord(AcmeAccountStore.Id(new Uri(record.Server))),
                 "the ACME account of order " + record.Id.ToString(CultureInfo.InvariantCulture) + " is missing", null);
 
         private byte[] ReadCsr(int id)
         {
             try
             {
-                return Pem.Decode(_store.ReadText(CsrPath(id)), Pem.CertificateRequestLabel);
+                return Pem.Decode(_store.ReadText(StoreLayout.OrderCsr(id)), Pem.CertificateRequestLabel);
             }
             catch (PkiException e) when (e.ErrorId == ErrorIds.InvalidPem)
             {
-                throw _store.Corrupt(CsrPath(id), e.Message, e);
+                throw _store.Corrupt(StoreLayout.OrderCsr(id), e.Message, e);
             }
         }
 
@@ -784,7 +778,7 @@ namespace PkiCmdlets.Core.Orders
 
         private void EnsureExists(int id)
         {
-            if (id <= 0 || !_store.Exists(RecordPath(id)))
+            if (id <= 0 || !_store.Exists(StoreLayout.OrderRecord(id)))
             {
                 throw new PkiException(ErrorIds.OrderNotFound, PkiErrorKind.ObjectNotFound, id, Messages.OrderNotFound.Format(id, _store.Root));
             }
@@ -793,10 +787,10 @@ namespace PkiCmdlets.Core.Orders
         private OrderRecord Load(int id)
         {
             EnsureExists(id);
-            var record = _store.ReadJson<OrderRecord>(RecordPath(id));
+            var record = _store.ReadJson<OrderRecord>(StoreLayout.OrderRecord(id));
             if (record.Id != id || !Uri.TryCreate(record.OrderUrl, UriKind.Absolute, out _) || !Uri.TryCreate(record.Server, UriKind.Absolute, out _))
             {
-                throw _store.Corrupt(RecordPath(id), "its id, server or order URL is not valid", null);
+                throw _store.Corrupt(StoreLayout.OrderRecord(id), "its id, server or order URL is not valid", null);
             }
             return record;
         }

@@ -22,9 +22,6 @@ namespace PkiCmdlets.Core.Requests
         public const int MaxTagKeyLength = 128;
         public const int MaxTagValueLength = 256;
 
-        internal const string Folder = "csrs";
-        internal const string KeyFolder = "keys";
-
         private readonly PkiStore _store;
         private readonly Func<KeySpec, PrivateKey> _generateKey;
 
@@ -61,7 +58,7 @@ namespace PkiCmdlets.Core.Requests
             var material = request.Draft ? null : Generate(record, subject, spec, request.KeyPassword, progress, cancellation);
 
             progress?.Report(Messages.ProgressWritingStore);
-            _store.EnsureCreated(Folder, KeyFolder);
+            _store.EnsureCreated(StoreLayout.CsrFolder, StoreLayout.KeyFolder);
             using (_store.Lock(cancellation))
             {
                 var existing = LoadAll(out _);
@@ -189,9 +186,9 @@ namespace PkiCmdlets.Core.Requests
                 }
                 // The record goes first: it is what makes a CSR exist, so a crash part-way leaves at most
                 // an orphaned file, never a record pointing at a missing key.
-                _store.DeleteFile(RecordPath(id));
-                _store.DeleteFile(CsrPath(id));
-                _store.DeleteFile(KeyPath(id));
+                _store.DeleteFile(StoreLayout.CsrRecord(id));
+                _store.DeleteFile(StoreLayout.CsrRequest(id));
+                _store.DeleteFile(StoreLayout.CsrKey(id));
                 return removed;
             }
         }
@@ -222,16 +219,10 @@ namespace PkiCmdlets.Core.Requests
         {
             var record = LoadRecord(id);
             isProtected = record.KeyProtected;
-            return _store.ReadText(KeyPath(id));
+            return _store.ReadText(StoreLayout.CsrKey(id));
         }
 
-        private NumberedRecords Records => new NumberedRecords(_store, Folder);
-
-        internal static string RecordPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".json");
-
-        internal static string CsrPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".csr.pem");
-
-        internal static string KeyPath(int id) => Path.Combine(KeyFolder, "csr-" + id.ToString(CultureInfo.InvariantCulture) + ".key.pem");
+        private NumberedRecords Records => new NumberedRecords(_store, StoreLayout.CsrFolder);
 
         private GeneratedMaterial Generate(CsrRecord record, SubjectName subject, KeySpec spec, System.Security.SecureString? password,
             IProgress<string>? progress, CancellationToken cancellation)
@@ -282,10 +273,10 @@ namespace PkiCmdlets.Core.Requests
             var files = new List<KeyValuePair<string, byte[]>>();
             if (material != null)
             {
-                files.Add(new KeyValuePair<string, byte[]>(KeyPath(record.Id), PkiStore.Utf8(material.KeyPem)));
-                files.Add(new KeyValuePair<string, byte[]>(CsrPath(record.Id), PkiStore.Utf8(material.CsrPem)));
+                files.Add(new KeyValuePair<string, byte[]>(StoreLayout.CsrKey(record.Id), PkiStore.Utf8(material.KeyPem)));
+                files.Add(new KeyValuePair<string, byte[]>(StoreLayout.CsrRequest(record.Id), PkiStore.Utf8(material.CsrPem)));
             }
-            files.Add(new KeyValuePair<string, byte[]>(RecordPath(record.Id), PkiStore.Json(record)));
+            files.Add(new KeyValuePair<string, byte[]>(StoreLayout.CsrRecord(record.Id), PkiStore.Json(record)));
             if (newCounter.HasValue)
             {
                 files.Add(new KeyValuePair<string, byte[]>(Records.CounterFile, PkiStore.Utf8(newCounter.Value.ToString(CultureInfo.InvariantCulture))));
@@ -298,7 +289,7 @@ namespace PkiCmdlets.Core.Requests
 
         private void EnsureExists(int id)
         {
-            if (id <= 0 || !_store.Exists(RecordPath(id)))
+            if (id <= 0 || !_store.Exists(StoreLayout.CsrRecord(id)))
             {
                 throw new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, id,
                     Messages.CsrNotFoundById.Format(id, _store.Root));
@@ -308,10 +299,10 @@ namespace PkiCmdlets.Core.Requests
         private CsrRecord LoadRecord(int id)
         {
             EnsureExists(id);
-            var record = _store.ReadJson<CsrRecord>(RecordPath(id));
+            var record = _store.ReadJson<CsrRecord>(StoreLayout.CsrRecord(id));
             if (record.Id != id)
             {
-                throw _store.Corrupt(RecordPath(id), "its id is " + record.Id.ToString(CultureInfo.InvariantCulture), null);
+                throw _store.Corrupt(StoreLayout.CsrRecord(id), "its id is " + record.Id.ToString(CultureInfo.InvariantCulture), null);
             }
             return record;
         }
@@ -428,11 +419,11 @@ namespace PkiCmdlets.Core.Requests
                     Email = record.Email,
                     Algorithm = spec.SeedName,
                     KeySize = spec.Size,
-                    Csr = generated ? _store.ReadText(CsrPath(record.Id)) : null,
+                    Csr = generated ? _store.ReadText(StoreLayout.CsrRequest(record.Id)) : null,
                     PublicKeyMd5 = record.PublicKeyMd5,
                     PublicKeySha256 = record.PublicKeySha256,
                     KeyProtected = record.KeyProtected,
-                    KeyPath = generated ? _store.FullPath(KeyPath(record.Id)) : null,
+                    KeyPath = generated ? _store.FullPath(StoreLayout.CsrKey(record.Id)) : null,
                     CreatedAt = record.CreatedAt,
                     GeneratedAt = record.GeneratedAt,
                     Remark = record.Remark,
@@ -442,7 +433,7 @@ namespace PkiCmdlets.Core.Requests
             }
             catch (PkiException e) when (e.ErrorId != ErrorIds.StoreRecordCorrupt)
             {
-                throw _store.Corrupt(RecordPath(record.Id), e.Message, e);
+                throw _store.Corrupt(StoreLayout.CsrRecord(record.Id), e.Message, e);
             }
         }
 

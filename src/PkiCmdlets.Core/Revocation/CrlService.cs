@@ -16,8 +16,6 @@ namespace PkiCmdlets.Core.Revocation
         public const int DefaultNextUpdateHours = 168;
         public const int MaxNextUpdateHours = 24 * 366;
 
-        internal const string Folder = "crls";
-
         private readonly CaService _cas;
         private readonly ServerCertificateService _certificates;
         private readonly PkiStore _store;
@@ -55,10 +53,10 @@ namespace PkiCmdlets.Core.Revocation
             var nextUpdate = thisUpdate.AddHours(hours);
             if (nextUpdate > issuer.NotAfter) nextUpdate = issuer.NotAfter;
 
-            _store.EnsureCreated(Folder);
+            _store.EnsureCreated(StoreLayout.CrlFolder);
             using (_store.Lock(cancellation))
             {
-                var state = _store.Exists(StatePath(issuer.Record.Id)) ? _store.ReadJson<CrlState>(StatePath(issuer.Record.Id)) : new CrlState();
+                var state = _store.Exists(StoreLayout.CrlNumber(issuer.Record.Id)) ? _store.ReadJson<CrlState>(StoreLayout.CrlNumber(issuer.Record.Id)) : new CrlState();
                 var number = state.LastCrlNumber + 1;
                 var revoked = _certificates.Revoked(issuer.Record.Id);
                 var der = CrlBuilder.Build(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, key, number, thisUpdate, nextUpdate, revoked);
@@ -68,8 +66,8 @@ namespace PkiCmdlets.Core.Revocation
                     OutputFile.Write(path, pem ? PkiStore.Utf8(text) : der);
                 }
                 // The CRL goes before the number that names it: a crash in between re-uses no number.
-                _store.WriteText(CrlPath(issuer.Record.Id), text);
-                _store.WriteJson(StatePath(issuer.Record.Id), new CrlState { LastCrlNumber = number });
+                _store.WriteText(StoreLayout.Crl(issuer.Record.Id), text);
+                _store.WriteJson(StoreLayout.CrlNumber(issuer.Record.Id), new CrlState { LastCrlNumber = number });
                 return new PublishedCrl
                 {
                     IssuerName = issuer.Record.Name,
@@ -79,17 +77,13 @@ namespace PkiCmdlets.Core.Revocation
                     NextUpdate = nextUpdate,
                     RevokedCount = revoked.Count,
                     CrlUrl = issuer.Record.CrlUrl,
-                    StoreFile = _store.FullPath(CrlPath(issuer.Record.Id)),
+                    StoreFile = _store.FullPath(StoreLayout.Crl(issuer.Record.Id)),
                     Path = path,
                     Pem = text,
                     Der = der,
                 };
             }
         }
-
-        internal static string CrlPath(string issuerId) => System.IO.Path.Combine(Folder, issuerId + ".crl.pem");
-
-        private static string StatePath(string issuerId) => System.IO.Path.Combine(Folder, issuerId + ".json");
 
         private sealed class CrlState
         {

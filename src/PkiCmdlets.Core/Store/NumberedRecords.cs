@@ -22,9 +22,9 @@ namespace PkiCmdlets.Core.Store
             _folder = folder;
         }
 
-        public string CounterFile => Path.Combine(_folder, "next-id.txt");
+        public string CounterFile => StoreLayout.NextId(_folder);
 
-        public string RecordPath(int id) => Path.Combine(_folder, id.ToString(CultureInfo.InvariantCulture) + ".json");
+        public string RecordPath(int id) => StoreLayout.NumberedRecord(_folder, id);
 
         /// <summary>
         /// Every record <paramref name="load"/> can read, ordered by id; damaged ones go to <paramref name="problems"/>,
@@ -65,7 +65,7 @@ namespace PkiCmdlets.Core.Store
         }
 
         private List<int> Ids() =>
-            _store.ListFiles(_folder, "*.json")
+            _store.ListFiles(_folder, StoreLayout.RecordFiles)
                 .Select(f => int.TryParse(Path.GetFileNameWithoutExtension(f), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null)
                 .Where(id => id.HasValue)
                 .Select(id => id!.Value)

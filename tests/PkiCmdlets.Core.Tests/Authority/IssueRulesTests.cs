@@ -4,6 +4,7 @@ using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Tests.Support;
+using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Core.Tests.Authority;
 
@@ -38,7 +39,7 @@ public sealed class IssueRulesTests : IDisposable
         Assert.Equal(issued.SerialNumber, issued.Certificate!.SerialNumber);
         Assert.Equal(issued.Thumbprint, issued.Certificate.Thumbprint);
         Assert.Null(issued.CertificateChain);
-        Assert.Contains(issued.Identifier, File.ReadAllText(Path.Combine(_pki.Store.Root, IssuedJournal.PathOf(_pki.Sub.Id))));
+        Assert.Contains(issued.Identifier, File.ReadAllText(Path.Combine(_pki.Store.Root, StoreLayout.CertificateJournal(_pki.Sub.Id))));
         var found = Services.Certificates(_pki.Open()).Get(issued.Identifier);
         Assert.Equal(issued.SerialNumber, found.SerialNumber);
     }

@@ -19,7 +19,7 @@ public sealed class IssuedJournalTests : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    private string JournalPath => Path.Combine(_pki.Store.Root, IssuedJournal.PathOf(_pki.Sub.Id));
+    private string JournalPath => Path.Combine(_pki.Store.Root, StoreLayout.CertificateJournal(_pki.Sub.Id));
 
     private ServerCertificateService Certificates => Services.Certificates(_pki.Open());
 
@@ -70,7 +70,7 @@ public sealed class IssuedJournalTests : IDisposable
             record.RevocationReason = RevocationReason.AffiliationChanged;
             journal.AppendRevoked(new[] { record });
         }
-        var path = Path.Combine(_pki.Store.Root, IssuedJournal.PathOf("acme"));
+        var path = Path.Combine(_pki.Store.Root, StoreLayout.CertificateJournal("acme"));
         File.AppendAllText(path, "{\"op\":\"revoked\",\"identifier\":\"nothing-issued\",\"revokedAt\":\"2026-01-01T00:00:00+00:00\",\"fromTheFuture\":[1,{\"a\":2}]}\n");
 
         var problems = new List<PkiException>();
