@@ -97,13 +97,13 @@ namespace PkiCmdlets.Core.Authority
                         if (query.Status.HasValue && status != query.Status.Value) continue;
                         if (query.ExpiresWithinDays.HasValue && (status != CertificateStatus.Valid || record.NotAfter > now.AddDays(query.ExpiresWithinDays.Value))) continue;
                         output = ToOutput(source.IssuerName ?? record.IssuerName ?? string.Empty, source.IssuerId, record,
-                            certificate.DerReader(), source.Chain(certificate), status, _store.Root);
+                            certificate.Der, source.Chain(certificate), status, _store.Root);
                         found.Add(record.Identifier);
                         found.Add(record.SerialNumber);
                     }
                     catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt || e.ErrorId == ErrorIds.StoreVersionUnsupported)
                     {
-                        // A damaged file of an old store spoils one certificate. A damaged or newer header ends the journal's
+                        // A damaged CA certificate spoils its chain. A damaged or newer header ends the journal's
                         // enumeration (an iterator that threw is finished), and the next issuer is read.
                         problems.Add(e);
                         continue;

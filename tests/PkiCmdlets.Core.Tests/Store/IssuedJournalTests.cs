@@ -10,7 +10,7 @@ namespace PkiCmdlets.Core.Tests.Store;
 
 /// <summary>
 /// The issued-certificate journal: one durable append per issue, never a rewrite; unfinished and damaged
-/// lines; batches; revocations; and stores written before the journal existed.
+/// lines; batches; revocations.
 /// </summary>
 public sealed class IssuedJournalTests : IDisposable
 {
@@ -222,37 +222,5 @@ public sealed class IssuedJournalTests : IDisposable
         var before = _pki.Store.Snapshot();
         Assert.Equal(ErrorIds.StoreVersionUnsupported, Assert.Throws<PkiException>(() => Issue("three.example.com")).ErrorId);
         Assert.Equal(before, _pki.Store.Snapshot());
-    }
-
-    [Fact]
-    public void A_store_written_before_the_journal_is_read_revoked_and_added_to_without_rewriting_its_index()
-    {
-        // Two certificates as version 1 of the store kept them: index.json and one PEM file each.
-        var legacy = new[] { Issue("old1.example.com"), Issue("old2.example.com") };
-        var folder = Path.Combine(_pki.Store.Root, "issued", _pki.Sub.Id);
-        var index = new StringBuilder("{ \"certificates\": [");
-        foreach (var certificate in legacy)
-        {
-            File.WriteAllText(Path.Combine(folder, certificate.Identifier + ".crt.pem"), certificate.X509Certificate);
-            index.Append(certificate == legacy[0] ? "" : ",").Append($$"""
-                { "identifier": "{{certificate.Identifier}}", "serialNumber": "{{certificate.SerialNumber}}", "subject": "{{certificate.Subject}}",
-                  "commonName": "{{certificate.CommonName}}", "dnsNames": ["{{certificate.DnsNames[0]}}"], "ipAddresses": [], "algorithm": "{{certificate.Algorithm}}",
-                  "notBefore": "{{certificate.NotBefore:o}}", "notAfter": "{{certificate.NotAfter:o}}", "thumbprint": "{{certificate.Thumbprint}}",
-                  "issuedAt": "{{certificate.IssuedAt:o}}" }
-                """);
-        }
-        File.WriteAllText(Path.Combine(folder, "index.json"), index.Append("] }").ToString());
-        File.Delete(JournalPath);
-        var indexBytes = File.ReadAllBytes(Path.Combine(folder, "index.json"));
-
-        var added = Issue("new.example.com");
-        Certificates.Revoke(legacy[1].Identifier, RevocationReason.Superseded);
-
-        var listed = Certificates.Find(new CertificateQuery()).Items;
-        Assert.Equal(new[] { legacy[0].Identifier, legacy[1].Identifier, added.Identifier }, listed.Select(c => c.Identifier));
-        Assert.Equal(legacy[0].Certificate.RawData, listed[0].Certificate.RawData);
-        Assert.Equal(CertificateStatus.Revoked, listed[1].Status);
-        Assert.Equal(indexBytes, File.ReadAllBytes(Path.Combine(folder, "index.json")));
-        Assert.Equal(1, new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, null, null, pem: true).RevokedCount);
     }
 }
