@@ -256,18 +256,6 @@ namespace PkiCmdlets.Core.Authority
             return revoked;
         }
 
-        /// <summary>
-        /// The revoked certificates of one issuer, for its CRL. A damaged line might be a revocation, and a CRL that
-        /// silently left one out would vouch for a revoked certificate, so damage is an error here, not a warning.
-        /// </summary>
-        internal IReadOnlyList<CrlBuilder.Entry> Revoked(string issuerId)
-        {
-            var problems = new List<PkiException>();
-            var entries = new IssuedJournal(_store, issuerId).RevokedEntries(problems);
-            if (problems.Count > 0) throw problems[0];
-            return entries;
-        }
-
         internal static string ChainPem(IEnumerable<StoredCa> chain) => string.Concat(chain.Select(c => Pem.Encode(Pem.CertificateLabel, c.Der)));
 
         /// <summary>RSA ≥ 2048 or one of our curves, the -Algorithm asked for, and the issuer's family (seed 002).</summary>

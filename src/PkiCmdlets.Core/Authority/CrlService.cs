@@ -1,23 +1,20 @@
 using System;
-using System.IO;
-using System.Linq;
-using System.Security;
+using System.Collections.Generic;
 using System.Threading;
-using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Revocation;
 using PkiCmdlets.Core.Store;
 
-namespace PkiCmdlets.Core.Revocation
+namespace PkiCmdlets.Core.Authority
 {
-    /// <summary>Builds and writes a CA's CRL from its index, with a CRL number that only grows.</summary>
+    /// <summary>Builds and writes a CA's CRL from its journal's revocations, with a CRL number that only grows.</summary>
     public sealed class CrlService
     {
         public const int DefaultNextUpdateHours = 168;
         public const int MaxNextUpdateHours = 24 * 366;
 
         private readonly CaService _cas;
-        private readonly ServerCertificateService _certificates;
         private readonly PkiStore _store;
 
         public CrlService(PkiStore store)
@@ -29,7 +26,6 @@ namespace PkiCmdlets.Core.Revocation
         {
             _cas = cas;
             _store = cas.Store;
-            _certificates = new ServerCertificateService(cas);
         }
 
         /// <summary>
@@ -37,7 +33,7 @@ namespace PkiCmdlets.Core.Revocation
         /// <c>path</c> is given (a full file-system path) also writes a copy there, PEM when <c>pem</c>,
         /// otherwise DER, the form RFC 5280 says a CRL URL serves. An existing file is replaced only with <c>force</c>.
         /// </summary>
-        public PublishedCrl Publish(CaIdentity issuerIdentity, SecureString? issuerKeyPassword, int? nextUpdateHours, string? path, bool pem,
+        public PublishedCrl Publish(CaIdentity issuerIdentity, System.Security.SecureString? issuerKeyPassword, int? nextUpdateHours, string? path, bool pem,
             bool force = false, CancellationToken cancellation = default)
         {
             if (path != null) OutputFile.RequireNewOrForced(path, force);
@@ -56,9 +52,10 @@ namespace PkiCmdlets.Core.Revocation
             _store.EnsureCreated(StoreLayout.CrlFolder);
             using (_store.Lock(cancellation))
             {
-                var state = _store.Exists(StoreLayout.CrlNumber(issuer.Record.Id)) ? _store.ReadJson<CrlState>(StoreLayout.CrlNumber(issuer.Record.Id)) : new CrlState();
+                var id = issuer.Record.Id;
+                var state = _store.Exists(StoreLayout.CrlNumber(id)) ? _store.ReadJson<CrlState>(StoreLayout.CrlNumber(id)) : new CrlState();
                 var number = state.LastCrlNumber + 1;
-                var revoked = _certificates.Revoked(issuer.Record.Id);
+                var revoked = Revoked(id);
                 var der = CrlBuilder.Build(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, key, number, thisUpdate, nextUpdate, revoked);
                 var text = Pem.Encode(Pem.CrlLabel, der);
                 if (path != null)
@@ -66,23 +63,35 @@ namespace PkiCmdlets.Core.Revocation
                     OutputFile.Write(path, pem ? PkiStore.Utf8(text) : der);
                 }
                 // The CRL goes before the number that names it: a crash in between re-uses no number.
-                _store.WriteText(StoreLayout.Crl(issuer.Record.Id), text);
-                _store.WriteJson(StoreLayout.CrlNumber(issuer.Record.Id), new CrlState { LastCrlNumber = number });
+                _store.WriteText(StoreLayout.Crl(id), text);
+                _store.WriteJson(StoreLayout.CrlNumber(id), new CrlState { LastCrlNumber = number });
                 return new PublishedCrl
                 {
                     IssuerName = issuer.Record.Name,
-                    IssuerId = issuer.Record.Id,
+                    IssuerId = id,
                     CrlNumber = number,
                     ThisUpdate = thisUpdate,
                     NextUpdate = nextUpdate,
                     RevokedCount = revoked.Count,
                     CrlUrl = issuer.Record.CrlUrl,
-                    StoreFile = _store.FullPath(StoreLayout.Crl(issuer.Record.Id)),
+                    StoreFile = _store.FullPath(StoreLayout.Crl(id)),
                     Path = path,
                     Pem = text,
                     Der = der,
                 };
             }
+        }
+
+        /// <summary>
+        /// The revoked certificates of one issuer. A damaged line might be a revocation, and a CRL that silently left
+        /// one out would vouch for a revoked certificate, so damage is an error here, not a warning.
+        /// </summary>
+        private List<RevocationEntry> Revoked(string issuerId)
+        {
+            var problems = new List<PkiException>();
+            var entries = new IssuedJournal(_store, issuerId).RevokedEntries(problems);
+            if (problems.Count > 0) throw problems[0];
+            return entries;
         }
 
         private sealed class CrlState

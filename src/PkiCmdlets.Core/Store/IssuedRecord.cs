@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using PkiCmdlets.Core.Revocation;
 
-namespace PkiCmdlets.Core.Authority
+namespace PkiCmdlets.Core.Store
 {
     /// <summary>
     /// One certificate's record in its issuer's journal (see <see cref="IssuedJournal"/>): enough to filter and to

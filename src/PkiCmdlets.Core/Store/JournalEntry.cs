@@ -7,7 +7,7 @@ using System.Text;
 using Newtonsoft.Json;
 using PkiCmdlets.Core.Revocation;
 
-namespace PkiCmdlets.Core.Authority
+namespace PkiCmdlets.Core.Store
 {
     /// <summary>The first line of an issuer's journal: what the file is, and its format version.</summary>
     internal sealed class JournalHeader

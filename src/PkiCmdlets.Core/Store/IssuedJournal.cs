@@ -7,9 +7,8 @@ using Newtonsoft.Json;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Revocation;
-using PkiCmdlets.Core.Store;
 
-namespace PkiCmdlets.Core.Authority
+namespace PkiCmdlets.Core.Store
 {
     /// <summary>
     /// Everything one issuer (a store CA, or the outside CAs of ACME orders) has issued and revoked:
@@ -91,19 +90,17 @@ namespace PkiCmdlets.Core.Authority
         /// What a CRL lists: the serial number, date and reason of every revoked certificate, read without parsing the
         /// records of certificates that were not revoked (nor, mostly, of those that were).
         /// </summary>
-        public List<CrlBuilder.Entry> RevokedEntries(List<PkiException> problems)
+        public List<RevocationEntry> RevokedEntries(List<PkiException> problems)
         {
             var parser = new JournalEntry.Parser();
             var revocations = ReadRevocations(parser, problems);
-            var entries = new List<CrlBuilder.Entry>(revocations.Count);
-            void Add(string identifier, string serial, DateTimeOffset? revokedAt, RevocationReason? reason)
+            var entries = new List<RevocationEntry>(revocations.Count);
+            void Add(string identifier, string serial)
             {
-                if (revokedAt == null && revocations.TryGetValue(identifier, out var revocation))
+                if (revocations.TryGetValue(identifier, out var revocation))
                 {
-                    revokedAt = revocation.RevokedAt;
-                    reason = revocation.RevocationReason;
+                    entries.Add(new RevocationEntry(Hex.Parse(serial), revocation.RevokedAt!.Value, revocation.RevocationReason ?? RevocationReason.Unspecified));
                 }
-                if (revokedAt.HasValue) entries.Add(new CrlBuilder.Entry(Hex.Parse(serial), revokedAt.Value, reason ?? RevocationReason.Unspecified));
             }
             foreach (var line in _journal.Read())
             {
@@ -111,13 +108,13 @@ namespace PkiCmdlets.Core.Authority
                 if (line.Number == 1 || tab < 0) continue;
                 if (JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out var identifier, out var serial))
                 {
-                    Add(identifier, serial, null, null);
+                    Add(identifier, serial);
                     continue;
                 }
                 try
                 {
                     var record = parser.Parse(line.Buffer, line.Start, tab - line.Start).Certificate ?? throw new JsonSerializationException("an issue line has no certificate record");
-                    Add(record.Identifier, record.SerialNumber, null, null);
+                    Add(record.Identifier, record.SerialNumber);
                 }
                 catch (JsonException e)
                 {
