@@ -59,7 +59,7 @@ internal static class StoreScale
         Time(table, "Revoke-ServerCertificate (every one, piped)", null, () => certificates.RevokeMany(identifiers, RevocationReason.Superseded).Items.Count, repeat: false);
         Time(table, "Get-ServerCertificate -Status Revoked", 1, () => Stream(certificates, new CertificateQuery { Status = CertificateStatus.Revoked }));
         var crls = new CrlService(temp.Store);
-        Time(table, "Publish-Crl", 2, () => crls.Publish(new CaIdentity("Sub"), null, null, null, pem: false).RevokedCount);
+        Time(table, "Publish-Crl", 2, () => crls.Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub") }).RevokedCount);
     }
 
     /// <summary>As Get-ServerCertificate writes to the pipeline: one certificate at a time, each looked at and let go.</summary>

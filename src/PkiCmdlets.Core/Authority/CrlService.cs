@@ -29,22 +29,21 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>
-        /// Signs a new CRL of every certificate the issuer revoked and keeps it in the store; when
-        /// <c>path</c> is given (a full file-system path) also writes a copy there, PEM when <c>pem</c>,
-        /// otherwise DER, the form RFC 5280 says a CRL URL serves. An existing file is replaced only with <c>force</c>.
+        /// Signs a new CRL of every certificate the issuer revoked and keeps it in the store; with a
+        /// <see cref="PublishCrlRequest.Path"/>, also writes a copy there. Everything is checked before anything is written.
         /// </summary>
-        public PublishedCrl Publish(CaIdentity issuerIdentity, System.Security.SecureString? issuerKeyPassword, int? nextUpdateHours, string? path, bool pem,
-            bool force = false, CancellationToken cancellation = default)
+        public PublishedCrl Publish(PublishCrlRequest request, CancellationToken cancellation = default)
         {
-            if (path != null) OutputFile.RequireNewOrForced(path, force);
-            var hours = nextUpdateHours ?? DefaultNextUpdateHours;
+            var path = request.Path;
+            if (path != null) OutputFile.RequireNewOrForced(path, request.Force);
+            var hours = request.NextUpdateHours ?? DefaultNextUpdateHours;
             if (hours < 1 || hours > MaxNextUpdateHours)
             {
                 throw new PkiException(ErrorIds.InvalidNextUpdate, PkiErrorKind.InvalidArgument, hours, Messages.InvalidNextUpdate.Format(hours, MaxNextUpdateHours));
             }
-            var issuer = _cas.Load(_cas.Resolve(issuerIdentity));
+            var issuer = _cas.Load(_cas.Resolve(request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request))));
             CaService.RequireCurrent(issuer, _cas.Now);
-            using var key = _cas.OpenKey(issuer.Record, issuerKeyPassword);
+            using var key = _cas.OpenKey(issuer.Record, request.IssuerKeyPassword);
             var thisUpdate = _cas.Now;
             var nextUpdate = thisUpdate.AddHours(hours);
             if (nextUpdate > issuer.NotAfter) nextUpdate = issuer.NotAfter;
@@ -60,7 +59,7 @@ namespace PkiCmdlets.Core.Authority
                 var text = Pem.Encode(Pem.CrlLabel, der);
                 if (path != null)
                 {
-                    OutputFile.Write(path, pem ? PkiStore.Utf8(text) : der);
+                    OutputFile.Write(path, request.AsPem ? PkiStore.Utf8(text) : der);
                 }
                 // The CRL goes before the number that names it: a crash in between re-uses no number.
                 _store.WriteText(StoreLayout.Crl(id), text);

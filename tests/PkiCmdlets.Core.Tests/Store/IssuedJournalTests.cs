@@ -119,7 +119,7 @@ public sealed class IssuedJournalTests : IDisposable
         // Revocation still works around the damage; a CRL does not, since the damaged line might be a revocation it would leave out.
         Certificates.Revoke(last.Identifier, RevocationReason.Superseded);
         var before = _pki.Store.Snapshot();
-        var refused = Assert.Throws<PkiException>(() => new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, null, null, pem: true));
+        var refused = Assert.Throws<PkiException>(() => new CrlService(_pki.Open()).Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub"), AsPem = true }));
         Assert.Equal(ErrorIds.StoreRecordCorrupt, refused.ErrorId);
         Assert.Contains("Line 3 of", refused.Message);
         Assert.Equal(before, _pki.Store.Snapshot());

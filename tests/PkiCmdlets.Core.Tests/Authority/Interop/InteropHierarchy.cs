@@ -66,7 +66,7 @@ public sealed class InteropHierarchy : IDisposable
 
     /// <summary>Publishes the CA's CRL through the core, writing the PEM copy to a file of the given name.</summary>
     public PublishedCrl Publish(string ca, string fileName) =>
-        new CrlService(Services.Cas(Hierarchy.Open())).Publish(new CaIdentity(ca), null, null, Path.Combine(Hierarchy.Store.Folder, fileName), pem: true);
+        new CrlService(Services.Cas(Hierarchy.Open())).Publish(new PublishCrlRequest { Issuer = new CaIdentity(ca), Path = Path.Combine(Hierarchy.Store.Folder, fileName), AsPem = true });
 
     public string File(string name, string text) => Hierarchy.File(name, text);
 
