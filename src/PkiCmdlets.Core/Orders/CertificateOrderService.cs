@@ -147,43 +147,19 @@ namespace PkiCmdlets.Core.Orders
         /// </summary>
         public CertificateOrder? Remove(int orderId, CancellationToken cancellation = default)
         {
-            EnsureExists(orderId); // before the lock, which would create a store that is not there
-            using (_store.Lock(cancellation))
-            {
-                EnsureExists(orderId);
-                OrderRecord? record = null;
-                try
-                {
-                    record = Load(orderId);
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
-                {
-                    // Damaged: nothing to return, and the files go all the same.
-                }
-                try
-                {
-                    // The record first: it is what makes the order exist.
-                    _store.DeleteFile(StoreLayout.OrderRecord(orderId));
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreNotWritable)
-                {
-                    throw new PkiException(ErrorIds.OrderRemoveFailed, PkiErrorKind.PermissionDenied, orderId,
-                        Messages.OrderRemoveFailed.Format(orderId, _store.Root, e.InnerException?.Message ?? e.Message), e);
-                }
-                try
-                {
-                    _store.DeleteFile(StoreLayout.OrderCsr(orderId));
-                }
-                catch (PkiException)
-                {
-                    // An orphaned copy of a CSR harms nothing; the order is gone.
-                }
-                record?.Challenges.ForEach(c => WebRoot.Delete(c.FilePath));
-                return record == null ? null : ToOutput(record);
-            }
+            // An orphaned copy of a CSR harms nothing once the order is gone.
+            var record = Records.Remove(orderId, r => r, new[] { StoreLayout.OrderCsr(orderId) }, filesBestEffort: true,
+                e => new PkiException(ErrorIds.OrderRemoveFailed, PkiErrorKind.PermissionDenied, orderId,
+                    Messages.OrderRemoveFailed.Format(orderId, _store.Root, e.InnerException?.Message ?? e.Message), e),
+                cancellation);
+            record?.Challenges.ForEach(c => WebRoot.Delete(c.FilePath));
+            return record == null ? null : ToOutput(record);
         }
 
-        private NumberedRecords Records => new NumberedRecords(_store, StoreLayout.OrderFolder);
+        private NumberedRecords<OrderRecord> Records => new NumberedRecords<OrderRecord>(_store, StoreLayout.OrderFolder,
+            id => new PkiException(ErrorIds.OrderNotFound, PkiErrorKind.ObjectNotFound, id, Messages.OrderNotFound.Format(id, _store.Root)),
+            (id, record) => record.Id != id || !Uri.TryCreate(record.OrderUrl, UriKind.Absolute, out _) || !Uri.TryCreate(record.Server, UriKind.Absolute, out _)
+                ? "its id, server or order URL is not valid" : null);
 
         // ---- Submit ----------------------------------------------------------------------------------------
 
@@ -392,12 +368,10 @@ namespace PkiCmdlets.Core.Orders
                 using (_store.Lock(cancellation))
                 {
                     record.Id = Records.NextId();
-                    _store.WriteAllOrNothing(new[]
+                    Records.Write(record.Id, record, new[]
                     {
                         new KeyValuePair<string, byte[]>(StoreLayout.OrderCsr(record.Id), PkiStore.Utf8(Pem.Encode(Pem.CertificateRequestLabel, plan.Csr.Der))),
-                        new KeyValuePair<string, byte[]>(StoreLayout.OrderRecord(record.Id), PkiStore.Json(record)),
-                        new KeyValuePair<string, byte[]>(Records.CounterFile, PkiStore.Utf8((record.Id + 1).ToString(CultureInfo.InvariantCulture))),
-                    });
+                    }, isNew: true);
                 }
                 written.Clear();
                 return ToOutput(record);
@@ -748,7 +722,7 @@ namespace PkiCmdlets.Core.Orders
             {
                 var current = Load(record.Id);
                 record.CertificateIdentifier ??= current.CertificateIdentifier;
-                _store.WriteJson(StoreLayout.OrderRecord(record.Id), record);
+                Records.Write(record.Id, record, Array.Empty<KeyValuePair<string, byte[]>>(), isNew: false);
             }
             return ToOutput(record);
         }
@@ -776,29 +750,12 @@ namespace PkiCmdlets.Core.Orders
             return certificate.SubjectPublicKeyInfo.GetDerEncoded();
         }
 
-        private void EnsureExists(int id)
-        {
-            if (id <= 0 || !_store.Exists(StoreLayout.OrderRecord(id)))
-            {
-                throw new PkiException(ErrorIds.OrderNotFound, PkiErrorKind.ObjectNotFound, id, Messages.OrderNotFound.Format(id, _store.Root));
-            }
-        }
-
-        private OrderRecord Load(int id)
-        {
-            EnsureExists(id);
-            var record = _store.ReadJson<OrderRecord>(StoreLayout.OrderRecord(id));
-            if (record.Id != id || !Uri.TryCreate(record.OrderUrl, UriKind.Absolute, out _) || !Uri.TryCreate(record.Server, UriKind.Absolute, out _))
-            {
-                throw _store.Corrupt(StoreLayout.OrderRecord(id), "its id, server or order URL is not valid", null);
-            }
-            return record;
-        }
+        private OrderRecord Load(int id) => Records.Load(id);
 
         /// <summary>The orders as the store keeps them, without asking any CA (for tab completion); damaged records are left out.</summary>
         public IReadOnlyList<CertificateOrder> ListStored() => LoadAll(new List<PkiException>()).Select(ToOutput).ToList();
 
-        private List<OrderRecord> LoadAll(List<PkiException> problems) => Records.LoadAll(Load, ErrorIds.OrderNotFound, problems);
+        private List<OrderRecord> LoadAll(List<PkiException> problems) => Records.LoadAll(problems);
 
 
         private AcmeClientOptions Options(bool skipCertificateCheck, OrderCallbacks relay)

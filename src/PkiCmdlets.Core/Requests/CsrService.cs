@@ -72,12 +72,12 @@ namespace PkiCmdlets.Core.Requests
                     record.Name = RecordNames.UniqueFrom(subject.CommonName, existing.Select(r => r.Name));
                 }
                 record.Id = Records.NextId();
-                WriteAll(record, material, newCounter: record.Id + 1);
+                Records.Write(record.Id, record, Files(record.Id, material), isNew: true);
             }
             return ToOutput(record);
         }
 
-        public CertificateSigningRequest Get(int id) => ToOutput(LoadRecord(id));
+        public CertificateSigningRequest Get(int id) => ToOutput(Records.Load(id));
 
         /// <summary>The CSR with exactly this name (case-insensitive), or CsrNotFound.</summary>
         public CertificateSigningRequest GetByName(string name) => ToOutput(RecordByName(name));
@@ -121,7 +121,7 @@ namespace PkiCmdlets.Core.Requests
 
         public CertificateSigningRequest Update(SetCsrRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
         {
-            var current = request.Name != null ? RecordByName(request.Name) : LoadRecord(request.Id);
+            var current = request.Name != null ? RecordByName(request.Name) : Records.Load(request.Id);
             EnsureDraft(current);
 
             var subject = SubjectName.Create(
@@ -158,9 +158,9 @@ namespace PkiCmdlets.Core.Requests
             using (_store.Lock(cancellation))
             {
                 // Another session may have generated or renamed it since we read it.
-                EnsureDraft(LoadRecord(current.Id));
+                EnsureDraft(Records.Load(current.Id));
                 if (request.NewName != null) EnsureNameFree(LoadAll(out _), request.NewName, exceptId: updated.Id);
-                WriteAll(updated, material, newCounter: null);
+                Records.Write(updated.Id, updated, Files(updated.Id, material), isNew: false);
             }
             return ToOutput(updated);
         }
@@ -169,29 +169,8 @@ namespace PkiCmdlets.Core.Requests
         /// Deletes the record, its CSR and its private key; returns what was removed, or null when the
         /// record was too damaged to read (removing it is how a user clears a damaged record).
         /// </summary>
-        public CertificateSigningRequest? Remove(int id, CancellationToken cancellation = default)
-        {
-            EnsureExists(id); // before the lock, which would create a store that is not there
-            using (_store.Lock(cancellation))
-            {
-                EnsureExists(id);
-                CertificateSigningRequest? removed = null;
-                try
-                {
-                    removed = ToOutput(LoadRecord(id));
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
-                {
-                    // Damaged: nothing to return, and the files go all the same.
-                }
-                // The record goes first: it is what makes a CSR exist, so a crash part-way leaves at most
-                // an orphaned file, never a record pointing at a missing key.
-                _store.DeleteFile(StoreLayout.CsrRecord(id));
-                _store.DeleteFile(StoreLayout.CsrRequest(id));
-                _store.DeleteFile(StoreLayout.CsrKey(id));
-                return removed;
-            }
-        }
+        public CertificateSigningRequest? Remove(int id, CancellationToken cancellation = default) =>
+            Records.Remove(id, ToOutput, new[] { StoreLayout.CsrRequest(id), StoreLayout.CsrKey(id) }, filesBestEffort: false, recordStays: null, cancellation);
 
         /// <summary>The id of the CSR whose key has this SubjectPublicKeyInfo, or null when its key is not in the store.</summary>
         internal int? FindIdByPublicKey(byte[] subjectPublicKeyInfo) => PublicKeyLookup()(subjectPublicKeyInfo);
@@ -217,12 +196,14 @@ namespace PkiCmdlets.Core.Requests
         /// <summary>The CSR's private key as the store holds it (PEM, encrypted when <paramref name="isProtected"/>).</summary>
         internal string ReadKeyPem(int id, out bool isProtected)
         {
-            var record = LoadRecord(id);
+            var record = Records.Load(id);
             isProtected = record.KeyProtected;
             return _store.ReadText(StoreLayout.CsrKey(id));
         }
 
-        private NumberedRecords Records => new NumberedRecords(_store, StoreLayout.CsrFolder);
+        private NumberedRecords<CsrRecord> Records => new NumberedRecords<CsrRecord>(_store, StoreLayout.CsrFolder,
+            id => new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, id, Messages.CsrNotFoundById.Format(id, _store.Root)),
+            (id, record) => record.Id == id ? null : "its id is " + record.Id.ToString(CultureInfo.InvariantCulture));
 
         private GeneratedMaterial Generate(CsrRecord record, SubjectName subject, KeySpec spec, System.Security.SecureString? password,
             IProgress<string>? progress, CancellationToken cancellation)
@@ -267,51 +248,23 @@ namespace PkiCmdlets.Core.Requests
             return new GeneratedMaterial(Pem.Encode(Pem.CertificateRequestLabel, csrDer), keyPem);
         }
 
-        /// <summary>Writes key, CSR, record and counter in that order; on any failure removes what it wrote.</summary>
-        private void WriteAll(CsrRecord record, GeneratedMaterial? material, int? newCounter)
-        {
-            var files = new List<KeyValuePair<string, byte[]>>();
-            if (material != null)
+        /// <summary>The key and the CSR a record stands for, written before it; none for a draft.</summary>
+        private static IEnumerable<KeyValuePair<string, byte[]>> Files(int id, GeneratedMaterial? material) => material == null
+            ? Array.Empty<KeyValuePair<string, byte[]>>()
+            : new[]
             {
-                files.Add(new KeyValuePair<string, byte[]>(StoreLayout.CsrKey(record.Id), PkiStore.Utf8(material.KeyPem)));
-                files.Add(new KeyValuePair<string, byte[]>(StoreLayout.CsrRequest(record.Id), PkiStore.Utf8(material.CsrPem)));
-            }
-            files.Add(new KeyValuePair<string, byte[]>(StoreLayout.CsrRecord(record.Id), PkiStore.Json(record)));
-            if (newCounter.HasValue)
-            {
-                files.Add(new KeyValuePair<string, byte[]>(Records.CounterFile, PkiStore.Utf8(newCounter.Value.ToString(CultureInfo.InvariantCulture))));
-            }
-            _store.WriteAllOrNothing(files);
-        }
+                new KeyValuePair<string, byte[]>(StoreLayout.CsrKey(id), PkiStore.Utf8(material.KeyPem)),
+                new KeyValuePair<string, byte[]>(StoreLayout.CsrRequest(id), PkiStore.Utf8(material.CsrPem)),
+            };
 
         private CsrRecord RecordByName(string name) =>
             LoadAll(out _).FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)) ?? throw NotFoundByName(name);
-
-        private void EnsureExists(int id)
-        {
-            if (id <= 0 || !_store.Exists(StoreLayout.CsrRecord(id)))
-            {
-                throw new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, id,
-                    Messages.CsrNotFoundById.Format(id, _store.Root));
-            }
-        }
-
-        private CsrRecord LoadRecord(int id)
-        {
-            EnsureExists(id);
-            var record = _store.ReadJson<CsrRecord>(StoreLayout.CsrRecord(id));
-            if (record.Id != id)
-            {
-                throw _store.Corrupt(StoreLayout.CsrRecord(id), "its id is " + record.Id.ToString(CultureInfo.InvariantCulture), null);
-            }
-            return record;
-        }
 
         /// <summary>Every readable record, ordered by id; unreadable ones are returned as problems.</summary>
         private List<CsrRecord> LoadAll(out List<PkiException> problems)
         {
             problems = new List<PkiException>();
-            return Records.LoadAll(LoadRecord, ErrorIds.CsrNotFound, problems);
+            return Records.LoadAll(problems);
         }
 
 
