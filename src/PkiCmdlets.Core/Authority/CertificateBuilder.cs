@@ -66,7 +66,7 @@ namespace PkiCmdlets.Core.Authority
             extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
             extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
             extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(new[] { KeyPurposeID.id_kp_serverAuth }));
-            extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CsrBuilder.ToGeneralNames(names));
+            extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CertificateNames.ToGeneralNames(names));
             extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier.OfSubject(spki));
             extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdentifier.OfIssuer(issuer.SubjectPublicKeyInfo));
             if (crlUrl != null) extensions.AddExtension(X509Extensions.CrlDistributionPoints, false, CrlDistributionPoint(crlUrl));

@@ -69,12 +69,7 @@ namespace PkiCmdlets.Core.Authority
                 request.Locality ?? csr.Locality ?? CaService.First(issuer.Certificate.Subject, X509Name.L),
                 request.Organization ?? csr.Organization ?? CaService.First(issuer.Certificate.Subject, X509Name.O),
                 request.OrganizationalUnit ?? csr.OrganizationalUnit ?? CaService.First(issuer.Certificate.Subject, X509Name.OU));
-            var fromCommonName = NameRules.FromCommonName(subject.CommonName);
-            if (fromCommonName != null && fromCommonName.Type != SubjectAlternativeNameType.Email)
-            {
-                names.Insert(0, fromCommonName);
-                names = names.GroupBy(n => n.Type + "|" + n.Value.ToLowerInvariant()).Select(g => g.First()).ToList();
-            }
+            names = CertificateNames.Covered(subject.CommonName, names);
             if (names.Count == 0)
             {
                 throw new PkiException(ErrorIds.NoServerName, PkiErrorKind.InvalidArgument, subject.CommonName, Messages.NoServerName.Format(subject.CommonName));

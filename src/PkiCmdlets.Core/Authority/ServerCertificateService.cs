@@ -135,7 +135,7 @@ namespace PkiCmdlets.Core.Authority
             {
                 throw new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(e.Message), e);
             }
-            var names = CsrBuilder.ServerNames(structure.TbsCertificate.Extensions);
+            var names = CertificateNames.ServerNames(structure.TbsCertificate.Extensions);
             var spki = structure.SubjectPublicKeyInfo.GetDerEncoded();
             var record = new IssuedRecord
             {

@@ -218,10 +218,7 @@ namespace PkiCmdlets.Core.Orders
         /// <summary>The CSR's common name when it is a DNS name or IP address, then its subjectAltNames: exactly what finalize will ask for.</summary>
         private static List<SubjectAlternativeName> Domains(CsrContent csr)
         {
-            var names = new List<SubjectAlternativeName>();
-            var fromCommonName = csr.CommonName == null ? null : NameRules.FromCommonName(csr.CommonName);
-            if (fromCommonName != null && fromCommonName.Type != SubjectAlternativeNameType.Email) names.Add(fromCommonName);
-            foreach (var name in csr.Names) NameRules.AddDistinct(names, name);
+            var names = CertificateNames.Covered(csr.CommonName, csr.Names);
             if (names.Count == 0)
             {
                 throw new PkiException(ErrorIds.NoServerName, PkiErrorKind.InvalidArgument, csr.CommonName, Messages.OrderNoDomain.Format(csr.CommonName));

@@ -214,7 +214,7 @@ namespace PkiCmdlets.Core.Requests
             cancellation.ThrowIfCancellationRequestedAsPki();
 
             progress?.Report(Messages.ProgressSigning);
-            var sans = EffectiveNames(subject.CommonName, record.SubjectAlternativeNames);
+            var sans = CertificateNames.Covered(subject.CommonName, NameRules.ParseList(record.SubjectAlternativeNames));
             var csrDer = CsrBuilder.Build(subject, sans, key);
             var spki = key.ExportSubjectPublicKeyInfo();
             var pkcs8 = key.ExportPkcs8();
@@ -335,19 +335,6 @@ namespace PkiCmdlets.Core.Requests
 
         private static string FamilyName(KeySpec spec) => spec.SeedName.Substring(0, 3);
 
-        /// <summary>The SANs a request carries: the common name first when it is a DNS name or IP address, then the rest.</summary>
-        private static List<SubjectAlternativeName> EffectiveNames(string commonName, IEnumerable<string> requested)
-        {
-            var names = new List<SubjectAlternativeName>();
-            var fromCommonName = NameRules.FromCommonName(commonName);
-            if (fromCommonName != null) names.Add(fromCommonName);
-            foreach (var name in NameRules.ParseList(requested))
-            {
-                NameRules.AddDistinct(names, name);
-            }
-            return names;
-        }
-
         private CertificateSigningRequest ToOutput(CsrRecord record)
         {
             try
@@ -362,7 +349,7 @@ namespace PkiCmdlets.Core.Requests
                     Name = record.Name,
                     Status = record.Status,
                     CommonName = record.CommonName,
-                    SubjectAlternativeNames = EffectiveNames(record.CommonName, record.SubjectAlternativeNames).Select(n => n.Value).ToArray(),
+                    SubjectAlternativeNames = CertificateNames.Covered(record.CommonName, NameRules.ParseList(record.SubjectAlternativeNames)).Select(n => n.Value).ToArray(),
                     Subject = subject.ToString(),
                     Country = record.Country,
                     State = record.State,
