@@ -37,15 +37,7 @@ namespace PkiCmdlets.Core.Authority
 
         public CertificateAuthority Import(ImportCaRequest request, CancellationToken cancellation = default)
         {
-            if (request.KeyPassword != null && request.NoPassword)
-            {
-                throw new PkiException(ErrorIds.KeyPasswordConflict, PkiErrorKind.InvalidArgument, null, Messages.KeyPasswordConflict);
-            }
-            if (request.KeyPassword == null && !request.NoPassword)
-            {
-                throw new PkiException(ErrorIds.CaKeyPasswordRequired, PkiErrorKind.InvalidArgument, null, Messages.CaKeyPasswordRequired);
-            }
-            KeyProtection.RequireNonEmpty(request.KeyPassword);
+            CaKeyPassword.Require(request.KeyPassword, request.NoPassword);
             var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
             if (name != null) RecordNames.Validate(name);
             var crlUrl = CaService.ValidateCrlUrl(request.CrlUrl);

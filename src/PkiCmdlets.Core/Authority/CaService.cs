@@ -298,15 +298,7 @@ namespace PkiCmdlets.Core.Authority
             var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
             if (name != null) RecordNames.Validate(name);
             var crlUrl = ValidateCrlUrl(request.CrlUrl);
-            if (request.KeyPassword != null && request.NoPassword)
-            {
-                throw new PkiException(ErrorIds.KeyPasswordConflict, PkiErrorKind.InvalidArgument, null, Messages.KeyPasswordConflict);
-            }
-            if (request.KeyPassword == null && !request.NoPassword)
-            {
-                throw new PkiException(ErrorIds.CaKeyPasswordRequired, PkiErrorKind.InvalidArgument, null, Messages.CaKeyPasswordRequired);
-            }
-            KeyProtection.RequireNonEmpty(request.KeyPassword);
+            CaKeyPassword.Require(request.KeyPassword, request.NoPassword);
             if (name != null) EnsureNameFree(LoadAll(null), name);
             return new CaPlan(subject, spec, name, crlUrl, validity, request.KeyPassword);
         }
