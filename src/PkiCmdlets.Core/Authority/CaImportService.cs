@@ -73,7 +73,7 @@ namespace PkiCmdlets.Core.Authority
                 }
                 var issuerId = FindIssuer(certificate, existing, source);
                 if (name != null) CaService.EnsureNameFree(existing, name);
-                var keyPem = CaService.ProtectKey(key, request.KeyPassword, null);
+                var keyPem = Pkcs8Pem.Encode(key, request.KeyPassword);
 
                 var created = new CaRecord
                 {

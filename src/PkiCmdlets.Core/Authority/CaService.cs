@@ -198,7 +198,7 @@ namespace PkiCmdlets.Core.Authority
             {
                 if (!record.KeyProtected)
                 {
-                    pkcs8 = Pem.Decode(_store.ReadText(StoreLayout.CaKey(record.Id)), Pem.PrivateKeyLabel);
+                    pkcs8 = Pkcs8Pem.Decode(_store.ReadText(StoreLayout.CaKey(record.Id)), null, record.Name);
                 }
                 else if (password != null)
                 {
@@ -287,7 +287,7 @@ namespace PkiCmdlets.Core.Authority
         private void RequireCurrent(StoredCa authority) => RequireCurrent(authority, _clock());
 
         private byte[] DecryptKey(CaRecord record, SecureString password) =>
-            KeyProtection.Decrypt(Pem.Decode(_store.ReadText(StoreLayout.CaKey(record.Id)), Pem.EncryptedPrivateKeyLabel), password, record.Name);
+            Pkcs8Pem.Decode(_store.ReadText(StoreLayout.CaKey(record.Id)), password, record.Name);
 
         /// <summary>Everything about a new CA that can be checked before a key is generated.</summary>
         private CaPlan Plan(NewCaRequest request, ValidityPeriod validity)
@@ -311,7 +311,7 @@ namespace PkiCmdlets.Core.Authority
             cancellation.ThrowIfCancellationRequestedAsPki();
             progress?.Report(Messages.ProgressSigning);
             var der = build(key);
-            var keyPem = ProtectKey(key, plan.Password, progress);
+            var keyPem = Pkcs8Pem.Encode(key, plan.Password, progress);
             cancellation.ThrowIfCancellationRequestedAsPki();
 
             var record = new CaRecord
@@ -345,21 +345,6 @@ namespace PkiCmdlets.Core.Authority
                 new KeyValuePair<string, byte[]>(StoreLayout.CaCertificate(record.Id), PkiStore.Utf8(Pem.Encode(Pem.CertificateLabel, certificateDer))),
                 new KeyValuePair<string, byte[]>(StoreLayout.CaRecord(record.Id), PkiStore.Json(record)),
             });
-        }
-
-        internal static string ProtectKey(PrivateKey key, SecureString? password, IProgress<string>? progress)
-        {
-            var pkcs8 = key.ExportPkcs8();
-            try
-            {
-                if (password == null) return Pem.Encode(Pem.PrivateKeyLabel, pkcs8);
-                progress?.Report(Messages.ProgressEncryptingKey);
-                return Pem.Encode(Pem.EncryptedPrivateKeyLabel, KeyProtection.Encrypt(pkcs8, password));
-            }
-            finally
-            {
-                Array.Clear(pkcs8, 0, pkcs8.Length);
-            }
         }
 
         internal List<CaRecord> LoadAll(List<PkiException>? problems)

@@ -109,20 +109,12 @@ namespace PkiCmdlets.Core.Authority
                     Messages.PrivateKeyNotAvailable.Format(certificate.Identifier), e);
             }
             var source = "CSR " + certificate.CsrId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            byte[] pkcs8;
-            if (isProtected)
+            if (isProtected && keyPassword == null)
             {
-                if (keyPassword == null)
-                {
-                    throw new PkiException(ErrorIds.CsrKeyPasswordRequired, PkiErrorKind.SecurityError, certificate.Identifier,
-                        Messages.CsrKeyPasswordRequired.Format(certificate.Identifier));
-                }
-                pkcs8 = KeyProtection.Decrypt(Pem.Decode(keyPem, Pem.EncryptedPrivateKeyLabel), keyPassword, source);
+                throw new PkiException(ErrorIds.CsrKeyPasswordRequired, PkiErrorKind.SecurityError, certificate.Identifier,
+                    Messages.CsrKeyPasswordRequired.Format(certificate.Identifier));
             }
-            else
-            {
-                pkcs8 = Pem.Decode(keyPem, Pem.PrivateKeyLabel);
-            }
+            var pkcs8 = Pkcs8Pem.Decode(keyPem, isProtected ? keyPassword : null, source);
             // The CSR record is found by public key at issuance; this guards against a store edited since.
             using var key = PrivateKey.FromPkcs8(pkcs8, source);
             var certificateKey = PublicKeyInfo.FromSubjectPublicKeyInfo(
@@ -142,9 +134,7 @@ namespace PkiCmdlets.Core.Authority
         {
             var text = string.Concat(certificates.Select(c => Pem.Encode(Pem.CertificateLabel, c)));
             if (pkcs8 == null) return text;
-            return text + (password == null
-                ? Pem.Encode(Pem.PrivateKeyLabel, pkcs8)
-                : Pem.Encode(Pem.EncryptedPrivateKeyLabel, KeyProtection.Encrypt(pkcs8, password)));
+            return text + Pkcs8Pem.Encode(pkcs8, password);
         }
     }
 }

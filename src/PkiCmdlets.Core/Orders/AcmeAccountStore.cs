@@ -50,7 +50,8 @@ namespace PkiCmdlets.Core.Orders
             PrivateKey key;
             try
             {
-                key = PrivateKey.FromPkcs8(Pem.Decode(_store.ReadText(StoreLayout.AcmeAccountKey(id)), Pem.PrivateKeyLabel), _store.FullPath(StoreLayout.AcmeAccountKey(id)));
+                var source = _store.FullPath(StoreLayout.AcmeAccountKey(id));
+                key = PrivateKey.FromPkcs8(Pkcs8Pem.Decode(_store.ReadText(StoreLayout.AcmeAccountKey(id)), null, source), source);
             }
             catch (PkiException e) when (e.ErrorId != ErrorIds.StoreRecordCorrupt)
             {
@@ -80,20 +81,12 @@ namespace PkiCmdlets.Core.Orders
                     ExternalAccountKeyId = eabKeyId,
                     CreatedAt = DateTimeOffset.UtcNow,
                 };
-                var pkcs8 = key.ExportPkcs8();
-                try
+                // The key first: the record is what makes the account exist.
+                _store.WriteAllOrNothing(new[]
                 {
-                    // The key first: the record is what makes the account exist.
-                    _store.WriteAllOrNothing(new[]
-                    {
-                        new KeyValuePair<string, byte[]>(StoreLayout.AcmeAccountKey(id), PkiStore.Utf8(Pem.Encode(Pem.PrivateKeyLabel, pkcs8))),
-                        new KeyValuePair<string, byte[]>(StoreLayout.AcmeAccountRecord(id), PkiStore.Json(record)),
-                    });
-                }
-                finally
-                {
-                    Array.Clear(pkcs8, 0, pkcs8.Length);
-                }
+                    new KeyValuePair<string, byte[]>(StoreLayout.AcmeAccountKey(id), PkiStore.Utf8(Pkcs8Pem.Encode(key, null))),
+                    new KeyValuePair<string, byte[]>(StoreLayout.AcmeAccountRecord(id), PkiStore.Json(record)),
+                });
                 return new StoredAccount(id, record, accountUrl, null);
             }
         }

@@ -217,24 +217,7 @@ namespace PkiCmdlets.Core.Requests
             var sans = CertificateNames.Covered(subject.CommonName, NameRules.ParseList(record.SubjectAlternativeNames));
             var csrDer = CsrBuilder.Build(subject, sans, key);
             var spki = key.ExportSubjectPublicKeyInfo();
-            var pkcs8 = key.ExportPkcs8();
-            string keyPem;
-            try
-            {
-                if (password != null)
-                {
-                    progress?.Report(Messages.ProgressEncryptingKey);
-                    keyPem = Pem.Encode(Pem.EncryptedPrivateKeyLabel, KeyProtection.Encrypt(pkcs8, password));
-                }
-                else
-                {
-                    keyPem = Pem.Encode(Pem.PrivateKeyLabel, pkcs8);
-                }
-            }
-            finally
-            {
-                Array.Clear(pkcs8, 0, pkcs8.Length);
-            }
+            var keyPem = Pkcs8Pem.Encode(key, password, progress);
             cancellation.ThrowIfCancellationRequestedAsPki();
 
             using (var md5 = MD5.Create())
