@@ -81,15 +81,12 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>CAs whose Name or Id matches any pattern (wildcards), or all; roots, intermediates or both.</summary>
         public Listing<CertificateAuthority> Find(IReadOnlyList<string>? patterns = null, bool? roots = null)
         {
-            var compiled = patterns?.Select(p => (Text: p, Pattern: new NamePattern(p))).ToList();
-            var matched = new HashSet<string>(StringComparer.Ordinal);
             var items = new List<CertificateAuthority>();
             var problems = new List<PkiException>();
-            foreach (var record in LoadAll(problems).OrderBy(r => r.CreatedAt).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase))
+            var records = LoadAll(problems).OrderBy(r => r.CreatedAt).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase);
+            var matched = RecordNames.Match(records, patterns, r => new[] { r.Name, r.Id }, out var unmatched);
+            foreach (var record in matched)
             {
-                var hits = compiled?.Where(p => p.Pattern.IsMatch(record.Name) || p.Pattern.IsMatch(record.Id)).ToList();
-                if (hits != null && hits.Count == 0) continue;
-                hits?.ForEach(h => matched.Add(h.Text));
                 if (roots.HasValue && record.IsRoot != roots.Value) continue;
                 try
                 {
@@ -100,10 +97,7 @@ namespace PkiCmdlets.Core.Authority
                     problems.Add(e);
                 }
             }
-            if (compiled != null)
-            {
-                problems.InsertRange(0, compiled.Where(p => p.Pattern.IsLiteral && !matched.Contains(p.Text)).Select(p => NotFound(p.Text)));
-            }
+            problems.InsertRange(0, unmatched.Select(NotFound));
             return new Listing<CertificateAuthority>(items, problems);
         }
 
@@ -364,14 +358,8 @@ namespace PkiCmdlets.Core.Authority
             return records;
         }
 
-        internal static void EnsureNameFree(IEnumerable<CaRecord> existing, string name)
-        {
-            var taken = existing.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (taken != null)
-            {
-                throw new PkiException(ErrorIds.DuplicateName, PkiErrorKind.ResourceExists, name, Messages.DuplicateCaName.Format(name, taken.Id));
-            }
-        }
+        internal static void EnsureNameFree(IEnumerable<CaRecord> existing, string name) =>
+            RecordNames.EnsureFree(existing, name, r => r.Name, r => Messages.DuplicateCaName.Format(name, r.Id));
 
         internal static string? ValidateCrlUrl(string? url)
         {

@@ -92,16 +92,11 @@ namespace PkiCmdlets.Core.Requests
         /// </summary>
         public Listing<CertificateSigningRequest> Find(IReadOnlyList<string>? names)
         {
-            var patterns = names?.Select(n => (Text: n, Pattern: new NamePattern(n))).ToList();
             var problems = new List<PkiException>();
             var items = new List<CertificateSigningRequest>();
-            var matched = new HashSet<string>(StringComparer.Ordinal);
-            var records = LoadAll(out var loadProblems);
-            foreach (var record in records)
+            var matched = RecordNames.Match(LoadAll(out var loadProblems), names, r => new[] { r.Name }, out var unmatched);
+            foreach (var record in matched)
             {
-                var hits = patterns?.Where(p => p.Pattern.IsMatch(record.Name)).ToList();
-                if (hits != null && hits.Count == 0) continue;
-                hits?.ForEach(h => matched.Add(h.Text));
                 try
                 {
                     items.Add(ToOutput(record));
@@ -111,10 +106,7 @@ namespace PkiCmdlets.Core.Requests
                     problems.Add(e);
                 }
             }
-            if (patterns != null)
-            {
-                problems.InsertRange(0, patterns.Where(p => p.Pattern.IsLiteral && !matched.Contains(p.Text)).Select(p => NotFoundByName(p.Text)));
-            }
+            problems.InsertRange(0, unmatched.Select(NotFoundByName));
             problems.AddRange(loadProblems);
             return new Listing<CertificateSigningRequest>(items, problems);
         }
@@ -254,15 +246,8 @@ namespace PkiCmdlets.Core.Requests
         private PkiException NotFoundByName(string name) =>
             new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, name, Messages.CsrNotFoundByName.Format(name, _store.Root));
 
-        private static void EnsureNameFree(List<CsrRecord> existing, string name, int? exceptId)
-        {
-            var taken = existing.FirstOrDefault(r => r.Id != exceptId && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (taken != null)
-            {
-                throw new PkiException(ErrorIds.DuplicateName, PkiErrorKind.ResourceExists, name,
-                    Messages.DuplicateName.Format(name, taken.Id));
-            }
-        }
+        private static void EnsureNameFree(List<CsrRecord> existing, string name, int? exceptId) =>
+            RecordNames.EnsureFree(existing, name, r => r.Name, r => Messages.DuplicateName.Format(name, r.Id), r => r.Id == exceptId);
 
         private static void EnsureDraft(CsrRecord record)
         {
