@@ -51,10 +51,7 @@ namespace PkiCmdlets.Core.Authority
                 throw new PkiException(ErrorIds.CaImportNotCa, PkiErrorKind.InvalidData, source, Messages.CaImportNotCa.Format(source));
             }
             var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), source);
-            if (publicKey.Family == null || (publicKey.Family == KeyFamily.Rsa && !KeySpec.RsaSizes.Contains(publicKey.Size)))
-            {
-                throw new PkiException(ErrorIds.CaKeyUnsupported, PkiErrorKind.InvalidData, source, Messages.CaKeyUnsupported.Format(source, publicKey.Description));
-            }
+            KeyPolicy.CaImport.Require(publicKey, source);
             using (var key = readKey())
             {
                 if (!publicKey.Matches(key))

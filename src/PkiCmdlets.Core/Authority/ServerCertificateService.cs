@@ -261,14 +261,7 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>RSA ≥ 2048 or one of our curves, the -Algorithm asked for, and the issuer's family (seed 002).</summary>
         internal static void CheckKey(PublicKeyInfo key, string? algorithm, StoredCa issuer)
         {
-            if (key.Family == null)
-            {
-                throw new PkiException(ErrorIds.CsrKeyUnsupported, PkiErrorKind.InvalidData, key.Description, Messages.CsrKeyUnsupported.Format(key.Description));
-            }
-            if (key.Family == KeyFamily.Rsa && key.Size < KeySpec.RsaSizes[0])
-            {
-                throw new PkiException(ErrorIds.CsrKeyTooWeak, PkiErrorKind.InvalidData, key.Description, Messages.CsrKeyTooWeak.Format(key.Size, KeySpec.RsaSizes[0]));
-            }
+            KeyPolicy.Issuing.Require(key, "-Csr");
             if (!string.IsNullOrWhiteSpace(algorithm))
             {
                 var spec = KeySpec.Parse(algorithm, null);

@@ -167,11 +167,7 @@ namespace PkiCmdlets.Core.Orders
         {
             var csr = CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
             var key = csr.PublicKeyInfo;
-            if (!(key.Family == KeyFamily.Ecc || (key.Family == KeyFamily.Rsa && key.Size >= KeySpec.RsaSizes[0])))
-            {
-                throw new PkiException(ErrorIds.KeyAlgorithmNotAllowed, PkiErrorKind.InvalidData, key.Description,
-                    Messages.KeyAlgorithmNotAllowed.Format(key.Description));
-            }
+            KeyPolicy.AcmeOrder.Require(key, "-Csr");
             var domains = Domains(csr);
 
             var webRoot = string.IsNullOrWhiteSpace(request.WebRoot) ? null : request.WebRoot!;
