@@ -88,7 +88,7 @@ namespace PkiCmdlets.Core.Authority
                 {
                     var current = _cas.LoadAll(null);
                     if (name != null) CaService.EnsureNameFree(current, name);
-                    var commonName = CaService.First(certificate.Subject, X509Name.CN) ?? "Imported CA";
+                    var commonName = CertificateContent.Attribute(certificate.Subject, X509Name.CN) ?? "Imported CA";
                     created.Name = name ?? RecordNames.UniqueFrom(commonName, current.Select(r => r.Name));
                     _cas.WriteNew(created, der, keyPem);
                 }
@@ -124,7 +124,7 @@ namespace PkiCmdlets.Core.Authority
             var certificatePath = request.CertificatePath ?? throw new ArgumentException("CertificatePath or PfxPath is required", nameof(request));
             var keyPath = request.KeyPath ?? throw new ArgumentException("KeyPath is required with CertificatePath", nameof(request));
             var bytes = ReadFile(certificatePath);
-            var der = bytes.Length > 0 && bytes[0] == 0x30 ? bytes : Pem.Decode(PkiStore.FromUtf8(bytes), Pem.CertificateLabel);
+            var der = CertificateContent.FirstCertificate(bytes);
             return (der, () => KeyFile.Read(PkiStore.FromUtf8(ReadFile(keyPath)), request.KeyFilePassword, keyPath), certificatePath);
         }
 
@@ -160,17 +160,9 @@ namespace PkiCmdlets.Core.Authority
             return (certificate, () => KeyFile.FromBouncyCastle(pfx.GetKey(alias).Key, path), path);
         }
 
-        private static X509CertificateStructure ParseCertificate(byte[] der, string source)
-        {
-            try
-            {
-                return X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der));
-            }
-            catch (Exception e) when (e is ArgumentException || e is IOException || e is InvalidCastException)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, source, Messages.ImportFileUnreadable.Format(source, e.Message), e);
-            }
-        }
+        private static X509CertificateStructure ParseCertificate(byte[] der, string source) =>
+            CertificateContent.FromDer(der, e => new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, source,
+                Messages.ImportFileUnreadable.Format(source, e.Message), e)).Structure;
 
         private static byte[] ReadFile(string path)
         {

@@ -159,7 +159,7 @@ namespace PkiCmdlets.Core.Authority
             try
             {
                 var der = Pem.Decode(_store.ReadText(path), Pem.CertificateLabel);
-                return new StoredCa(record, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)), der);
+                return new StoredCa(record, CertificateContent.FromDer(der, e => _store.Corrupt(path, e.Message, e)).Structure, der);
             }
             catch (Exception e) when (e is ArgumentException || e is IOException || e is InvalidCastException || (e is PkiException p && p.ErrorId == ErrorIds.InvalidPem))
             {
@@ -235,12 +235,12 @@ namespace PkiCmdlets.Core.Authority
                     Id = record.Id,
                     Name = record.Name,
                     Subject = certificate.Subject,
-                    CommonName = First(authority.Certificate.Subject, X509Name.CN) ?? string.Empty,
-                    Organization = First(authority.Certificate.Subject, X509Name.O),
-                    OrganizationalUnit = First(authority.Certificate.Subject, X509Name.OU),
-                    Country = First(authority.Certificate.Subject, X509Name.C),
-                    State = First(authority.Certificate.Subject, X509Name.ST),
-                    Locality = First(authority.Certificate.Subject, X509Name.L),
+                    CommonName = CertificateContent.Attribute(authority.Certificate.Subject, X509Name.CN) ?? string.Empty,
+                    Organization = CertificateContent.Attribute(authority.Certificate.Subject, X509Name.O),
+                    OrganizationalUnit = CertificateContent.Attribute(authority.Certificate.Subject, X509Name.OU),
+                    Country = CertificateContent.Attribute(authority.Certificate.Subject, X509Name.C),
+                    State = CertificateContent.Attribute(authority.Certificate.Subject, X509Name.ST),
+                    Locality = CertificateContent.Attribute(authority.Certificate.Subject, X509Name.L),
                     Algorithm = publicKey.Description,
                     KeySize = publicKey.Size,
                     NotBefore = authority.NotBefore,
@@ -270,12 +270,6 @@ namespace PkiCmdlets.Core.Authority
             {
                 throw _store.Corrupt(StoreLayout.CaCertificate(record.Id), e.Message, e);
             }
-        }
-
-        internal static string? First(X509Name name, DerObjectIdentifier oid)
-        {
-            var values = name.GetValueList(oid);
-            return values.Count > 0 ? (string)values[0]! : null;
         }
 
         private void RequireCurrent(StoredCa authority) => RequireCurrent(authority, _clock());

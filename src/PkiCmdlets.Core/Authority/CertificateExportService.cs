@@ -118,7 +118,8 @@ namespace PkiCmdlets.Core.Authority
             // The CSR record is found by public key at issuance; this guards against a store edited since.
             using var key = PrivateKey.FromPkcs8(pkcs8, source);
             var certificateKey = PublicKeyInfo.FromSubjectPublicKeyInfo(
-                Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(Pem.Decode(certificate.X509Certificate, Pem.CertificateLabel)).SubjectPublicKeyInfo.GetDerEncoded(),
+                CertificateContent.FromDer(certificate.Der, e => new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, certificate.Identifier,
+                    Messages.CertificateUnreadable.Format(e.Message), e)).SubjectPublicKeyInfo,
                 certificate.Identifier);
             if (!certificateKey.Matches(key))
             {

@@ -64,11 +64,11 @@ namespace PkiCmdlets.Core.Authority
             var names = ServerCertificateService.Names(csr, request);
             var subject = SubjectName.Create(
                 NullIfBlank(request.CommonName) ?? csr.CommonName ?? names.FirstOrDefault()?.Value,
-                request.Country ?? csr.Country ?? CaService.First(issuer.Certificate.Subject, X509Name.C),
-                request.State ?? csr.State ?? CaService.First(issuer.Certificate.Subject, X509Name.ST),
-                request.Locality ?? csr.Locality ?? CaService.First(issuer.Certificate.Subject, X509Name.L),
-                request.Organization ?? csr.Organization ?? CaService.First(issuer.Certificate.Subject, X509Name.O),
-                request.OrganizationalUnit ?? csr.OrganizationalUnit ?? CaService.First(issuer.Certificate.Subject, X509Name.OU));
+                request.Country ?? csr.Country ?? CertificateContent.Attribute(issuer.Certificate.Subject, X509Name.C),
+                request.State ?? csr.State ?? CertificateContent.Attribute(issuer.Certificate.Subject, X509Name.ST),
+                request.Locality ?? csr.Locality ?? CertificateContent.Attribute(issuer.Certificate.Subject, X509Name.L),
+                request.Organization ?? csr.Organization ?? CertificateContent.Attribute(issuer.Certificate.Subject, X509Name.O),
+                request.OrganizationalUnit ?? csr.OrganizationalUnit ?? CertificateContent.Attribute(issuer.Certificate.Subject, X509Name.OU));
             names = CertificateNames.Covered(subject.CommonName, names);
             if (names.Count == 0)
             {

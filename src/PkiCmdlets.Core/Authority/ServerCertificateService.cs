@@ -124,25 +124,26 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         public IssuedCertificate RecordExternal(byte[] leafDer, IReadOnlyList<byte[]> chainDer, CancellationToken cancellation = default)
         {
+            static PkiException Unreadable(Exception e) =>
+                new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(e.Message), e);
+            var content = CertificateContent.FromDer(leafDer, Unreadable);
             X509Certificate2 certificate;
-            X509CertificateStructure structure;
             try
             {
-                structure = X509CertificateStructure.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(leafDer));
                 certificate = new X509Certificate2(leafDer);
             }
-            catch (Exception e) when (e is ArgumentException || e is IOException || e is InvalidCastException || e is CryptographicException)
+            catch (CryptographicException e)
             {
-                throw new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(e.Message), e);
+                throw Unreadable(e);
             }
-            var names = CertificateNames.ServerNames(structure.TbsCertificate.Extensions);
-            var spki = structure.SubjectPublicKeyInfo.GetDerEncoded();
+            var names = content.ServerNames;
+            var spki = content.SubjectPublicKeyInfo;
             var record = new IssuedRecord
             {
                 Identifier = Hex.Lower(SerialNumber.Generate()),
                 SerialNumber = certificate.SerialNumber,
                 Subject = certificate.Subject,
-                CommonName = CaService.First(structure.Subject, X509Name.CN) ?? names.Select(n => n.Value).FirstOrDefault() ?? string.Empty,
+                CommonName = content.SubjectAttribute(X509Name.CN) ?? names.Select(n => n.Value).FirstOrDefault() ?? string.Empty,
                 DnsNames = names.Where(n => n.Type == SubjectAlternativeNameType.Dns).Select(n => n.Value).ToList(),
                 IpAddresses = names.Where(n => n.Type == SubjectAlternativeNameType.IpAddress).Select(n => n.Value).ToList(),
                 Algorithm = PublicKeyInfo.FromSubjectPublicKeyInfo(spki, "certificate").Description,
@@ -150,7 +151,7 @@ namespace PkiCmdlets.Core.Authority
                 NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
                 Thumbprint = certificate.Thumbprint,
                 CsrId = new CsrService(_store).FindIdByPublicKey(spki),
-                IssuerName = CaService.First(structure.Issuer, X509Name.CN) ?? certificate.Issuer,
+                IssuerName = content.IssuerAttribute(X509Name.CN) ?? certificate.Issuer,
                 Chain = chainDer.Select(Convert.ToBase64String).ToList(),
             };
             using (_store.Lock(cancellation))

@@ -616,7 +616,9 @@ namespace PkiCmdlets.Core.Orders
             relay.Report(Messages.ProgressDownloading);
             var chain = await client.DownloadCertificateAsync(order.Certificate, cancellation).ConfigureAwait(false);
             var csr = CsrContent.FromDer(ReadCsr(record.Id), _store.FullPath(StoreLayout.OrderCsr(record.Id)));
-            if (!csr.PublicKeyInfo.SubjectPublicKeyInfo.SequenceEqual(LeafPublicKey(chain.Leaf)))
+            var leaf = CertificateContent.FromDer(chain.Leaf, e => new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, order.Certificate,
+                Messages.AcmeBadResponse.Format(HttpMethod.Post, order.Certificate, e.Message), e));
+            if (!csr.PublicKeyInfo.SubjectPublicKeyInfo.SequenceEqual(leaf.SubjectPublicKeyInfo))
             {
                 throw new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, order.Certificate,
                     Messages.AcmeBadResponse.Format(HttpMethod.Post, order.Certificate, Messages.OrderCertificateKeyMismatch));
@@ -735,12 +737,6 @@ namespace PkiCmdlets.Core.Orders
             {
                 throw _store.Corrupt(StoreLayout.OrderCsr(id), e.Message, e);
             }
-        }
-
-        private static byte[] LeafPublicKey(byte[] leaf)
-        {
-            var certificate = Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(leaf));
-            return certificate.SubjectPublicKeyInfo.GetDerEncoded();
         }
 
         private OrderRecord Load(int id) => Records.Load(id);
