@@ -40,7 +40,7 @@ namespace PkiCmdlets.Core.Authority
             CaKeyPassword.Require(request.KeyPassword, request.NoPassword);
             var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
             if (name != null) RecordNames.Validate(name);
-            var crlUrl = CaService.ValidateCrlUrl(request.CrlUrl);
+            var crlUrl = CaFactory.ValidateCrlUrl(request.CrlUrl);
 
             var (der, readKey, source) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
             // The certificate is checked before the key is read: a key we cannot sign with is refused by what it is.
@@ -60,16 +60,16 @@ namespace PkiCmdlets.Core.Authority
                         Messages.CaImportKeyMismatch.Format(request.KeyPath ?? request.PfxPath));
                 }
 
-                var existing = _cas.LoadAll(null);
+                var existing = _cas.Repository.LoadAll(null);
                 foreach (var record in existing)
                 {
-                    if (_cas.Load(record).Der.SequenceEqual(der))
+                    if (_cas.Repository.Load(record).Der.SequenceEqual(der))
                     {
                         throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(record.Name, record.Id));
                     }
                 }
                 var issuerId = FindIssuer(certificate, existing, source);
-                if (name != null) CaService.EnsureNameFree(existing, name);
+                if (name != null) CaRepository.EnsureNameFree(existing, name);
                 var keyPem = Pkcs8Pem.Encode(key, request.KeyPassword);
 
                 var created = new CaRecord
@@ -86,13 +86,13 @@ namespace PkiCmdlets.Core.Authority
                 _store.EnsureCreated(StoreLayout.CaFolder, StoreLayout.KeyFolder);
                 using (_store.Lock(cancellation))
                 {
-                    var current = _cas.LoadAll(null);
-                    if (name != null) CaService.EnsureNameFree(current, name);
+                    var current = _cas.Repository.LoadAll(null);
+                    if (name != null) CaRepository.EnsureNameFree(current, name);
                     var commonName = CertificateContent.Attribute(certificate.Subject, X509Name.CN) ?? "Imported CA";
                     created.Name = name ?? RecordNames.UniqueFrom(commonName, current.Select(r => r.Name));
-                    _cas.WriteNew(created, der, keyPem);
+                    _cas.Repository.WriteNew(created, der, keyPem);
                 }
-                return _cas.ToOutput(_cas.Load(created));
+                return _cas.ToOutput(_cas.Repository.Load(created));
             }
         }
 
@@ -109,7 +109,7 @@ namespace PkiCmdlets.Core.Authority
             }
             foreach (var record in existing)
             {
-                var candidate = _cas.Load(record);
+                var candidate = _cas.Repository.Load(record);
                 if (!candidate.Certificate.Subject.Equivalent(certificate.Issuer)) continue;
                 var issuerKey = PublicKeyInfo.FromSubjectPublicKeyInfo(candidate.SubjectPublicKeyInfo, record.Name);
                 if (issuerKey.Verify(algorithm, tbs, signature)) return record.Id;

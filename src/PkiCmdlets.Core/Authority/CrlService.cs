@@ -41,9 +41,9 @@ namespace PkiCmdlets.Core.Authority
             {
                 throw new PkiException(ErrorIds.InvalidNextUpdate, PkiErrorKind.InvalidArgument, hours, Messages.InvalidNextUpdate.Format(hours, MaxNextUpdateHours));
             }
-            var issuer = _cas.Load(_cas.Resolve(request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request))));
-            CaService.RequireCurrent(issuer, _cas.Now);
-            using var key = _cas.OpenKey(issuer.Record, request.IssuerKeyPassword);
+            var issuer = _cas.Load(request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request)));
+            issuer.RequireCurrent(_cas.Now);
+            using var key = _cas.Keys.Open(issuer.Record, request.IssuerKeyPassword);
             var thisUpdate = _cas.Now;
             var nextUpdate = thisUpdate.AddHours(hours);
             if (nextUpdate > issuer.NotAfter) nextUpdate = issuer.NotAfter;

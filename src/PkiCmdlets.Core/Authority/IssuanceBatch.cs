@@ -58,7 +58,7 @@ namespace PkiCmdlets.Core.Authority
             var csr = CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
             var context = Issuer(request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request)), request.IssuerKeyPassword);
             var issuer = context.Authority;
-            CaService.RequireCurrent(issuer, _cas.Now);
+            issuer.RequireCurrent(_cas.Now);
             ServerCertificateService.CheckKey(csr.PublicKeyInfo, request.Algorithm, issuer);
 
             var names = ServerCertificateService.Names(csr, request);
@@ -163,12 +163,12 @@ namespace PkiCmdlets.Core.Authority
         {
             if (!_resolved.TryGetValue(identity.Value, out var record))
             {
-                record = _cas.Resolve(identity);
+                record = _cas.Repository.Resolve(identity);
                 _resolved[identity.Value] = record;
             }
             var context = _issuers.FirstOrDefault(c => c.Authority.Record.Id == record.Id && ReferenceEquals(c.Password, password));
             if (context != null) return context;
-            var authority = _cas.Load(record);
+            var authority = _cas.Repository.Load(record);
             if (authority.Record.IsRoot)
             {
                 throw new PkiException(ErrorIds.IssuerNotIntermediate, PkiErrorKind.InvalidArgument, authority.Record.Name,
@@ -193,7 +193,7 @@ namespace PkiCmdlets.Core.Authority
                 _cas = cas;
                 Authority = authority;
                 Password = password;
-                Chain = cas.Chain(authority);
+                Chain = cas.Repository.Chain(authority);
             }
 
             public StoredCa Authority { get; }
@@ -203,7 +203,7 @@ namespace PkiCmdlets.Core.Authority
 
             public CertificateBuilder.Issuer Key()
             {
-                _key ??= _cas.OpenKey(Authority.Record, Password);
+                _key ??= _cas.Keys.Open(Authority.Record, Password);
                 return new CertificateBuilder.Issuer(Authority.Certificate.Subject, Authority.SubjectPublicKeyInfo, _key);
             }
 

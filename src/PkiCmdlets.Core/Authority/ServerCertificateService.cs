@@ -68,8 +68,8 @@ namespace PkiCmdlets.Core.Authority
         public IEnumerable<IssuedCertificate> FindEach(CertificateQuery query, List<PkiException> problems)
         {
             var sources = query.Issuer != null
-                ? new List<IssuerSource> { IssuerSource.Of(this, _cas.Load(_cas.Resolve(query.Issuer))) }
-                : _cas.LoadAll(problems).Where(r => !r.IsRoot).Select(r => TryLoad(r, problems)).Where(c => c != null)
+                ? new List<IssuerSource> { IssuerSource.Of(this, _cas.Load(query.Issuer)) }
+                : _cas.Repository.LoadAll(problems).Where(r => !r.IsRoot).Select(r => TryLoad(r, problems)).Where(c => c != null)
                     .Select(c => IssuerSource.Of(this, c!)).Append(IssuerSource.External(this)).ToList();
             var identifiers = Normalized(query.Identifiers, i => i.Trim().ToLowerInvariant());
             var serials = Normalized(query.SerialNumbers, SerialNumber.Normalize);
@@ -317,7 +317,7 @@ namespace PkiCmdlets.Core.Authority
             public static IssuerSource Of(ServerCertificateService service, StoredCa issuer)
             {
                 string? chainPem = null;
-                return new IssuerSource(issuer.Record.Name, issuer.Record.Id, _ => chainPem ??= ChainPem(service._cas.Chain(issuer)));
+                return new IssuerSource(issuer.Record.Name, issuer.Record.Id, _ => chainPem ??= ChainPem(service._cas.Repository.Chain(issuer)));
             }
 
             public static IssuerSource External(ServerCertificateService service) => new IssuerSource(null, ExternalIssuerId, c => c.ChainPem());
@@ -327,7 +327,7 @@ namespace PkiCmdlets.Core.Authority
         {
             try
             {
-                return _cas.Load(record);
+                return _cas.Repository.Load(record);
             }
             catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
             {

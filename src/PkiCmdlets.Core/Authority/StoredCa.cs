@@ -1,6 +1,6 @@
 using System;
-using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
+using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Core.Authority
 {
@@ -35,5 +35,15 @@ namespace PkiCmdlets.Core.Authority
         public NameConstraintSet NameConstraints { get; }
 
         public byte[] SubjectPublicKeyInfo => Certificate.SubjectPublicKeyInfo.GetDerEncoded();
+
+        /// <summary>IssuerExpired unless the CA's certificate is valid at <paramref name="now"/>: a CA outside its window signs nothing.</summary>
+        public void RequireCurrent(DateTimeOffset now)
+        {
+            if (NotAfter <= now || NotBefore > now)
+            {
+                throw new PkiException(ErrorIds.IssuerExpired, PkiErrorKind.InvalidOperation, Record.Name,
+                    Messages.IssuerExpired.Format(Record.Name, ValidityPeriod.Text(NotBefore), ValidityPeriod.Text(NotAfter)));
+            }
+        }
     }
 }

@@ -303,8 +303,8 @@ public sealed class CertificateProfileTests : IClassFixture<HierarchyFixture>
     private static string Forge(InteropHierarchy h, string commonName, string name)
     {
         var cas = Services.Cas(h.Hierarchy.Open());
-        var sub = cas.Load(cas.Resolve(new CaIdentity("Sub")));
-        using var subKey = cas.OpenKey(sub.Record, null);
+        var sub = cas.Load(new CaIdentity("Sub"));
+        using var subKey = cas.Keys.Open(sub.Record, null);
         using var leafKey = TestKeys.For(h.Spec);
         var der = CertificateBuilder.Server(
             SubjectName.Create(commonName).ToX509Name(),
