@@ -28,7 +28,7 @@ internal static class StoreIssuance
             extensions, Path.Combine(temp.Root, "openssl-issued"), sm2: false);
         table.Row("RSA_2048", "openssl x509 -req, one process per CSR", $"{openssl.Elapsed.TotalSeconds:F2}", $"{openssl.PerSecond:F1}", "1.0", "", "");
 
-        var certificates = new ServerCertificateService(temp.Store);
+        var certificates = new CertificateService(temp.Store);
         certificates.Issue(Request(csrs[0])); // warm-up: JIT and the native provider, as a session's first command would pay
 
         var piped = Stopwatch.StartNew();
@@ -75,7 +75,7 @@ internal static class StoreIssuance
         return files;
     }
 
-    private static NewServerCertificateRequest Request(string csrPath) => new() { CsrPath = csrPath, Issuer = new CaIdentity("Sub") };
+    private static NewCertificateRequest Request(string csrPath) => new() { CsrPath = csrPath, Issuer = new CaIdentity("Sub") };
 
     private static void Print(Table table, string way, int count, TimeSpan elapsed, double opensslPerSecond, double? target)
     {

@@ -19,7 +19,7 @@ internal static class StoreScale
         using var temp = new TempStore();
         var sub = temp.CreateIntermediate("ECC_256");
         var csr = new CsrService(temp.Store).Create(new NewCsrRequest { CommonName = "host.example.com", Algorithm = "ECC_256" }).Csr!;
-        var certificates = new ServerCertificateService(temp.Store);
+        var certificates = new CertificateService(temp.Store);
         var journal = new FileInfo(temp.Store.FullPath(StoreLayout.CertificateJournal(sub.Id)));
 
         Console.WriteLine($"A store of {total:N0} certificates from one P-256 intermediate, issued in batches of {IssuanceBatch.PreferredSize} as New-ServerCertificate's pipeline does");
@@ -32,7 +32,7 @@ internal static class StoreScale
         {
             for (; !batch.IsFull && issued < total; issued++)
             {
-                batch.Add(new NewServerCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub"), CommonName = $"host{issued}.example.com" });
+                batch.Add(new NewCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub"), CommonName = $"host{issued}.example.com" });
             }
             batch.Commit();
             if (issued <= 10_240)
@@ -63,7 +63,7 @@ internal static class StoreScale
     }
 
     /// <summary>As Get-ServerCertificate writes to the pipeline: one certificate at a time, each looked at and let go.</summary>
-    private static int Stream(ServerCertificateService certificates, CertificateQuery query) => certificates.FindEach(query, new()).Count();
+    private static int Stream(CertificateService certificates, CertificateQuery query) => certificates.FindEach(query, new()).Count();
 
     /// <summary>Runs <paramref name="operation"/> (which returns how many items it handled), then again, and prints both times against the target.</summary>
     private static void Time(Table table, string name, double? targetSeconds, Func<int> operation, bool repeat = true)

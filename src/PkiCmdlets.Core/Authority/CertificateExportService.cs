@@ -39,12 +39,12 @@ namespace PkiCmdlets.Core.Authority
     public sealed class CertificateExportService
     {
         private readonly PkiStore _store;
-        private readonly ServerCertificateService _certificates;
+        private readonly CertificateService _certificates;
 
         public CertificateExportService(PkiStore store)
         {
             _store = store;
-            _certificates = new ServerCertificateService(store);
+            _certificates = new CertificateService(store);
         }
 
         /// <summary>Writes the file and returns its path; checks everything before writing anything.</summary>

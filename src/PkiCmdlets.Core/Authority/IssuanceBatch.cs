@@ -52,16 +52,16 @@ namespace PkiCmdlets.Core.Authority
         /// Checks <paramref name="request"/> against every rule of seed 002 and signs its certificate. A request
         /// that breaks a rule throws its PkiException and leaves the batch as it was.
         /// </summary>
-        public void Add(NewServerCertificateRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
+        public void Add(NewCertificateRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
         {
             progress?.Report(Messages.ProgressCheckingCsr);
             var csr = CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
             var context = Issuer(request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request)), request.IssuerKeyPassword);
             var issuer = context.Authority;
             issuer.RequireCurrent(_cas.Now);
-            ServerCertificateService.CheckKey(csr.PublicKeyInfo, request.Algorithm, issuer);
+            CertificateService.CheckKey(csr.PublicKeyInfo, request.Algorithm, issuer);
 
-            var names = ServerCertificateService.Names(csr, request);
+            var names = CertificateService.Names(csr, request);
             var subject = SubjectName.Create(
                 NullIfBlank(request.CommonName) ?? csr.CommonName ?? names.FirstOrDefault()?.Value,
                 request.Country ?? csr.Country ?? CertificateContent.Attribute(issuer.Certificate.Subject, X509Name.C),
@@ -145,7 +145,7 @@ namespace PkiCmdlets.Core.Authority
             var issued = _pending.Select(p =>
             {
                 var der = p.Der;
-                return ServerCertificateService.ToOutput(p.Context.Authority.Record.Name, p.Context.Authority.Record.Id, p.Record,
+                return CertificateService.ToOutput(p.Context.Authority.Record.Name, p.Context.Authority.Record.Id, p.Record,
                     () => der, p.IncludeChain ? p.Context.ChainPem : null, CertificateStatus.Valid, _store.Root);
             }).ToList();
             _pending.Clear();
@@ -199,7 +199,7 @@ namespace PkiCmdlets.Core.Authority
             public StoredCa Authority { get; }
             public SecureString? Password { get; }
             public IReadOnlyList<StoredCa> Chain { get; }
-            public string ChainPem => _chainPem ??= ServerCertificateService.ChainPem(Chain);
+            public string ChainPem => _chainPem ??= CertificateService.ChainPem(Chain);
 
             public CertificateBuilder.Issuer Key()
             {

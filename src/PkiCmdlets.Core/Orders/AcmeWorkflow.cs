@@ -364,7 +364,7 @@ namespace PkiCmdlets.Core.Orders
             var current = _orders.Load(record.Id);
             if (current.CertificateIdentifier == null)
             {
-                record.CertificateIdentifier = new ServerCertificateService(_store).RecordExternal(chain.Leaf, chain.Chain, cancellation).Identifier;
+                record.CertificateIdentifier = new CertificateService(_store).RecordExternal(chain.Leaf, chain.Chain, cancellation).Identifier;
             }
             record.Challenges.ForEach(c => WebRoot.Delete(c.FilePath));
             return Save(record);

@@ -117,7 +117,7 @@ namespace PkiCmdlets.Core.Orders
         /// <summary>
         /// Moves the order on as far as it goes. Pending: writes the web root files again, tells the certificate
         /// authority each pending challenge is ready; ready: finalizes with the order's CSR; valid: downloads the
-        /// certificate with its chain and keeps it (<see cref="ServerCertificateService.RecordExternal"/>). Without
+        /// certificate with its chain and keeps it (<see cref="CertificateService.RecordExternal"/>). Without
         /// <see cref="CompleteCertificateOrderRequest.Wait"/> it never waits: it returns the order as the certificate
         /// authority then reports it. With Wait it polls (honouring Retry-After) until the certificate is stored, or
         /// fails with AcmeOrderInvalid carrying the certificate authority's problem, or AcmeTimeout.

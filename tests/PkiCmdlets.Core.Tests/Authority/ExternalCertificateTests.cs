@@ -27,7 +27,7 @@ public sealed class ExternalCertificateTests : IDisposable
         var certificates = Services.Certificates(_temp.Open());
 
         var kept = certificates.RecordExternal(issuedOutside.Certificate!.RawData, chain);
-        Assert.Equal(ServerCertificateService.ExternalIssuerId, kept.IssuerId);
+        Assert.Equal(CertificateService.ExternalIssuerId, kept.IssuerId);
         Assert.Equal("Test Sub CA", kept.IssuerName);
         Assert.Equal(issuedOutside.SerialNumber, kept.SerialNumber);
         Assert.Equal(new[] { "www.example.com" }, kept.DnsNames);

@@ -16,7 +16,7 @@ public sealed class IssueRulesTests : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    private PkiException Refused(string csr, Action<NewServerCertificateRequest>? options = null)
+    private PkiException Refused(string csr, Action<NewCertificateRequest>? options = null)
     {
         var before = _pki.Store.Snapshot();
         var error = Assert.Throws<PkiException>(() => _pki.Issue(csr, options));
@@ -155,7 +155,7 @@ public sealed class IssueRulesTests : IDisposable
         Assert.Equal("www.example.com", _pki.Issue(keytool).CommonName);
         var der = Path.Combine(_pki.Store.Folder, "req.der");
         File.WriteAllBytes(der, Core.Formats.Pem.Decode(RsaCsr, "CERTIFICATE REQUEST"));
-        Assert.Equal("www.example.com", Services.Certificates(_pki.Open()).Issue(new NewServerCertificateRequest { CsrPath = der, Issuer = new CaIdentity("Sub") }).CommonName);
+        Assert.Equal("www.example.com", Services.Certificates(_pki.Open()).Issue(new NewCertificateRequest { CsrPath = der, Issuer = new CaIdentity("Sub") }).CommonName);
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public sealed class IssueRulesTests : IDisposable
     {
         var later = Services.Certificates(_pki.Open(), () => DateTimeOffset.UtcNow.AddYears(6));
         var before = _pki.Store.Snapshot();
-        var error = Assert.Throws<PkiException>(() => later.Issue(new NewServerCertificateRequest { Csr = RsaCsr, Issuer = new CaIdentity("Sub") }));
+        var error = Assert.Throws<PkiException>(() => later.Issue(new NewCertificateRequest { Csr = RsaCsr, Issuer = new CaIdentity("Sub") }));
         Assert.Equal(ErrorIds.IssuerExpired, error.ErrorId);
         Assert.Equal(before, _pki.Store.Snapshot());
     }

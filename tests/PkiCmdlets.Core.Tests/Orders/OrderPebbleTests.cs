@@ -83,7 +83,7 @@ public sealed class OrderPebbleTests : IDisposable
         Assert.Equal(new[] { Environment.CurrentManagedThreadId }, threads);
 
         var stored = Assert.Single(Services.Certificates(_temp.Open()).Find(new CertificateQuery { Identifiers = new[] { done.CertificateIdentifier! } }).Items);
-        Assert.Equal(ServerCertificateService.ExternalIssuerId, stored.IssuerId);
+        Assert.Equal(CertificateService.ExternalIssuerId, stored.IssuerId);
         Assert.Equal(order.Domains.Order(), stored.DnsNames.Order());
         Assert.Equal(csr.Id, stored.CsrId);
         AssertChainsToPebble(stored, webRoot: false);

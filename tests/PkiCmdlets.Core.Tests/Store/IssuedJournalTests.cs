@@ -21,7 +21,7 @@ public sealed class IssuedJournalTests : IDisposable
 
     private string JournalPath => Path.Combine(_pki.Store.Root, StoreLayout.CertificateJournal(_pki.Sub.Id));
 
-    private ServerCertificateService Certificates => Services.Certificates(_pki.Open());
+    private CertificateService Certificates => Services.Certificates(_pki.Open());
 
     private IssuedCertificate Issue(string commonName) => _pki.Issue(Csr, r => r.CommonName = commonName);
 
@@ -169,10 +169,10 @@ public sealed class IssuedJournalTests : IDisposable
         using var batch = Certificates.BeginBatch();
         foreach (var name in new[] { "a.example.com", "b.example.com", "c.example.com" })
         {
-            batch.Add(new NewServerCertificateRequest { Csr = Csr, Issuer = new CaIdentity("Sub"), CommonName = name });
+            batch.Add(new NewCertificateRequest { Csr = Csr, Issuer = new CaIdentity("Sub"), CommonName = name });
         }
         // A request that breaks a rule is refused on its own; the batch keeps the others.
-        var refused = Assert.Throws<PkiException>(() => batch.Add(new NewServerCertificateRequest { Csr = Csr, Issuer = new CaIdentity("Root") }));
+        var refused = Assert.Throws<PkiException>(() => batch.Add(new NewCertificateRequest { Csr = Csr, Issuer = new CaIdentity("Root") }));
         Assert.Equal(ErrorIds.IssuerNotIntermediate, refused.ErrorId);
         Assert.Equal(3, batch.Count);
         Assert.False(File.Exists(JournalPath)); // nothing is recorded, so nothing is returned, before Commit

@@ -61,7 +61,7 @@ public sealed class CertificateProfileTests : IClassFixture<HierarchyFixture>
         {
             Name = "Sub", CommonName = "Limited Sub", Algorithm = "ECC_256", NoPassword = true, Issuer = new CaIdentity("Root"),
         });
-        var leaf = Services.Certificates(temp.Open()).Issue(new NewServerCertificateRequest
+        var leaf = Services.Certificates(temp.Open()).Issue(new NewCertificateRequest
         {
             Csr = Hierarchy.Csr(KeySpec.Ecc(256), "www.example.com"), Issuer = new CaIdentity("Sub"),
         });

@@ -40,11 +40,11 @@ public sealed class InteropHierarchy : IDisposable
     public string VerifyOptions => IsSm2 ? $"-vfyopt distid:{Sm2Id} " : string.Empty;
 
     /// <summary>Issues a server certificate for a CSR with the shared leaf key (distinct from both CA keys).</summary>
-    public IssuedCertificate Issue(string commonName, string[]? sans = null, Action<NewServerCertificateRequest>? options = null) =>
+    public IssuedCertificate Issue(string commonName, string[]? sans = null, Action<NewCertificateRequest>? options = null) =>
         Hierarchy.Issue(Hierarchy.Csr(Spec, commonName, sans ?? Array.Empty<string>()), options);
 
     /// <summary>Issues from a CSR with a full subject, made with the shared leaf key.</summary>
-    public IssuedCertificate IssueWithSubject(SubjectName subject, Action<NewServerCertificateRequest>? options = null)
+    public IssuedCertificate IssueWithSubject(SubjectName subject, Action<NewCertificateRequest>? options = null)
     {
         using var key = TestKeys.For(Spec);
         var csr = Pem.Encode(Pem.CertificateRequestLabel, CsrBuilder.Build(subject, Array.Empty<SubjectAlternativeName>(), key));

@@ -4,8 +4,8 @@ using System.Security;
 
 namespace PkiCmdlets.Core.Authority
 {
-    /// <summary>The parameters of New-ServerCertificate (seed 002's CreateServerCertificateWithCsr).</summary>
-    public sealed class NewServerCertificateRequest
+    /// <summary>A certificate to issue from a CSR: the parameters of New-ServerCertificate (seed 002's CreateServerCertificateWithCsr).</summary>
+    public sealed class NewCertificateRequest
     {
         /// <summary>PEM text of the request (or base64 DER).</summary>
         public string? Csr { get; set; }

@@ -15,10 +15,11 @@ using PkiCmdlets.Core.Store;
 namespace PkiCmdlets.Core.Authority
 {
     /// <summary>
-    /// Issues server certificates from CSRs with an intermediate (seed 002), finds them through each
-    /// issuer's index, and revokes them. Every rule is checked before the store is touched.
+    /// The certificates of the store, of every profile: issues them from CSRs with an intermediate (seed 002), keeps
+    /// those ordered from outside CAs, finds them in each issuer's journal, and revokes them. Every rule is checked
+    /// before the store is touched. (New-, Get- and Revoke-ServerCertificate are its cmdlets.)
     /// </summary>
-    public sealed class ServerCertificateService
+    public sealed class CertificateService
     {
         /// <summary>The IssuerId of certificates from outside CAs (ACME orders), which share one journal.</summary>
         public const string ExternalIssuerId = "acme";
@@ -26,19 +27,19 @@ namespace PkiCmdlets.Core.Authority
         private readonly CaService _cas;
         private readonly PkiStore _store;
 
-        public ServerCertificateService(PkiStore store)
+        public CertificateService(PkiStore store)
             : this(new CaService(store))
         {
         }
 
-        internal ServerCertificateService(CaService cas)
+        internal CertificateService(CaService cas)
         {
             _cas = cas;
             _store = cas.Store;
         }
 
         /// <summary>Issues one certificate: a batch of one, durable in the store when it returns.</summary>
-        public IssuedCertificate Issue(NewServerCertificateRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
+        public IssuedCertificate Issue(NewCertificateRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
         {
             using var batch = BeginBatch();
             batch.Add(request, progress, cancellation);
@@ -280,7 +281,7 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>The CSR's DNS names and IP addresses, then -Domain's (an e-mail address is not a server name).</summary>
-        internal static List<SubjectAlternativeName> Names(CsrContent csr, NewServerCertificateRequest request)
+        internal static List<SubjectAlternativeName> Names(CsrContent csr, NewCertificateRequest request)
         {
             var names = new List<SubjectAlternativeName>(csr.Names);
             foreach (var name in NameRules.ParseList(request.Domains))
@@ -313,13 +314,13 @@ namespace PkiCmdlets.Core.Authority
 
             public string? Chain(JournalCertificate certificate) => _chain(certificate);
 
-            public static IssuerSource Of(ServerCertificateService service, StoredCa issuer)
+            public static IssuerSource Of(CertificateService service, StoredCa issuer)
             {
                 string? chainPem = null;
                 return new IssuerSource(issuer.Record.Name, issuer.Record.Id, _ => chainPem ??= ChainPem(service._cas.Repository.Chain(issuer)));
             }
 
-            public static IssuerSource External(ServerCertificateService service) => new IssuerSource(null, ExternalIssuerId, c => c.ChainPem());
+            public static IssuerSource External(CertificateService service) => new IssuerSource(null, ExternalIssuerId, c => c.ChainPem());
         }
 
         private StoredCa? TryLoad(CaRecord record, List<PkiException> problems)
