@@ -53,19 +53,15 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>
-        /// Server: CA:false (critical), digitalSignature (+ keyEncipherment for RSA) critical, serverAuth,
-        /// the SANs (never empty), SKI, AKI, and the issuer's CRL DP when asked for.
+        /// An end-entity certificate as <paramref name="profile"/> makes it (its extensions: for the server profile CA:false,
+        /// digitalSignature (+ keyEncipherment for RSA), serverAuth, the SANs), then SKI, AKI, and the issuer's CRL DP when asked for.
         /// </summary>
-        public static byte[] Server(X509Name subject, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> names, Issuer issuer,
-            byte[] serial, ValidityPeriod validity, string? crlUrl)
+        public static byte[] Issued(CertificateProfile profile, X509Name subject, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> names,
+            Issuer issuer, byte[] serial, ValidityPeriod validity, string? crlUrl)
         {
             var spki = subjectKey.SubjectPublicKeyInfo;
-            var usage = subjectKey.Family == KeyFamily.Rsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
             var extensions = new X509ExtensionsGenerator();
-            extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
-            extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
-            extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(new[] { KeyPurposeID.id_kp_serverAuth }));
-            extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CertificateNames.ToGeneralNames(names));
+            profile.AddExtensions(extensions, subjectKey, names);
             extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier.OfSubject(spki));
             extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdentifier.OfIssuer(issuer.SubjectPublicKeyInfo));
             if (crlUrl != null) extensions.AddExtension(X509Extensions.CrlDistributionPoints, false, CrlDistributionPoint(crlUrl));

@@ -259,42 +259,6 @@ namespace PkiCmdlets.Core.Authority
 
         internal static string ChainPem(IEnumerable<StoredCa> chain) => string.Concat(chain.Select(c => Pem.Encode(Pem.CertificateLabel, c.Der)));
 
-        /// <summary>RSA ≥ 2048 or one of our curves, the -Algorithm asked for, and the issuer's family (seed 002).</summary>
-        internal static void CheckKey(PublicKeyInfo key, string? algorithm, StoredCa issuer)
-        {
-            KeyPolicy.Issuing.Require(key, "-Csr");
-            if (!string.IsNullOrWhiteSpace(algorithm))
-            {
-                var spec = KeySpec.Parse(algorithm, null);
-                if (spec.Family != key.Family || spec.Size != key.Size)
-                {
-                    throw new PkiException(ErrorIds.KeyAlgorithmMismatch, PkiErrorKind.InvalidArgument, algorithm,
-                        Messages.AlgorithmDoesNotMatchCsr.Format(algorithm, key.Description));
-                }
-            }
-            var issuerKey = PublicKeyInfo.FromSubjectPublicKeyInfo(issuer.SubjectPublicKeyInfo, issuer.Record.Name);
-            if (issuerKey.Family != key.Family)
-            {
-                throw new PkiException(ErrorIds.KeyAlgorithmMismatch, PkiErrorKind.InvalidArgument, key.Description,
-                    Messages.KeyAlgorithmMismatch.Format(key.Description, issuer.Record.Name, issuerKey.Description));
-            }
-        }
-
-        /// <summary>The CSR's DNS names and IP addresses, then -Domain's (an e-mail address is not a server name).</summary>
-        internal static List<SubjectAlternativeName> Names(CsrContent csr, NewCertificateRequest request)
-        {
-            var names = new List<SubjectAlternativeName>(csr.Names);
-            foreach (var name in NameRules.ParseList(request.Domains))
-            {
-                if (name.Type == SubjectAlternativeNameType.Email)
-                {
-                    throw new PkiException(ErrorIds.InvalidDomain, PkiErrorKind.InvalidArgument, name.Value, Messages.InvalidDomain.Format(name.Value));
-                }
-                NameRules.AddDistinct(names, name);
-            }
-            return names;
-        }
-
         /// <summary>One issuer's certificates as Find reads them: a CA of the store, or the outside CAs' certificates.</summary>
         private sealed class IssuerSource
         {

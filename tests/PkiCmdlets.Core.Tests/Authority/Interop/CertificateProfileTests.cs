@@ -306,13 +306,13 @@ public sealed class CertificateProfileTests : IClassFixture<HierarchyFixture>
         var sub = cas.Load(new CaIdentity("Sub"));
         using var subKey = cas.Keys.Open(sub.Record, null);
         using var leafKey = TestKeys.For(h.Spec);
-        var der = CertificateBuilder.Server(
+        var der = CertificateBuilder.Issued(CertificateProfiles.Server,
             SubjectName.Create(commonName).ToX509Name(),
             PublicKeyInfo.FromSubjectPublicKeyInfo(leafKey.ExportSubjectPublicKeyInfo(), "leaf"),
             new[] { NameRules.Parse(commonName), NameRules.Parse(name) },
             new CertificateBuilder.Issuer(sub.Certificate.Subject, sub.SubjectPublicKeyInfo, subKey),
             SerialNumber.Generate(),
-            ValidityPeriod.ForServer(30, null, null, null, null, DateTimeOffset.UtcNow, sub.NotBefore, sub.NotAfter),
+            ValidityPeriod.ForIssued(30, null, null, null, null, TimeSpan.FromDays(365), DateTimeOffset.UtcNow, sub.NotBefore, sub.NotAfter),
             null);
         return h.File("forged-" + Guid.NewGuid().ToString("N") + ".pem", Pem.Encode(Pem.CertificateLabel, der));
     }
