@@ -143,6 +143,8 @@ Describe 'New-ServerCertificate' {
             Get-PkiCertificateExtension -Certificate $x509 -Oid $CrlDistributionPointsOid | Should -BeNullOrEmpty
             $x509.Version | Should -Be 3
             $x509.SignatureAlgorithm.Value | Should -Be '1.2.840.10045.4.3.2' # ecdsa-with-SHA256, the intermediate's key
+            $certificate.Profile | Should -Be 'Server'
+            (Get-ServerCertificate -Identifier $certificate.Identifier -StorePath $store).Profile | Should -Be 'Server'
         }
 
         It 'adds keyEncipherment for an RSA key issued by an RSA intermediate' {

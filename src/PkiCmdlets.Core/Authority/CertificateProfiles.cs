@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Core.Authority
 {
@@ -29,10 +30,16 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        /// <summary>The profile with this name, or null.</summary>
-        public static CertificateProfile? Find(string name)
+        /// <summary>The profile with this name, the server profile for none, or CertificateProfileUnknown.</summary>
+        public static CertificateProfile Get(string? name)
         {
-            lock (Table) return Table.TryGetValue(name.Trim(), out var profile) ? profile : null;
+            if (string.IsNullOrWhiteSpace(name)) return Server;
+            lock (Table)
+            {
+                if (Table.TryGetValue(name!.Trim(), out var profile)) return profile;
+            }
+            throw new PkiException(ErrorIds.CertificateProfileUnknown, PkiErrorKind.InvalidArgument, name,
+                Messages.CertificateProfileUnknown.Format(name, string.Join(", ", Names)));
         }
 
         /// <summary>Adds a profile to the table; a second one with the same name replaces the first.</summary>

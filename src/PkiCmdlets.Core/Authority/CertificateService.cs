@@ -153,6 +153,7 @@ namespace PkiCmdlets.Core.Authority
                 CsrId = new CsrService(_store).FindIdByPublicKey(spki),
                 IssuerName = content.IssuerAttribute(X509Name.CN) ?? certificate.Issuer,
                 Chain = chainDer.Select(Convert.ToBase64String).ToList(),
+                Profile = CertificateProfiles.Server.Name, // what ACME orders are
             };
             using (_store.Lock(cancellation))
             {
@@ -320,6 +321,7 @@ namespace PkiCmdlets.Core.Authority
             RevocationReason = record.RevocationReason,
             CsrId = record.CsrId,
             IssuedAt = record.IssuedAt,
+            Profile = record.Profile ?? CertificateProfiles.Server.Name,
             ReadDer = der,
             CertificateChain = chainPem,
             StorePath = storePath,

@@ -90,6 +90,7 @@ namespace PkiCmdlets.Core.Authority
                     NotBefore = validity.NotBefore,
                     NotAfter = validity.NotAfter,
                     CsrId = (_csrIds ??= new CsrService(_store).PublicKeyLookup())(subjectKey.SubjectPublicKeyInfo),
+                    Profile = profile.Name,
                 },
             };
             pending.Record.Subject = new X500DistinguishedName(pending.Subject.GetDerEncoded()).Name;

@@ -56,12 +56,12 @@ namespace PkiCmdlets.Core.Authority
         public bool IncludeChain { get; private set; }
 
         /// <summary>
-        /// What <paramref name="request"/> asks for, the server profile to make it: its CSR, read and verified (the
-        /// signature must hold), with the request's own values before the CSR's.
+        /// What <paramref name="request"/> asks for: its profile (CertificateProfileUnknown for a name not in the table),
+        /// then its CSR, read and verified (the signature must hold), with the request's own values before the CSR's.
         /// </summary>
         public static IssuanceRequest FromCsr(NewCertificateRequest request)
         {
-            var profile = CertificateProfiles.Server;
+            var profile = CertificateProfiles.Get(request.Profile);
             var csr = CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
             return new IssuanceRequest(profile, request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request)), csr.PublicKeyInfo, csr.Names)
             {

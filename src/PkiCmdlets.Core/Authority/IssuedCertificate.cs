@@ -36,6 +36,8 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The CSR in the store whose key this certificate carries, when there is one (so the key can be exported).</summary>
         public int? CsrId { get; set; }
         public DateTimeOffset IssuedAt { get; set; }
+        /// <summary>The certificate profile that made it: Server for New-ServerCertificate's (and for those ordered over ACME).</summary>
+        public string Profile { get; set; } = string.Empty;
         /// <remarks>Read from the store when first asked for, so that a listing of thousands reads only the certificates looked at.</remarks>
         public X509Certificate2 Certificate => _certificate ??= new X509Certificate2(Der);
         /// <summary>The certificate as PEM (the seed's X509Certificate).</summary>

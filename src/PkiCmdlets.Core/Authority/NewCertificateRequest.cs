@@ -28,5 +28,7 @@ namespace PkiCmdlets.Core.Authority
         public DateTimeOffset? NotAfter { get; set; }
         public bool IncludeChain { get; set; }
         public bool EnableCrl { get; set; }
+        /// <summary>The certificate profile that makes it, by name: Server (the default, also for null).</summary>
+        public string? Profile { get; set; }
     }
 }

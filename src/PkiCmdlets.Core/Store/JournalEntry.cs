@@ -219,6 +219,7 @@ namespace PkiCmdlets.Core.Store
                     case "revocationReason": record.RevocationReason = (RevocationReason?)ReadInt(reader); break;
                     case "issuerName": record.IssuerName = ReadString(reader); break;
                     case "chain": record.Chain = ReadStrings(reader); break;
+                    case "profile": record.Profile = ReadString(reader); break;
                     default: reader.Skip(); break;
                 }
             });
