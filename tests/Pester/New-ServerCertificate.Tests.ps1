@@ -175,7 +175,7 @@ Describe 'New-ServerCertificate' {
             $fromDer.CsrId | Should -Be $csr.Id
         }
 
-        It 'takes PEM text from the pipeline, the seed 002 names, and -BeforeTime with -AfterTime' {
+        It 'takes PEM text from the pipeline, the parameters'' aliases, and -BeforeTime with -AfterTime' {
             $csr = New-Csr -CommonName 'seed.example.com' -Algorithm ECC -StorePath $store
             $notBefore = [System.DateTime]::UtcNow.Date.AddDays(1)
             $notAfter = $notBefore.AddDays(30)

@@ -107,7 +107,7 @@ namespace PkiCmdlets.Core.Authority
                 Id = Hex.Lower(SerialNumber.Generate()),
                 IsRoot = plan.IssuerId == null,
                 IssuerId = plan.IssuerId,
-                Algorithm = plan.Spec.SeedName,
+                Algorithm = plan.Spec.AlgorithmName,
                 KeyProtected = plan.Password != null,
                 CrlUrl = plan.CrlUrl,
                 CreatedAt = _clock(),

@@ -76,7 +76,7 @@ namespace PkiCmdlets.Core.Orders
                     DirectoryUrl = directory.AbsoluteUri,
                     AccountUrl = accountUrl.AbsoluteUri,
                     Contact = new List<string>(contact),
-                    KeyAlgorithm = key.Spec.SeedName,
+                    KeyAlgorithm = key.Spec.AlgorithmName,
                     ExternalAccountKeyId = eabKeyId,
                     CreatedAt = DateTimeOffset.UtcNow,
                 };

@@ -127,8 +127,8 @@ namespace PkiCmdlets.Core.Requests
                 ? NameRules.ParseList(current.SubjectAlternativeNames)
                 : NameRules.ParseList(request.SubjectAlternativeNames);
             var spec = request.Algorithm == null && request.KeySize == null
-                ? KeySpec.FromSeedName(current.Algorithm)
-                : KeySpec.Parse(request.Algorithm ?? FamilyName(KeySpec.FromSeedName(current.Algorithm)), request.KeySize);
+                ? KeySpec.FromAlgorithmName(current.Algorithm)
+                : KeySpec.Parse(request.Algorithm ?? FamilyName(KeySpec.FromAlgorithmName(current.Algorithm)), request.KeySize);
             if (request.NewName != null) RecordNames.Validate(request.NewName);
             var remark = request.Remark == null ? current.Remark : ValidateRemark(request.Remark);
             var tags = request.Tags == null ? current.Tags : ValidateTags(request.Tags);
@@ -295,18 +295,18 @@ namespace PkiCmdlets.Core.Requests
             OrganizationalUnit = subject.OrganizationalUnit,
             Email = subject.Email,
             SubjectAlternativeNames = requestedNames.Select(n => n.Value).ToList(),
-            Algorithm = spec.SeedName,
+            Algorithm = spec.AlgorithmName,
             Remark = remark,
             Tags = tags,
         };
 
-        private static string FamilyName(KeySpec spec) => spec.SeedName.Substring(0, 3);
+        private static string FamilyName(KeySpec spec) => spec.AlgorithmName.Substring(0, 3);
 
         private CertificateSigningRequest ToOutput(CsrRecord record)
         {
             try
             {
-                var spec = KeySpec.FromSeedName(record.Algorithm);
+                var spec = KeySpec.FromAlgorithmName(record.Algorithm);
                 var subject = SubjectName.Create(record.CommonName, record.Country, record.State, record.Locality,
                     record.Organization, record.OrganizationalUnit, record.Email);
                 var generated = record.Status == CsrStatus.Generated;
@@ -324,7 +324,7 @@ namespace PkiCmdlets.Core.Requests
                     Organization = record.Organization,
                     OrganizationalUnit = record.OrganizationalUnit,
                     Email = record.Email,
-                    Algorithm = spec.SeedName,
+                    Algorithm = spec.AlgorithmName,
                     KeySize = spec.Size,
                     Csr = generated ? _store.ReadText(StoreLayout.CsrRequest(record.Id)) : null,
                     PublicKeyMd5 = record.PublicKeyMd5,

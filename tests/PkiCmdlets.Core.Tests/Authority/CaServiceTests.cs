@@ -40,7 +40,7 @@ public sealed class CaServiceTests : IDisposable
     }
 
     [Fact]
-    public void A_root_has_the_seed_fields_and_ten_years_by_default()
+    public void A_root_has_every_field_and_ten_years_by_default()
     {
         var root = Root(options: r => { r.Organization = "Example Org"; r.Country = "us"; r.CrlUrl = "http://pki.example.com/root.crl"; });
 
@@ -258,7 +258,7 @@ public sealed class CaServiceTests : IDisposable
         Root(options: r => r.Algorithm = algorithm);
         var sub = Sub(options: r => r.Algorithm = algorithm);
         Assert.Equal(algorithm, sub.Algorithm);
-        var spec = KeySpec.FromSeedName(algorithm);
+        var spec = KeySpec.FromAlgorithmName(algorithm);
         var issued = new CertificateService(_cas).Issue(new NewCertificateRequest { Csr = Hierarchy.Csr(spec, "www.example.com"), Issuer = new CaIdentity("Sub") });
         Assert.Equal(algorithm, issued.Algorithm);
     }

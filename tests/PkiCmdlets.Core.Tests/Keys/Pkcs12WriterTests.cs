@@ -236,7 +236,7 @@ public sealed class Pkcs12WriterTests : IDisposable
     {
         public static Chain Create(string algorithm)
         {
-            using var leafKey = TestKeys.For(KeySpec.FromSeedName(algorithm));
+            using var leafKey = TestKeys.For(KeySpec.FromAlgorithmName(algorithm));
             var pkcs8 = leafKey.ExportPkcs8();
             var now = DateTimeOffset.UtcNow;
 

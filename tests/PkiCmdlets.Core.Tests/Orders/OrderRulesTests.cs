@@ -108,7 +108,7 @@ public sealed class OrderRulesTests : IDisposable
     [InlineData("FILE", ValidationMethod.Http)]
     [InlineData("file", ValidationMethod.Http)]
     [InlineData("http-01", ValidationMethod.Http)]
-    public void The_seeds_DNS_and_FILE_are_accepted_as_validation_methods(string text, ValidationMethod expected)
+    public void DNS_and_FILE_are_accepted_as_validation_methods(string text, ValidationMethod expected)
     {
         Assert.Equal(expected, ValidationMethods.Parse(text));
         Assert.All(ValidationMethods.Names, n => Assert.NotNull(ValidationMethods.Parse(n)));

@@ -23,7 +23,7 @@ public sealed class InteropHierarchy : IDisposable
     public InteropHierarchy(string algorithm, Action<NewCaRequest>? subOptions = null)
     {
         Algorithm = algorithm;
-        Spec = KeySpec.FromSeedName(algorithm);
+        Spec = KeySpec.FromAlgorithmName(algorithm);
         Hierarchy = new Hierarchy(algorithm, RootCrlUrl, subOptions);
         RootPath = Hierarchy.File("root.pem", Hierarchy.Root.Pem);
         SubPath = Hierarchy.File("sub.pem", Hierarchy.Sub.Pem);
