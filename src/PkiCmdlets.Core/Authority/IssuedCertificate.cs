@@ -12,7 +12,10 @@ namespace PkiCmdlets.Core.Authority
         Expired,
     }
 
-    /// <summary>A server certificate issued by a CA in the store (seed 002's CreateServerCertificateWithCsr response).</summary>
+    /// <summary>
+    /// A certificate of the store, as the cmdlets show it: issued by one of its CAs with any profile (seed 002's
+    /// CreateServerCertificateWithCsr response), or ordered from an outside CA over ACME.
+    /// </summary>
     public sealed class IssuedCertificate
     {
         /// <summary>32 hex digits, unique in the store.</summary>

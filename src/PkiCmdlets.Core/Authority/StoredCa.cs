@@ -4,7 +4,10 @@ using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Core.Authority
 {
-    /// <summary>A CA's record with its certificate, parsed once.</summary>
+    /// <summary>
+    /// A CA at work in the core: its <see cref="CaRecord"/> with its certificate, parsed once, and what issuing needs from
+    /// it (validity, path length, name constraints, public key). Never shown to users: <see cref="CertificateAuthority"/> is.
+    /// </summary>
     internal sealed class StoredCa
     {
         public StoredCa(CaRecord record, X509CertificateStructure certificate, byte[] der)

@@ -42,10 +42,6 @@ namespace PkiCmdlets.Core.Store
         public RevocationReason? RevocationReason { get; set; }
 
         /// <summary>
-        /// Parses lines one after another with the same character buffers, so that reading a journal of 100,000 lines
-        /// makes little garbage besides the records it keeps (garbage collection was most of a large listing's time).
-        /// </summary>
-        /// <summary>
         /// Reads the identifier and serial number of an issue line without parsing it, when the line begins as the
         /// store writes it ({"op":"issued","certificate":{"identifier":"…","serialNumber":"…"). Finding a few
         /// certificates, a CRL's serial numbers, or the serials in use then parses no other line. False for any other
@@ -123,6 +119,10 @@ namespace PkiCmdlets.Core.Store
             return position < end && buffer[position] == (byte)'"' && position > first;
         }
 
+        /// <summary>
+        /// Parses lines one after another with the same character buffers, so that reading a journal of 100,000 lines
+        /// makes little garbage besides the records it keeps (garbage collection was most of a large listing's time).
+        /// </summary>
         internal sealed class Parser : IArrayPool<char>
         {
             private char[] _chars = new char[2048];
