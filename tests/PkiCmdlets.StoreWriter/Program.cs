@@ -13,7 +13,10 @@ if (args.Length == 5 && args[0] == "issue" && int.TryParse(args[2], out var cert
     var csr = File.ReadAllText(args[4]);
     for (var i = 0; i < certificates; i++)
     {
-        Console.WriteLine(issuing.Issue(new NewCertificateRequest { Csr = csr, Issuer = new CaIdentity(args[3]) }).SerialNumber);
+        // One command per certificate, as New-ServerCertificate without a pipeline: a batch of one, committed at once.
+        using var batch = issuing.BeginBatch();
+        batch.Add(new NewCertificateRequest { Csr = csr, Issuer = new CaIdentity(args[3]) });
+        Console.WriteLine(batch.Commit()[0].SerialNumber);
     }
     return 0;
 }

@@ -51,7 +51,7 @@ namespace PkiCmdlets.Core.Authority
             ToOutput(Repository.Load(_factory.CreateSubordinate(request, progress, cancellation)));
 
         /// <summary>The CA with this Name (case-insensitive) or Id.</summary>
-        public CertificateAuthority Get(CaIdentity identity) => ToOutput(Load(identity));
+        internal CertificateAuthority Get(CaIdentity identity) => ToOutput(Load(identity));
 
         /// <summary>CAs whose Name or Id matches any pattern (wildcards), or all; roots, intermediates or both.</summary>
         public Listing<CertificateAuthority> Find(IReadOnlyList<string>? patterns = null, bool? roots = null)

@@ -39,7 +39,7 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>Issues one certificate: a batch of one, durable in the store when it returns.</summary>
-        public IssuedCertificate Issue(NewCertificateRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
+        internal IssuedCertificate Issue(NewCertificateRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
         {
             using var batch = BeginBatch();
             batch.Add(request, progress, cancellation);
@@ -173,7 +173,7 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>Marks the certificate revoked in its issuer's journal; Publish-Crl puts it on the next CRL.</summary>
-        public IssuedCertificate Revoke(string identifier, RevocationReason reason, CancellationToken cancellation = default)
+        internal IssuedCertificate Revoke(string identifier, RevocationReason reason, CancellationToken cancellation = default)
         {
             var result = RevokeMany(new[] { identifier }, reason, cancellation);
             if (result.Problems.Count > 0) throw result.Problems[0];

@@ -107,7 +107,7 @@ namespace PkiCmdlets.Core.Orders
         }
 
         /// <summary>One order, refreshed as <see cref="Find"/> does; any problem is thrown.</summary>
-        public CertificateOrder Get(int orderId, OrderCallbacks? callbacks = null, CancellationToken cancellation = default)
+        internal CertificateOrder Get(int orderId, OrderCallbacks? callbacks = null, CancellationToken cancellation = default)
         {
             var listing = Find(new[] { orderId }, callbacks, cancellation);
             if (listing.Problems.Count > 0) throw listing.Problems[0];

@@ -79,7 +79,7 @@ namespace PkiCmdlets.Core.Requests
         public CertificateSigningRequest Get(int id) => ToOutput(Records.Load(id));
 
         /// <summary>The CSR with exactly this name (case-insensitive), or CsrNotFound.</summary>
-        public CertificateSigningRequest GetByName(string name) => ToOutput(RecordByName(name));
+        internal CertificateSigningRequest GetByName(string name) => ToOutput(RecordByName(name));
 
         /// <summary>All CSRs, or those whose name matches the wildcard pattern <paramref name="name"/>.</summary>
         public Listing<CertificateSigningRequest> Find(string? name = null) => Find(name == null ? null : new[] { name });
