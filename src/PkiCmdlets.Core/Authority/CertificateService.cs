@@ -1,23 +1,18 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading;
-using Org.BouncyCastle.Asn1.X509;
 using PkiCmdlets.Core.Errors;
-using PkiCmdlets.Core.Formats;
-using PkiCmdlets.Core.Keys;
-using PkiCmdlets.Core.Requests;
 using PkiCmdlets.Core.Revocation;
 using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Core.Authority
 {
     /// <summary>
-    /// The certificates of the store, of every profile: issues them from CSRs with an intermediate (seed 002), keeps
-    /// those ordered from outside CAs, finds them in each issuer's journal, and revokes them. Every rule is checked
-    /// before the store is touched. (New-, Get- and Revoke-ServerCertificate are its cmdlets.)
+    /// The certificates of the store, of every profile, as New-, Get- and Revoke-ServerCertificate use them: a thin
+    /// front over issuing (<see cref="IssuanceBatch"/>), finding (<see cref="CertificateListing"/>), keeping those of
+    /// outside CAs (<see cref="ExternalCertificates"/>) and revoking (<see cref="CertificateRevocation"/>). Every rule
+    /// is checked before the store is touched.
     /// </summary>
     public sealed class CertificateService
     {
@@ -25,7 +20,7 @@ namespace PkiCmdlets.Core.Authority
         public const string ExternalIssuerId = "acme";
 
         private readonly CaService _cas;
-        private readonly PkiStore _store;
+        private readonly CertificateListing _listing;
 
         public CertificateService(PkiStore store)
             : this(new CaService(store))
@@ -35,7 +30,7 @@ namespace PkiCmdlets.Core.Authority
         internal CertificateService(CaService cas)
         {
             _cas = cas;
-            _store = cas.Store;
+            _listing = new CertificateListing(cas);
         }
 
         /// <summary>Issues one certificate: a batch of one, durable in the store when it returns.</summary>
@@ -65,112 +60,22 @@ namespace PkiCmdlets.Core.Authority
         /// <see cref="Find"/> one certificate at a time, as Get-ServerCertificate writes them: memory stays flat however
         /// many there are. <paramref name="problems"/> is complete once the enumeration ends.
         /// </summary>
-        public IEnumerable<IssuedCertificate> FindEach(CertificateQuery query, List<PkiException> problems)
+        public IEnumerable<IssuedCertificate> FindEach(CertificateQuery query, List<PkiException> problems) => _listing.FindEach(query, problems);
+
+        /// <summary>The certificate with this identifier, anywhere in the store.</summary>
+        public IssuedCertificate Get(string identifier)
         {
-            var sources = query.Issuer != null
-                ? new List<IssuerSource> { IssuerSource.Of(this, _cas.Load(query.Issuer)) }
-                : _cas.Repository.LoadAll(problems).Where(r => !r.IsRoot).Select(r => TryLoad(r, problems)).Where(c => c != null)
-                    .Select(c => IssuerSource.Of(this, c!)).Append(IssuerSource.External(this)).ToList();
-            var identifiers = Normalized(query.Identifiers, i => i.Trim().ToLowerInvariant());
-            var serials = Normalized(query.SerialNumbers, SerialNumber.Normalize);
-            var namePatterns = query.DnsNames?.Select(p => new NamePattern(p)).ToList();
-            var now = _cas.Now;
-            var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            bool WantedKey(string identifier, string serial) =>
-                (identifiers == null || identifiers.Contains(identifier)) && (serials == null || serials.Contains(serial));
-            bool Wanted(IssuedRecord record) =>
-                (identifiers == null || identifiers.Contains(record.Identifier))
-                && (serials == null || serials.Contains(record.SerialNumber))
-                && (namePatterns == null || namePatterns.Any(p => record.DnsNames.Concat(record.IpAddresses).Append(record.CommonName).Any(p.IsMatch)));
-            foreach (var source in sources)
-            {
-                using var certificates = new IssuedJournal(_store, source.IssuerId).Read(problems, Wanted, WantedKey).GetEnumerator();
-                while (true)
-                {
-                    IssuedCertificate output;
-                    try
-                    {
-                        if (!certificates.MoveNext()) break;
-                        var certificate = certificates.Current;
-                        var record = certificate.Record;
-                        var status = StatusOf(record, now);
-                        if (query.Status.HasValue && status != query.Status.Value) continue;
-                        if (query.ExpiresWithinDays.HasValue && (status != CertificateStatus.Valid || record.NotAfter > now.AddDays(query.ExpiresWithinDays.Value))) continue;
-                        output = ToOutput(source.IssuerName ?? record.IssuerName ?? string.Empty, source.IssuerId, record,
-                            certificate.Der, source.Chain(certificate), status, _store.Root);
-                        found.Add(record.Identifier);
-                        found.Add(record.SerialNumber);
-                    }
-                    catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt || e.ErrorId == ErrorIds.StoreVersionUnsupported)
-                    {
-                        // A damaged CA certificate spoils its chain. A damaged or newer header ends the journal's
-                        // enumeration (an iterator that threw is finished), and the next issuer is read.
-                        problems.Add(e);
-                        continue;
-                    }
-                    yield return output;
-                }
-            }
-            // A certificate asked for by identifier or serial that is not there is an error of its own, as Get-Item's would be.
-            foreach (var missing in (identifiers ?? new HashSet<string>()).Concat(serials ?? new HashSet<string>()).Where(v => !found.Contains(v)))
-            {
-                problems.Insert(0, NotFound(missing));
-            }
+            var listing = Find(new CertificateQuery { Identifiers = new[] { identifier } });
+            if (listing.Items.Count == 0) throw listing.Problems.FirstOrDefault() ?? _listing.NotFound(identifier);
+            return listing.Items[0];
         }
 
         /// <summary>
         /// Keeps a certificate an outside CA issued (an ACME order's) with its chain, so that Get-, Export- and
         /// the rest work on it as on our own. Its key is found in the store when a CSR made here asked for it.
         /// </summary>
-        public IssuedCertificate RecordExternal(byte[] leafDer, IReadOnlyList<byte[]> chainDer, CancellationToken cancellation = default)
-        {
-            static PkiException Unreadable(Exception e) =>
-                new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(e.Message), e);
-            var content = CertificateContent.FromDer(leafDer, Unreadable);
-            X509Certificate2 certificate;
-            try
-            {
-                certificate = new X509Certificate2(leafDer);
-            }
-            catch (CryptographicException e)
-            {
-                throw Unreadable(e);
-            }
-            var names = content.ServerNames;
-            var spki = content.SubjectPublicKeyInfo;
-            var record = new IssuedRecord
-            {
-                Identifier = Hex.Lower(SerialNumber.Generate()),
-                SerialNumber = certificate.SerialNumber,
-                Subject = certificate.Subject,
-                CommonName = content.SubjectAttribute(X509Name.CN) ?? names.Select(n => n.Value).FirstOrDefault() ?? string.Empty,
-                DnsNames = names.Where(n => n.Type == SubjectAlternativeNameType.Dns).Select(n => n.Value).ToList(),
-                IpAddresses = names.Where(n => n.Type == SubjectAlternativeNameType.IpAddress).Select(n => n.Value).ToList(),
-                Algorithm = PublicKeyInfo.FromSubjectPublicKeyInfo(spki, "certificate").Description,
-                NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
-                NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
-                Thumbprint = certificate.Thumbprint,
-                CsrId = new CsrService(_store).FindIdByPublicKey(spki),
-                IssuerName = content.IssuerAttribute(X509Name.CN) ?? certificate.Issuer,
-                Chain = chainDer.Select(Convert.ToBase64String).ToList(),
-                Profile = CertificateProfiles.Server.Name, // what ACME orders are
-            };
-            using (_store.Lock(cancellation))
-            {
-                record.IssuedAt = _cas.Now;
-                new IssuedJournal(_store, ExternalIssuerId).AppendIssued(new[] { new KeyValuePair<IssuedRecord, byte[]>(record, leafDer) });
-            }
-            return ToOutput(record.IssuerName, ExternalIssuerId, record, () => leafDer, string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))),
-                StatusOf(record, _cas.Now), _store.Root);
-        }
-
-        /// <summary>The certificate with this identifier, anywhere in the store.</summary>
-        public IssuedCertificate Get(string identifier)
-        {
-            var listing = Find(new CertificateQuery { Identifiers = new[] { identifier } });
-            if (listing.Items.Count == 0) throw listing.Problems.FirstOrDefault() ?? NotFound(identifier);
-            return listing.Items[0];
-        }
+        public IssuedCertificate RecordExternal(byte[] leafDer, IReadOnlyList<byte[]> chainDer, CancellationToken cancellation = default) =>
+            new ExternalCertificates(_cas).Keep(leafDer, chainDer, cancellation);
 
         /// <summary>Marks the certificate revoked in its issuer's journal; Publish-Crl puts it on the next CRL.</summary>
         internal IssuedCertificate Revoke(string identifier, RevocationReason reason, CancellationToken cancellation = default)
@@ -184,158 +89,7 @@ namespace PkiCmdlets.Core.Authority
         /// Revokes each certificate named, with one durable append per issuer: one reading of the store finds them
         /// all (Revoke-ServerCertificate's pipeline). Each one that cannot be revoked is a problem of its own; the rest are.
         /// </summary>
-        public Listing<IssuedCertificate> RevokeMany(IReadOnlyList<string> identifiers, RevocationReason reason, CancellationToken cancellation = default)
-        {
-            if (!Enum.IsDefined(typeof(RevocationReason), reason))
-            {
-                throw new PkiException(ErrorIds.InvalidRevocationReason, PkiErrorKind.InvalidArgument, reason,
-                    Messages.InvalidRevocationReason.Format(reason, string.Join(", ", Enum.GetNames(typeof(RevocationReason)))));
-            }
-            var listing = Find(new CertificateQuery { Identifiers = identifiers.ToArray() });
-            var problems = listing.Problems.Where(p => p.ErrorId == ErrorIds.CertificateNotFound).ToList();
-            var revoked = new List<IssuedCertificate>();
-            var byIdentifier = new Dictionary<string, IssuedCertificate>(StringComparer.OrdinalIgnoreCase);
-            foreach (var found in listing.Items)
-            {
-                if (found.IssuerId == ExternalIssuerId)
-                {
-                    problems.Add(new PkiException(ErrorIds.CertificateNotRevocable, PkiErrorKind.InvalidOperation, found.Identifier,
-                        Messages.CertificateNotRevocable.Format(found.Identifier, found.IssuerName)));
-                    continue;
-                }
-                byIdentifier[found.Identifier] = found;
-            }
-            using (_store.Lock(cancellation))
-            {
-                foreach (var group in byIdentifier.Values.GroupBy(c => c.IssuerId))
-                {
-                    try
-                    {
-                        revoked.AddRange(RevokeInJournal(group.Key, group.ToList(), reason, problems));
-                    }
-                    catch (PkiException e)
-                    {
-                        // This issuer's journal could not be written: none of its certificates were revoked; other issuers' were.
-                        problems.Add(e);
-                    }
-                }
-            }
-            return new Listing<IssuedCertificate>(revoked, problems);
-        }
-
-        /// <summary>Revokes certificates of one issuer with one append, each unless it is already revoked. The caller holds the lock.</summary>
-        private List<IssuedCertificate> RevokeInJournal(string issuerId, IReadOnlyList<IssuedCertificate> certificates, RevocationReason reason, List<PkiException> problems)
-        {
-            // Read again under the lock: another session may have revoked one since the listing.
-            var journal = new IssuedJournal(_store, issuerId);
-            var wanted = new HashSet<string>(certificates.Select(c => c.Identifier), StringComparer.Ordinal);
-            var records = journal.ReadAll(new List<PkiException>(), r => wanted.Contains(r.Identifier), (id, _) => wanted.Contains(id))
-                .ToDictionary(c => c.Record.Identifier, c => c.Record);
-            var now = _cas.Now;
-            var appended = new List<IssuedRecord>();
-            var revoked = new List<IssuedCertificate>();
-            foreach (var found in certificates)
-            {
-                var record = records[found.Identifier];
-                if (record.RevokedAt.HasValue)
-                {
-                    problems.Add(new PkiException(ErrorIds.CertificateAlreadyRevoked, PkiErrorKind.InvalidOperation, found.Identifier,
-                        Messages.CertificateAlreadyRevoked.Format(record.Identifier, record.SerialNumber, ValidityPeriod.Text(record.RevokedAt.Value), record.RevocationReason)));
-                    continue;
-                }
-                record.RevokedAt = now;
-                record.RevocationReason = reason;
-                appended.Add(record);
-                revoked.Add(found);
-            }
-            if (appended.Count > 0) journal.AppendRevoked(appended);
-            foreach (var found in revoked)
-            {
-                found.Status = CertificateStatus.Revoked;
-                found.RevokedAt = now;
-                found.RevocationReason = reason;
-            }
-            return revoked;
-        }
-
-        internal static string ChainPem(IEnumerable<StoredCa> chain) => string.Concat(chain.Select(c => Pem.Encode(Pem.CertificateLabel, c.Der)));
-
-        /// <summary>One issuer's certificates as Find reads them: a CA of the store, or the outside CAs' certificates.</summary>
-        private sealed class IssuerSource
-        {
-            private readonly Func<JournalCertificate, string?> _chain;
-
-            private IssuerSource(string? issuerName, string issuerId, Func<JournalCertificate, string?> chain)
-            {
-                IssuerName = issuerName;
-                IssuerId = issuerId;
-                _chain = chain;
-            }
-
-            /// <summary>The CA's name, or null when each record names its own issuer.</summary>
-            public string? IssuerName { get; }
-
-            public string IssuerId { get; }
-
-            public string? Chain(JournalCertificate certificate) => _chain(certificate);
-
-            public static IssuerSource Of(CertificateService service, StoredCa issuer)
-            {
-                string? chainPem = null;
-                return new IssuerSource(issuer.Record.Name, issuer.Record.Id, _ => chainPem ??= ChainPem(service._cas.Repository.Chain(issuer)));
-            }
-
-            public static IssuerSource External(CertificateService service) => new IssuerSource(null, ExternalIssuerId, c => c.ChainPem());
-        }
-
-        private StoredCa? TryLoad(CaRecord record, List<PkiException> problems)
-        {
-            try
-            {
-                return _cas.Repository.Load(record);
-            }
-            catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
-            {
-                problems.Add(e);
-                return null;
-            }
-        }
-
-        internal static IssuedCertificate ToOutput(string issuerName, string issuerId, IssuedRecord record, Func<byte[]> der, string? chainPem,
-            CertificateStatus status, string storePath) => new IssuedCertificate
-        {
-            Identifier = record.Identifier,
-            SerialNumber = record.SerialNumber,
-            Subject = record.Subject,
-            CommonName = record.CommonName,
-            DnsNames = record.DnsNames.ToArray(),
-            IpAddresses = record.IpAddresses.ToArray(),
-            Algorithm = record.Algorithm,
-            NotBefore = record.NotBefore,
-            NotAfter = record.NotAfter,
-            IssuerName = issuerName,
-            IssuerId = issuerId,
-            Thumbprint = record.Thumbprint,
-            Status = status,
-            RevokedAt = record.RevokedAt,
-            RevocationReason = record.RevocationReason,
-            CsrId = record.CsrId,
-            IssuedAt = record.IssuedAt,
-            Profile = record.Profile ?? CertificateProfiles.Server.Name,
-            ReadDer = der,
-            CertificateChain = chainPem,
-            StorePath = storePath,
-        };
-
-        private static CertificateStatus StatusOf(IssuedRecord record, DateTimeOffset now) =>
-            record.RevokedAt.HasValue ? CertificateStatus.Revoked
-            : record.NotAfter <= now ? CertificateStatus.Expired
-            : CertificateStatus.Valid;
-
-        private static HashSet<string>? Normalized(IList<string>? values, Func<string, string> normalize) =>
-            values == null || values.Count == 0 ? null : new HashSet<string>(values.Select(normalize), StringComparer.OrdinalIgnoreCase);
-
-        private PkiException NotFound(string value) =>
-            new PkiException(ErrorIds.CertificateNotFound, PkiErrorKind.ObjectNotFound, value, Messages.CertificateNotFound.Format(value, _store.Root));
+        public Listing<IssuedCertificate> RevokeMany(IReadOnlyList<string> identifiers, RevocationReason reason, CancellationToken cancellation = default) =>
+            new CertificateRevocation(_cas, _listing).RevokeMany(identifiers, reason, cancellation);
     }
 }

@@ -130,7 +130,7 @@ namespace PkiCmdlets.Core.Authority
             var issued = _pending.Select(p =>
             {
                 var der = p.Der;
-                return CertificateService.ToOutput(p.Context.Authority.Record.Name, p.Context.Authority.Record.Id, p.Record,
+                return IssuedOutput.From(p.Context.Authority.Record.Name, p.Context.Authority.Record.Id, p.Record,
                     () => der, p.IncludeChain ? p.Context.ChainPem : null, CertificateStatus.Valid, _store.Root);
             }).ToList();
             _pending.Clear();
@@ -182,7 +182,7 @@ namespace PkiCmdlets.Core.Authority
             public StoredCa Authority { get; }
             public SecureString? Password { get; }
             public IReadOnlyList<StoredCa> Chain { get; }
-            public string ChainPem => _chainPem ??= CertificateService.ChainPem(Chain);
+            public string ChainPem => _chainPem ??= IssuedOutput.ChainPem(Chain);
 
             public CertificateBuilder.Issuer Key()
             {
