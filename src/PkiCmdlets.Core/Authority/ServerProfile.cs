@@ -10,12 +10,17 @@ namespace PkiCmdlets.Core.Authority
     /// A TLS server certificate: CA:false (critical), digitalSignature (+ keyEncipherment for RSA, critical), serverAuth,
     /// and the DNS names and IP addresses it covers as subject alternative names, never none (the common name copied in).
     /// Of what a CSR asks it takes DNS names and IP addresses; -Domain adds more, and an e-mail address there is refused.
+    /// A kind that is a server certificate and more (a server that is also a TLS client) derives from it and names its
+    /// extended key usages.
     /// </summary>
-    internal sealed class ServerProfile : CertificateProfile
+    internal class ServerProfile : CertificateProfile
     {
         public const string ProfileName = "Server";
 
         public override string Name => ProfileName;
+
+        /// <summary>The extended key usages it writes: serverAuth.</summary>
+        protected virtual KeyPurposeID[] ExtendedKeyUsages => new[] { KeyPurposeID.id_kp_serverAuth };
 
         public override List<SubjectAlternativeName> NamesAsked(IssuanceRequest request)
         {
@@ -46,7 +51,7 @@ namespace PkiCmdlets.Core.Authority
             var usage = subjectKey.Family == KeyFamily.Rsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
             extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
             extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
-            extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(new[] { KeyPurposeID.id_kp_serverAuth }));
+            extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(ExtendedKeyUsages));
             extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CertificateNames.ToGeneralNames(names));
         }
     }

@@ -20,7 +20,11 @@ public sealed class CertificateProfileSeamTests : IDisposable
     private static readonly string Csr = Hierarchy.Csr(KeySpec.Ecc(256), "signer.example.com", "signer.example.com");
     private readonly Hierarchy _pki = new("ECC_256");
 
-    static CertificateProfileSeamTests() => CertificateProfiles.Register(new CodeSigningTestProfile());
+    static CertificateProfileSeamTests()
+    {
+        CertificateProfiles.Register(new CodeSigningTestProfile());
+        CertificateProfiles.Register(new ServerAndClientTestProfile());
+    }
 
     public void Dispose() => _pki.Dispose();
 
@@ -63,6 +67,26 @@ public sealed class CertificateProfileSeamTests : IDisposable
     }
 
     [Fact]
+    public void A_kind_that_is_a_server_certificate_and_more_is_a_subclass_that_names_its_extended_key_usages()
+    {
+        var issued = _pki.Issue(Csr, r =>
+        {
+            r.Profile = ServerAndClientTestProfile.ProfileName;
+            r.Domains = new[] { "api.example.com" };
+        });
+
+        Assert.Equal(ServerAndClientTestProfile.ProfileName, issued.Profile);
+        Assert.Equal(new[] { "1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2" },
+            issued.Certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
+        Assert.Equal(new[] { "signer.example.com", "api.example.com" }, issued.DnsNames); // the server profile's names and rules
+        Assert.Equal(ErrorIds.InvalidDomain, Assert.Throws<PkiException>(() => _pki.Issue(Csr, r =>
+        {
+            r.Profile = ServerAndClientTestProfile.ProfileName;
+            r.Domains = new[] { "someone@example.com" };
+        })).ErrorId);
+    }
+
+    [Fact]
     public void A_profile_s_own_rules_refuse_what_it_does_not_take_and_change_nothing()
     {
         var before = _pki.Store.Snapshot();
@@ -101,6 +125,16 @@ public sealed class CertificateProfileSeamTests : IDisposable
         var listed = Assert.Single(Services.Certificates(_pki.Open()).Find(new CertificateQuery()).Items);
         Assert.Equal(issued.Identifier, listed.Identifier);
         Assert.Equal("Server", listed.Profile);
+    }
+
+    /// <summary>A TLS server that is also a TLS client: the server profile with clientAuth too. One class, one registration.</summary>
+    private sealed class ServerAndClientTestProfile : ServerProfile
+    {
+        public new const string ProfileName = "TestServerAndClient";
+
+        public override string Name => ProfileName;
+
+        protected override KeyPurposeID[] ExtendedKeyUsages => new[] { KeyPurposeID.id_kp_serverAuth, KeyPurposeID.id_kp_clientAuth };
     }
 
     /// <summary>
