@@ -15,9 +15,10 @@ using PkiCmdlets.Core.Store;
 namespace PkiCmdlets.Core.Authority
 {
     /// <summary>
-    /// Issues certificates in groups: <see cref="Add(NewCertificateRequest, IProgress{string}, CancellationToken)"/> checks a request and signs its certificate
-    /// (the store is not touched); <see cref="Commit"/> records every signed certificate with one durable
-    /// append per issuer and only then returns them. An issuer's certificate, chain and key are read once
+    /// Issues certificates in groups: <see cref="Add(NewCertificateRequest, IProgress{string}, CancellationToken)"/>
+    /// checks a request against the rules of issuing (<see cref="IssuanceRules"/>) and of its profile
+    /// (<see cref="CertificateProfile"/>) and signs its certificate (the store is not touched); <see cref="Commit"/>
+    /// records every signed certificate with one durable append per issuer and only then returns them. An issuer's certificate, chain and key are read once
     /// per batch, not once per certificate. A certificate never committed was never returned, so it is not
     /// lost: it was never issued.
     /// </summary>
