@@ -13,7 +13,7 @@ namespace PkiCmdlets.Core.Orders
     /// <summary>
     /// Orders public certificates over ACME and keeps the orders in the store: submit an order for a CSR, refresh it,
     /// answer its challenges, finalize it, and keep the certificate beside the store's own. A thin front: the request is
-    /// checked by <see cref="SubmitPlanner"/>, the certificate authority spoken to by <see cref="AcmeWorkflow"/>, the
+    /// checked by <see cref="SubmitPlanner"/>, the order placed by <see cref="OrderPlacement"/> and moved on by <see cref="AcmeWorkflow"/>, the
     /// orders kept by <see cref="OrderRepository"/> and shown by <see cref="OrderOutput"/>. Every input is checked before
     /// the first request to the certificate authority; a failed call leaves the store as it was, except that what the
     /// certificate authority decided (an order now invalid) is recorded.
@@ -30,6 +30,7 @@ namespace PkiCmdlets.Core.Orders
         private readonly PkiStore _store;
         private readonly OrderRepository _orders;
         private readonly AcmeAccountStore _accounts;
+        private readonly OrderPlacement _placement;
         private readonly AcmeWorkflow _workflow;
 
         public CertificateOrderService(PkiStore store)
@@ -43,7 +44,9 @@ namespace PkiCmdlets.Core.Orders
             _store = store;
             _orders = new OrderRepository(store);
             _accounts = new AcmeAccountStore(store);
-            _workflow = new AcmeWorkflow(store, _orders, _accounts, configure);
+            var options = new AcmeOptions(configure);
+            _placement = new OrderPlacement(store, _orders, _accounts, options);
+            _workflow = new AcmeWorkflow(store, _orders, _accounts, options);
         }
 
         /// <summary>
@@ -57,7 +60,7 @@ namespace PkiCmdlets.Core.Orders
             var plan = SubmitPlanner.Plan(request, new CsrService(_store).FindIdByPublicKey);
             if (!_accounts.Exists(plan.Directory))
             {
-                if (!request.AcceptTermsOfService) throw _workflow.TermsOfServiceNotAccepted(plan, callbacks, cancellation);
+                if (!request.AcceptTermsOfService) throw _placement.TermsOfServiceNotAccepted(plan, callbacks, cancellation);
                 if (plan.Email == null)
                 {
                     throw new PkiException(ErrorIds.ContactEmailRequired, PkiErrorKind.InvalidArgument, plan.Directory.AbsoluteUri,
@@ -67,7 +70,7 @@ namespace PkiCmdlets.Core.Orders
             var target = Messages.ShouldProcessSubmitOrderTarget.Format(string.Join(", ", plan.Domains.Select(d => d.Value)), plan.Directory);
             if (confirm != null && !confirm(target)) return null;
             cancellation.ThrowIfCancellationRequestedAsPki();
-            return CallerThread.Run(callbacks, relay => _workflow.SubmitAsync(plan, request.AcceptTermsOfService, relay, cancellation));
+            return CallerThread.Run(callbacks, relay => _placement.SubmitAsync(plan, request.AcceptTermsOfService, relay, cancellation));
         }
 
         /// <summary>
