@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Store;
 
 /// <summary>
 /// Section ca: issuing from many CSR files, ours next to `openssl ca -batch -infiles` (one process that checks each
@@ -64,10 +65,10 @@ internal static class CaBenchmark
         var rsa = algorithm.StartsWith("RSA", StringComparison.Ordinal);
         using var temp = new TempStore();
         var sub = temp.CreateIntermediate(algorithm);
-        var subCertificate = temp.Store.FullPath(CaService.CertificatePath(sub.Id));
-        var subKey = temp.Store.FullPath(CaService.KeyPath(sub.Id));
+        var subCertificate = temp.Store.FullPath(StoreLayout.CaCertificate(sub.Id));
+        var subKey = temp.Store.FullPath(StoreLayout.CaKey(sub.Id));
         var csrs = CsrFiles.Create(Path.Combine(temp.Root, "csrs"), algorithm, count);
-        var service = new ServerCertificateService(temp.Store);
+        var service = new CertificateService(temp.Store);
 
         // JIT (tier 1, with time for its background compiles) and the native provider warmed up, as in a process that
         // has issued for a while; nothing committed. The pwsh runs show the cold start a user's session has instead.
@@ -153,7 +154,7 @@ internal static class CaBenchmark
     private sealed record PipedResult(int Issued, IssuedCertificate First, TimeSpan InCore, TimeSpan Whole, TimeSpan Cpu);
 
     /// <summary>As New-ServerCertificate does with CSRs piped to it: Add each, Commit when full and at the end.</summary>
-    private static PipedResult Piped(ServerCertificateService service, IReadOnlyList<string> csrs)
+    private static PipedResult Piped(CertificateService service, IReadOnlyList<string> csrs)
     {
         var issued = new List<IssuedCertificate>(csrs.Count);
         long inCoreTicks = 0;
@@ -175,7 +176,7 @@ internal static class CaBenchmark
         return new PipedResult(issued.Count, issued[0], Stopwatch.GetElapsedTime(0, inCoreTicks), whole.Elapsed, cpu);
     }
 
-    private static NewServerCertificateRequest Request(string csrPath) => new() { CsrPath = csrPath, Issuer = new CaIdentity("Sub"), Days = 365 };
+    private static NewCertificateRequest Request(string csrPath) => new() { CsrPath = csrPath, Issuer = new CaIdentity("Sub"), Days = 365 };
 
     private static double Median(List<double> values) => Timing.Median(values.Order().ToList());
 

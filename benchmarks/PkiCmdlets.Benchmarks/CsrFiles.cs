@@ -13,7 +13,7 @@ internal static class CsrFiles
     /// </summary>
     public static List<string> Create(string folder, string algorithm, int count)
     {
-        var spec = KeySpec.FromSeedName(algorithm);
+        var spec = KeySpec.FromAlgorithmName(algorithm);
         var keys = new PrivateKey[spec.Family == KeyFamily.Rsa ? Math.Min(10, count) : count];
         Parallel.For(0, keys.Length, i => keys[i] = PrivateKey.Generate(spec));
         Directory.CreateDirectory(folder);

@@ -30,7 +30,7 @@ internal static class IssuanceStages
         "request info re-encoded for the check",
         "CSR signature verify",
         "CSR subject and SANs read",
-        "CheckKey (parses the issuer's key again)",
+        "request, profile, RequireCurrent, CheckKey",
         "names, subject, constraints, validity",
         "record: serial, CSR-id lookup, X500 name",
         "TBS build (extensions, SKI, AKI, DER)",
@@ -69,11 +69,11 @@ internal static class IssuanceStages
         temp.CreateIntermediate(algorithm);
         var files = CsrFiles.Create(Path.Combine(temp.Root, "csrs"), algorithm, count);
         var cas = new CaService(temp.Store);
-        var authority = cas.Load(cas.Resolve(new CaIdentity("Sub")));
-        var chain = cas.Chain(authority);
-        using var key = cas.OpenKey(authority.Record, null);
+        var authority = cas.Repository.Load(cas.Repository.Resolve(new CaIdentity("Sub")));
+        var chain = cas.Repository.Chain(authority);
+        using var key = cas.Keys.Open(authority.Record, null);
         var csrIds = new CsrService(temp.Store).PublicKeyLookup();
-        var service = new ServerCertificateService(temp.Store);
+        var service = new CertificateService(temp.Store);
 
         var stages = Stages.Select(_ => new List<double>(count * passes)).ToArray();
         var x509 = new List<double>(count * passes);
@@ -128,8 +128,7 @@ internal static class IssuanceStages
     private static void Replay(IReadOnlyList<string> files, StoredCa authority, IReadOnlyList<StoredCa> chain, PrivateKey key,
         Func<byte[], int?> csrIds, DateTimeOffset now, List<double>[] stages, List<double> x509)
     {
-        var issuerSpki = authority.SubjectPublicKeyInfo;
-        foreach (var file in files)
+                foreach (var file in files)
         {
             var lap = Stopwatch.GetTimestamp();
             void Done(int stage)
@@ -167,34 +166,23 @@ internal static class IssuanceStages
                 if (!attribute.AttrType.Equals(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest)) continue;
                 foreach (var value in attribute.AttrValues)
                 {
-                    foreach (var entry in CsrBuilder.ServerNames(X509Extensions.GetInstance(value))) NameRules.AddDistinct(csrNames, entry);
+                    foreach (var entry in CertificateNames.ServerNames(X509Extensions.GetInstance(value))) NameRules.AddDistinct(csrNames, entry);
                 }
             }
+            var csr = new CsrContent(der, publicKey, subjectAttributes, csrNames);
             Done(7);
-            CaService.RequireCurrent(authority, now);
-            ServerCertificateService.CheckKey(publicKey, null, authority);
+            var asked = IssuanceRequest.FromCsr(Request(file), csr);
+            var profile = asked.Profile;
+            authority.RequireCurrent(now);
+            IssuanceRules.CheckKey(asked, authority);
             Done(8);
-            var names = new List<SubjectAlternativeName>(csrNames);
-            foreach (var name in NameRules.ParseList(null)) NameRules.AddDistinct(names, name);
-            var issuerSubject = authority.Certificate.Subject;
-            var subject = SubjectName.Create(
-                subjectAttributes.GetValueOrDefault(X509Name.CN) ?? names.FirstOrDefault()?.Value,
-                subjectAttributes.GetValueOrDefault(X509Name.C) ?? CaService.First(issuerSubject, X509Name.C),
-                subjectAttributes.GetValueOrDefault(X509Name.ST) ?? CaService.First(issuerSubject, X509Name.ST),
-                subjectAttributes.GetValueOrDefault(X509Name.L) ?? CaService.First(issuerSubject, X509Name.L),
-                subjectAttributes.GetValueOrDefault(X509Name.O) ?? CaService.First(issuerSubject, X509Name.O),
-                subjectAttributes.GetValueOrDefault(X509Name.OU) ?? CaService.First(issuerSubject, X509Name.OU));
-            var fromCommonName = NameRules.FromCommonName(subject.CommonName);
-            if (fromCommonName != null && fromCommonName.Type != SubjectAlternativeNameType.Email)
-            {
-                names.Insert(0, fromCommonName);
-                names = names.GroupBy(n => n.Type + "|" + n.Value.ToLowerInvariant()).Select(g => g.First()).ToList();
-            }
-            foreach (var ca in chain)
-            {
-                if (names.Any(n => !ca.NameConstraints.Permits(n))) throw new InvalidOperationException("name not permitted");
-            }
-            var validity = ValidityPeriod.ForServer(365, null, null, null, null, now, authority.NotBefore, authority.NotAfter);
+            var namesAsked = profile.NamesAsked(asked);
+            var subject = IssuanceRules.Subject(asked, authority, namesAsked);
+            var names = profile.Covered(subject.CommonName, namesAsked);
+            IssuanceRules.CheckNameConstraints(names, chain);
+            var validity = ValidityPeriod.ForIssued(asked.Days, asked.Months, asked.Years, asked.NotBefore, asked.NotAfter,
+                profile.DefaultLifetime, now, authority.NotBefore, authority.NotAfter);
+            var crlUrl = IssuanceRules.CrlUrl(asked, authority);
             var x509Subject = subject.ToX509Name();
             Done(9);
             var record = new IssuedRecord
@@ -207,21 +195,18 @@ internal static class IssuanceStages
                 NotBefore = validity.NotBefore,
                 NotAfter = validity.NotAfter,
                 CsrId = csrIds(publicKey.SubjectPublicKeyInfo),
+                Profile = profile.Name,
             };
             record.Subject = new X500DistinguishedName(x509Subject.GetDerEncoded()).Name;
             var serial = SerialNumber.Generate();
             Done(10);
-            // CertificateBuilder.Server and its Sign, without the signature.
+            // CertificateBuilder.Issued and its Sign, without the signature.
             var issuer = new CertificateBuilder.Issuer(authority.Certificate.Subject, authority.SubjectPublicKeyInfo, key);
             var spki = publicKey.SubjectPublicKeyInfo;
-            var usage = publicKey.Family == KeyFamily.Rsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
             var extensions = new X509ExtensionsGenerator();
-            extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
-            extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
-            extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(new[] { KeyPurposeID.id_kp_serverAuth }));
-            extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CsrBuilder.ToGeneralNames(names));
-            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, CertificateBuilder.KeyIdentifier(spki));
-            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, CertificateBuilder.AuthorityKeyIdentifier(issuer.SubjectPublicKeyInfo));
+            profile.AddExtensions(extensions, publicKey, names);
+            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier.OfSubject(spki));
+            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdentifier.OfIssuer(issuer.SubjectPublicKeyInfo));
             var algorithm = AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(issuer.Key.SignatureAlgorithm));
             var tbs = new V3TbsCertificateGenerator();
             tbs.SetSerialNumber(new DerInteger(new Org.BouncyCastle.Math.BigInteger(1, serial)));
@@ -236,7 +221,7 @@ internal static class IssuanceStages
             Done(11);
             var certificateSignature = issuer.Key.Sign(toBeSigned);
             Done(12);
-            var certificate = CertificateBuilder.Signed(toBeSigned, algorithm, certificateSignature);
+            var certificate = SignedDer.Frame(toBeSigned, algorithm, certificateSignature);
             record.SerialNumber = SerialNumber.ToHex(serial);
             using (var sha1 = SHA1.Create()) record.Thumbprint = Hex.Lower(sha1.ComputeHash(certificate)).ToUpperInvariant();
             Done(13);
@@ -286,7 +271,7 @@ internal static class IssuanceStages
     /// ratio, which needs the second core to be free, and the ratio of CPU time per certificate, which shows contention
     /// (locks, garbage collection) even on a busy machine.
     /// </summary>
-    private static (double Throughput, double CpuPerCertificate) TwoThreads(ServerCertificateService service, IReadOnlyList<string> files)
+    private static (double Throughput, double CpuPerCertificate) TwoThreads(CertificateService service, IReadOnlyList<string> files)
     {
         (double Rate, double Cpu) Run(int threads)
         {
@@ -305,7 +290,7 @@ internal static class IssuanceStages
         return (two.Max(r => r.Rate) / one.Max(r => r.Rate), two.Min(r => r.Cpu) / one.Min(r => r.Cpu));
     }
 
-    private static NewServerCertificateRequest Request(string csrPath) => new() { CsrPath = csrPath, Issuer = new CaIdentity("Sub"), Days = 365 };
+    private static NewCertificateRequest Request(string csrPath) => new() { CsrPath = csrPath, Issuer = new CaIdentity("Sub"), Days = 365 };
 
     private static double Microseconds(long start) => Stopwatch.GetElapsedTime(start).TotalMicroseconds;
 

@@ -20,7 +20,7 @@ namespace PkiCmdlets.Core.Requests
         /// <summary>The PEM labels requests arrive under: RFC 7468's, and the one keytool and old Netscape tools write.</summary>
         private static readonly string[] Labels = { Pem.CertificateRequestLabel, "NEW CERTIFICATE REQUEST" };
 
-        private CsrContent(byte[] der, PublicKeyInfo publicKey, IReadOnlyDictionary<DerObjectIdentifier, string> subject, IReadOnlyList<SubjectAlternativeName> names)
+        internal CsrContent(byte[] der, PublicKeyInfo publicKey, IReadOnlyDictionary<DerObjectIdentifier, string> subject, IReadOnlyList<SubjectAlternativeName> names)
         {
             Der = der;
             PublicKeyInfo = publicKey;
@@ -154,7 +154,7 @@ namespace PkiCmdlets.Core.Requests
                 if (!attribute.AttrType.Equals(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest)) continue;
                 foreach (var value in attribute.AttrValues)
                 {
-                    foreach (var entry in CsrBuilder.ServerNames(X509Extensions.GetInstance(value)))
+                    foreach (var entry in CertificateNames.ServerNames(X509Extensions.GetInstance(value)))
                     {
                         NameRules.AddDistinct(names, entry);
                     }

@@ -75,7 +75,7 @@ namespace PkiCmdlets.Commands
             var activity = Messages.ProgressActivityIssue.Format(Issuer);
             try
             {
-                var request = new NewServerCertificateRequest
+                var request = new NewCertificateRequest
                 {
                     Csr = ParameterSetName == CsrSet ? Csr : null,
                     CsrPath = ParameterSetName == CsrPathSet ? ResolveInputFile(CsrPath) : null,
@@ -112,7 +112,7 @@ namespace PkiCmdlets.Commands
             }
         }
 
-        protected override void BeginProcessing() => _batch = new ServerCertificateService(OpenStore()).BeginBatch();
+        protected override void BeginProcessing() => _batch = new CertificateService(OpenStore()).BeginBatch();
 
         protected override void EndProcessing() => Commit();
 

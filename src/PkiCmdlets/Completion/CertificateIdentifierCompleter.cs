@@ -11,7 +11,7 @@ namespace PkiCmdlets.Completion
         protected override IEnumerable<(string Name, string ToolTip)> Find(PkiStore store, string pattern)
         {
             var prefix = pattern.TrimEnd('*');
-            return new ServerCertificateService(store).Find(new CertificateQuery()).Items
+            return new CertificateService(store).Find(new CertificateQuery()).Items
                 .Where(c => c.Identifier.StartsWith(prefix, System.StringComparison.OrdinalIgnoreCase))
                 .Select(c => (c.Identifier, c.CommonName + " (" + c.Status + ", until " + c.NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ")"));
         }
