@@ -26,7 +26,7 @@ internal static class IssuanceStages
         "PEM to DER (UTF-8, base64)",
         "CSR parse (BouncyCastle ASN.1)",
         "public key read (SPKI, RSA checks / EC point)",
-        "public key import into .NET (RSA, P-256)",
+        "public key import into .NET (without libcrypto)",
         "request info re-encoded for the check",
         "CSR signature verify",
         "CSR subject and SANs read",
@@ -128,7 +128,8 @@ internal static class IssuanceStages
     private static void Replay(IReadOnlyList<string> files, StoredCa authority, IReadOnlyList<StoredCa> chain, PrivateKey key,
         Func<byte[], int?> csrIds, DateTimeOffset now, List<double>[] stages, List<double> x509)
     {
-                foreach (var file in files)
+                var issuer = new CertificateBuilder.Issuer(authority.Certificate.Subject, authority.SubjectPublicKeyInfo, key);
+        foreach (var file in files)
         {
             var lap = Stopwatch.GetTimestamp();
             void Done(int stage)
@@ -147,7 +148,7 @@ internal static class IssuanceStages
             Done(2);
             var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(info.SubjectPublicKeyInfo.GetDerEncoded(), file);
             Done(3);
-            _ = publicKey.NativeKey;
+            if (!LibCryptoVerifier.IsAvailable) _ = publicKey.NativeKey;
             Done(4);
             var signatureAlgorithm = request.SignatureAlgorithm.GetDerEncoded();
             var toBeChecked = info.GetDerEncoded();
@@ -200,14 +201,13 @@ internal static class IssuanceStages
             record.Subject = new X500DistinguishedName(x509Subject.GetDerEncoded()).Name;
             var serial = SerialNumber.Generate();
             Done(10);
-            // CertificateBuilder.Issued and its Sign, without the signature.
-            var issuer = new CertificateBuilder.Issuer(authority.Certificate.Subject, authority.SubjectPublicKeyInfo, key);
+            // CertificateBuilder.Issued and its Sign, without the signature; the issuer object is the batch's, made once.
             var spki = publicKey.SubjectPublicKeyInfo;
             var extensions = new X509ExtensionsGenerator();
             profile.AddExtensions(extensions, publicKey, names);
             extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier.OfSubject(spki));
-            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdentifier.OfIssuer(issuer.SubjectPublicKeyInfo));
-            var algorithm = AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(issuer.Key.SignatureAlgorithm));
+            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, issuer.AuthorityKeyIdentifier);
+            var algorithm = issuer.SignatureAlgorithm;
             var tbs = new V3TbsCertificateGenerator();
             tbs.SetSerialNumber(new DerInteger(new Org.BouncyCastle.Math.BigInteger(1, serial)));
             tbs.SetSignature(algorithm);

@@ -99,7 +99,10 @@ namespace PkiCmdlets.Commands
                 };
                 var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName! : request.CsrPath ?? "CSR";
                 if (!ShouldProcess(target, "Issue server certificate from " + Issuer)) return;
-                _batch!.Add(request, Progress(activity), Cancellation);
+                // Checked and signed on worker threads; a refused request's error is written in its turn, before any
+                // certificate of its batch (so -ErrorAction Stop still leaves that batch out of the store).
+                _batch!.Submit(request, Progress(activity), Cancellation);
+                WriteRefused(wait: false);
                 if (_batch.IsFull) Commit();
             }
             catch (PkiException e)
@@ -118,17 +121,26 @@ namespace PkiCmdlets.Commands
 
         public void Dispose() => _batch?.Dispose();
 
-        /// <summary>Records the certificates signed so far and only then outputs them: what is returned is in the store.</summary>
+        /// <summary>
+        /// Writes the errors of the requests refused so far, in the order they came; then records the certificates signed
+        /// so far and only then outputs them: what is returned is in the store.
+        /// </summary>
         private void Commit()
         {
             try
             {
+                WriteRefused(wait: true);
                 foreach (var certificate in _batch!.Commit(Cancellation)) WriteObject(certificate);
             }
             catch (PkiException e)
             {
                 WriteError(e);
             }
+        }
+
+        private void WriteRefused(bool wait)
+        {
+            foreach (var refused in _batch!.TakeRefused(wait, Cancellation)) WriteError(refused);
         }
 
         private static DateTimeOffset? Utc(DateTime? value) =>
