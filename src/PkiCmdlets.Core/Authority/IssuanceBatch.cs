@@ -41,6 +41,9 @@ namespace PkiCmdlets.Core.Authority
         private readonly List<PkiException> _refused = new List<PkiException>();
         private Func<byte[], int?>? _csrIds;
         private long _sequence;
+        /// <summary>Submitted requests not yet done, and whether a thread waits for that count to reach zero (under <see cref="_sync"/>).</summary>
+        private int _inFlight;
+        private bool _waiting;
         private Workers? _workers;
         private volatile bool _disposed;
 
@@ -109,6 +112,7 @@ namespace PkiCmdlets.Core.Authority
                 _workers ??= new Workers(Run, WorkerCount);
                 item = new Submitted(_sequence++, request, cancellation);
                 _submitted.Add(item);
+                _inFlight++;
             }
             _workers.Queue(item);
         }
@@ -130,13 +134,15 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        /// <summary>Waits, holding <see cref="_sync"/>, until every submitted request is done.</summary>
+        /// <summary>Waits, holding <see cref="_sync"/>, until every submitted request is done (woken once, by the last).</summary>
         private void WaitForWorkers(CancellationToken cancellation)
         {
-            while (_submitted.Any(s => !s.Done))
+            while (_inFlight > 0)
             {
                 cancellation.ThrowIfCancellationRequestedAsPki();
+                _waiting = true;
                 Monitor.Wait(_sync, 50);
+                _waiting = false;
             }
         }
 
@@ -173,7 +179,7 @@ namespace PkiCmdlets.Core.Authority
             lock (_sync)
             {
                 item.Done = true;
-                Monitor.PulseAll(_sync);
+                if (--_inFlight == 0 && _waiting) Monitor.PulseAll(_sync);
             }
         }
 
@@ -274,6 +280,7 @@ namespace PkiCmdlets.Core.Authority
             _workers = null;
             _pending.Clear();
             _submitted.Clear();
+            _inFlight = 0;
             foreach (var issuer in _issuers) issuer.Dispose();
             _issuers.Clear();
         }
