@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Security;
@@ -162,6 +163,9 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>A worker's turn at one submitted request: what Add does, its outcome kept for the caller's thread.</summary>
         private void Run(Submitted item)
         {
+            var thread = Thread.CurrentThread;
+            thread.CurrentCulture = item.Culture;
+            thread.CurrentUICulture = item.UICulture;
             try
             {
                 if (_disposed) throw new PkiException(ErrorIds.OperationCancelled, PkiErrorKind.OperationStopped, null, Messages.OperationCancelled);
@@ -418,7 +422,13 @@ namespace PkiCmdlets.Core.Authority
                 Sequence = sequence;
                 Request = request;
                 Cancellation = cancellation;
+                Culture = CultureInfo.CurrentCulture;
+                UICulture = CultureInfo.CurrentUICulture;
             }
+
+            /// <summary>The submitting thread's cultures, which the worker takes on, so a refusal reads as Add's would.</summary>
+            public CultureInfo Culture { get; }
+            public CultureInfo UICulture { get; }
 
             public long Sequence { get; }
             public NewCertificateRequest Request { get; }
