@@ -304,6 +304,31 @@ Describe 'New-ServerCertificate' {
             $failures[0].TargetObject | Should -Be 'not a request'
         }
 
+        It 'checks and signs many piped requests in parallel yet returns them in order and refuses each bad one in its turn' {
+            $csrs = 1..12 | ForEach-Object { (New-Csr -CommonName "host$_.example.com" -Algorithm ECC -StorePath $store).Csr }
+            $tampered = Get-PkiTamperedPem -Pem $csrs[3] -Text 'host4.example.com'
+            $piped = @($csrs[0..2]) + @($tampered) + @($csrs[4..7]) + @('not a request') + @($csrs[8..11])
+
+            $issued = @($piped | New-ServerCertificate -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures)
+
+            ($issued | ForEach-Object { $_.CommonName }) -join ',' |
+                Should -Be ((1..12 | Where-Object { $_ -ne 4 } | ForEach-Object { "host$_.example.com" }) -join ',')
+            ($failures | ForEach-Object { $_.FullyQualifiedErrorId }) -join ';' |
+                Should -Be 'CsrSignatureInvalid,PkiCmdlets.Commands.NewServerCertificateCommand;InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
+            $failures[0].TargetObject | Should -Be $tampered
+            @($issued | ForEach-Object { $_.SerialNumber } | Sort-Object -Unique).Count | Should -Be 11
+            @(Get-ServerCertificate -StorePath $store).Count | Should -Be 11
+        }
+
+        It 'stops at the first bad request of a pipeline with -ErrorAction Stop and records none of its batch' {
+            $csrs = 1..6 | ForEach-Object { (New-Csr -CommonName "stop$_.example.com" -Algorithm ECC -StorePath $store).Csr }
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { @($csrs[0..2]) + @('not a request') + @($csrs[3..5]) | New-ServerCertificate -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
         It 'makes a certificate that openssl verifies through the intermediate to the root' {
             $certificate = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store
             $rootFile = Join-Path $work 'root.pem'
