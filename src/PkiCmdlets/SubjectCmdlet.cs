@@ -3,8 +3,8 @@ using System.Management.Automation;
 namespace PkiCmdlets
 {
     /// <summary>
-    /// The distinguished-name parameters New-RootCA, New-SubCA and New-ServerCertificate share (seed 002's
-    /// names are aliases). New-Csr and Set-Csr declare their own, which also bind from CSV by property name.
+    /// The distinguished-name parameters New-RootCA, New-SubCA, New-ServerCertificate and Set-Csr share (seed 002's
+    /// names are aliases). New-Csr declares its own, because its parameters bind from CSV rows by property name as well.
     /// </summary>
     public abstract class SubjectCmdlet : PkiCmdlet
     {

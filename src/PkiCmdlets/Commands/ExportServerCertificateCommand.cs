@@ -2,6 +2,7 @@ using System.IO;
 using System.Management.Automation;
 using PkiCmdlets.Completion;
 using System.Security;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
 
 namespace PkiCmdlets.Commands
@@ -59,7 +60,7 @@ namespace PkiCmdlets.Commands
             Try(() =>
             {
                 var path = ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true) : ResolveOutputFile(Path, literal: false);
-                if (!ShouldProcess(path, "Export certificate " + Identifier + " as " + Format)) return;
+                if (!ShouldProcess(path, Core.Messages.ShouldProcessExport.Format(Identifier, Format))) return;
                 var written = new CertificateExportService(OpenStore()).Export(new ExportRequest
                 {
                     Identifier = Identifier,

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Core.Authority;
-using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core;
 
 namespace PkiCmdlets.Commands
 {
@@ -43,7 +43,7 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            try
+            Try(() =>
             {
                 var request = new ImportCaRequest
                 {
@@ -62,13 +62,9 @@ namespace PkiCmdlets.Commands
                     request.CertificatePath = ResolveInputFile(CertificatePath);
                     request.KeyPath = ResolveInputFile(KeyPath);
                 }
-                if (!ShouldProcess(request.PfxPath ?? request.CertificatePath, "Import CA certificate and key")) return;
+                if (!ShouldProcess(request.PfxPath ?? request.CertificatePath, Messages.ShouldProcessImportCa)) return;
                 WriteObject(new CaImportService(OpenStore()).Import(request, Cancellation));
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
+            });
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PkiCmdlets.Completion;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
 
 namespace PkiCmdlets.Commands
@@ -19,7 +20,7 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(Name, "Lock CA key")) return;
+            if (!ShouldProcess(Name, Messages.ShouldProcessLockCa)) return;
             Try(() =>
             {
                 var ca = new CaService(OpenStore()).Lock(new CaIdentity(Name));

@@ -4,7 +4,6 @@ using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
-using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Commands
 {
@@ -72,8 +71,7 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            var activity = Messages.ProgressActivityIssue.Format(Issuer);
-            try
+            Try(Messages.ProgressActivityIssue.Format(Issuer), progress =>
             {
                 var request = new NewServerCertificateRequest
                 {
@@ -97,19 +95,11 @@ namespace PkiCmdlets.Commands
                     IncludeChain = IncludeChain,
                     EnableCrl = EnableCrl,
                 };
-                var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName! : request.CsrPath ?? "CSR";
-                if (!ShouldProcess(target, "Issue server certificate from " + Issuer)) return;
-                _batch!.Add(request, Progress(activity), Cancellation);
+                var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName! : request.CsrPath ?? Messages.ShouldProcessPipedCsr;
+                if (!ShouldProcess(target, Messages.ShouldProcessIssue.Format(Issuer))) return;
+                _batch!.Add(request, progress, Cancellation);
                 if (_batch.IsFull) Commit();
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
-            finally
-            {
-                CompleteProgress(activity);
-            }
+            });
         }
 
         protected override void BeginProcessing() => _batch = new ServerCertificateService(OpenStore()).BeginBatch();
@@ -119,17 +109,7 @@ namespace PkiCmdlets.Commands
         public void Dispose() => _batch?.Dispose();
 
         /// <summary>Records the certificates signed so far and only then outputs them: what is returned is in the store.</summary>
-        private void Commit()
-        {
-            try
-            {
-                foreach (var certificate in _batch!.Commit(Cancellation)) WriteObject(certificate);
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
-        }
+        private void Commit() => Try(() => WriteObject(_batch!.Commit(Cancellation), enumerateCollection: true));
 
         private static DateTimeOffset? Utc(DateTime? value) =>
             value.HasValue ? new DateTimeOffset(value.Value.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Revocation;
 
@@ -53,7 +54,7 @@ namespace PkiCmdlets.Commands
                 var path = ParameterSetName == PathSet ? ResolveOutputFile(Path, literal: false)
                     : ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true)
                     : null;
-                if (!ShouldProcess(Issuer.Value, path == null ? "Publish CRL to the store" : "Publish CRL to " + path)) return;
+                if (!ShouldProcess(Issuer.Value, path == null ? Messages.ShouldProcessPublishCrlToStore : Messages.ShouldProcessPublishCrlToFile.Format(path))) return;
                 WriteObject(new CrlService(OpenStore()).Publish(Issuer, IssuerKeyPassword, NextUpdateHours, path,
                     string.Equals(Format, "Pem", System.StringComparison.OrdinalIgnoreCase), Force, Cancellation));
             });

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using PkiCmdlets.Completion;
-using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Requests;
 
 namespace PkiCmdlets.Commands
@@ -35,7 +35,7 @@ namespace PkiCmdlets.Commands
             {
                 foreach (var id in Id)
                 {
-                    Remove(id, "Id " + id);
+                    Remove(id, Messages.ShouldProcessCsrIdTarget.Format(id));
                 }
                 return;
             }
@@ -52,16 +52,12 @@ namespace PkiCmdlets.Commands
 
         private void Remove(int id, string target)
         {
-            if (!ShouldProcess(target, "Remove CSR and its private key")) return;
-            try
+            if (!ShouldProcess(target, Messages.ShouldProcessRemoveCsr)) return;
+            Try(() =>
             {
                 var removed = _csrs!.Remove(id, Cancellation);
                 if (PassThru && removed != null) WriteObject(removed);
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
+            });
         }
     }
 }

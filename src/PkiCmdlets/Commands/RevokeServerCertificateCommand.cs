@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using PkiCmdlets.Completion;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Revocation;
 
@@ -34,7 +35,7 @@ namespace PkiCmdlets.Commands
         {
             foreach (var identifier in Identifier)
             {
-                if (!ShouldProcess(identifier, "Revoke certificate (" + Reason + ")")) continue;
+                if (!ShouldProcess(identifier, Messages.ShouldProcessRevoke.Format(Reason))) continue;
                 _pending.Add(identifier);
             }
         }

@@ -2,7 +2,6 @@ using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
-using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Orders;
 
 namespace PkiCmdlets.Commands
@@ -78,8 +77,7 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            var activity = Messages.ProgressActivitySubmitOrder.Format(Server);
-            try
+            Try(Messages.ProgressActivitySubmitOrder.Format(Server), progress =>
             {
                 var request = new SubmitCertificateOrderRequest
                 {
@@ -99,17 +97,9 @@ namespace PkiCmdlets.Commands
                 };
                 // The core asks once it has checked the request, naming the domains and the server.
                 var order = new CertificateOrderService(OpenStore()).Submit(request, target => ShouldProcess(target, Messages.ShouldProcessSubmitOrder),
-                    Callbacks(activity), Cancellation);
+                    Callbacks(progress), Cancellation);
                 if (order != null) WriteObject(order);
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
-            finally
-            {
-                CompleteProgress(activity);
-            }
+            });
         }
     }
 }
