@@ -169,9 +169,9 @@ namespace PkiCmdlets.Core.Authority
                 var der = Pem.Decode(_store.ReadText(path), Pem.CertificateLabel);
                 return new StoredCa(record, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)), der);
             }
-            catch (Exception e) when (e is ArgumentException || e is IOException || e is InvalidCastException || (e is PkiException p && p.ErrorId == ErrorIds.InvalidPem))
+            catch (Exception e) when (Malformed.Is(e) || (e is PkiException p && p.ErrorId == ErrorIds.InvalidPem))
             {
-                throw _store.Corrupt(path, e.Message, e);
+                throw _store.Corrupt(path, e is PkiException ? e.Message : Malformed.Reason(e, Messages.ReasonCertificateDamaged), e);
             }
         }
 
@@ -280,9 +280,9 @@ namespace PkiCmdlets.Core.Authority
                     StorePath = _store.Root,
                 };
             }
-            catch (Exception e) when (e is ArgumentException || e is InvalidCastException || e is System.Security.Cryptography.CryptographicException)
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.KeyUnreadable })
             {
-                throw _store.Corrupt(CertificatePath(record.Id), e.Message, e);
+                throw _store.Corrupt(CertificatePath(record.Id), e is PkiException ? e.Message : Malformed.Reason(e, Messages.ReasonCertificateDamaged), e);
             }
         }
 

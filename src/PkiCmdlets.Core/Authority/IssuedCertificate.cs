@@ -1,5 +1,7 @@
 using System;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Revocation;
 
@@ -37,7 +39,7 @@ namespace PkiCmdlets.Core.Authority
         public int? CsrId { get; set; }
         public DateTimeOffset IssuedAt { get; set; }
         /// <remarks>Read from the store when first asked for, so that a listing of thousands reads only the certificates looked at.</remarks>
-        public X509Certificate2 Certificate => _certificate ??= new X509Certificate2(Der);
+        public X509Certificate2 Certificate => _certificate ??= Parse(Der);
         /// <summary>The certificate as PEM (the seed's X509Certificate).</summary>
         public string X509Certificate => _pem ??= Pem.Encode(Pem.CertificateLabel, Der);
 
@@ -52,6 +54,19 @@ namespace PkiCmdlets.Core.Authority
                 _der = null;
                 _certificate = null;
                 _pem = null;
+            }
+        }
+
+        /// <summary>The certificate as .NET reads it; a store whose bytes were damaged gives CertificateUnreadable, not .NET's exception.</summary>
+        private static X509Certificate2 Parse(byte[] der)
+        {
+            try
+            {
+                return new X509Certificate2(der);
+            }
+            catch (CryptographicException e)
+            {
+                throw new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(Messages.ReasonCertificateDamaged), e);
             }
         }
 

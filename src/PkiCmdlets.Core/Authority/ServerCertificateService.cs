@@ -126,20 +126,33 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         public IssuedCertificate RecordExternal(byte[] leafDer, IReadOnlyList<byte[]> chainDer, CancellationToken cancellation = default)
         {
-            X509Certificate2 certificate;
-            X509CertificateStructure structure;
+            IssuedRecord record;
             try
             {
-                structure = X509CertificateStructure.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(leafDer));
-                certificate = new X509Certificate2(leafDer);
+                record = ReadExternal(leafDer, chainDer);
             }
-            catch (Exception e) when (e is ArgumentException || e is IOException || e is InvalidCastException || e is CryptographicException)
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.KeyUnreadable })
             {
-                throw new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(e.Message), e);
+                throw new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null,
+                    Messages.CertificateUnreadable.Format(e is PkiException ? e.Message : Malformed.Reason(e, Messages.ReasonCertificateDamaged)), e);
             }
+            using (_store.Lock(cancellation))
+            {
+                record.IssuedAt = _cas.Now;
+                new IssuedJournal(_store, ExternalFolder).AppendIssued(new[] { new KeyValuePair<IssuedRecord, byte[]>(record, leafDer) });
+            }
+            return ToOutput(record.IssuerName ?? string.Empty, ExternalFolder, record, () => leafDer, string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))),
+                StatusOf(record, _cas.Now), _store.Root);
+        }
+
+        /// <summary>The record of a certificate an outside CA issued, read from its DER; throws what the parsers throw.</summary>
+        private IssuedRecord ReadExternal(byte[] leafDer, IReadOnlyList<byte[]> chainDer)
+        {
+            var structure = X509CertificateStructure.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(leafDer));
+            var certificate = new X509Certificate2(leafDer);
             var names = CsrBuilder.ServerNames(structure.TbsCertificate.Extensions);
             var spki = structure.SubjectPublicKeyInfo.GetDerEncoded();
-            var record = new IssuedRecord
+            return new IssuedRecord
             {
                 Identifier = Hex.Lower(SerialNumber.Generate()),
                 SerialNumber = certificate.SerialNumber,
@@ -155,13 +168,6 @@ namespace PkiCmdlets.Core.Authority
                 IssuerName = CaService.First(structure.Issuer, X509Name.CN) ?? certificate.Issuer,
                 Chain = chainDer.Select(Convert.ToBase64String).ToList(),
             };
-            using (_store.Lock(cancellation))
-            {
-                record.IssuedAt = _cas.Now;
-                new IssuedJournal(_store, ExternalFolder).AppendIssued(new[] { new KeyValuePair<IssuedRecord, byte[]>(record, leafDer) });
-            }
-            return ToOutput(record.IssuerName, ExternalFolder, record, () => leafDer, string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))),
-                StatusOf(record, _cas.Now), _store.Root);
         }
 
         /// <summary>The certificate with this identifier, anywhere in the store.</summary>

@@ -796,7 +796,7 @@ namespace PkiCmdlets.Core.Orders
             var record = _store.ReadJson<OrderRecord>(RecordPath(id));
             if (record.Id != id || !Uri.TryCreate(record.OrderUrl, UriKind.Absolute, out _) || !Uri.TryCreate(record.Server, UriKind.Absolute, out _))
             {
-                throw _store.Corrupt(RecordPath(id), "its id, server or order URL is not valid", null);
+                throw _store.Corrupt(RecordPath(id), Messages.ReasonOrderRecordInvalid, null);
             }
             return record;
         }

@@ -311,7 +311,7 @@ namespace PkiCmdlets.Core.Requests
             var record = _store.ReadJson<CsrRecord>(RecordPath(id));
             if (record.Id != id)
             {
-                throw _store.Corrupt(RecordPath(id), "its id is " + record.Id.ToString(CultureInfo.InvariantCulture), null);
+                throw _store.Corrupt(RecordPath(id), Messages.ReasonRecordIdMismatch.Format(record.Id), null);
             }
             return record;
         }
