@@ -4,7 +4,11 @@ using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Core.Store
 {
-    /// <summary>Files written outside the store (exports, published CRLs): atomically, owner-only, with a clear error.</summary>
+    /// <summary>
+    /// Files written outside the store (exports, published CRLs): atomically, with a clear error. On Unix they are 0600,
+    /// set before the first byte (an export may hold a key); on Windows they get the access list the folder they are written
+    /// to passes on, which is not changed here (the store's owner-only ACL is set on store folders only, see FilePermissions).
+    /// </summary>
     public static class OutputFile
     {
         /// <summary>ExportFileExists unless the file is new or <paramref name="force"/> allows replacing it: -Force is the only way to overwrite.</summary>
