@@ -118,13 +118,16 @@ Describe 'Get-CA' {
             (Get-CA -Name 'Sub' -StorePath $store).KeyProtected | Should -BeFalse
         }
 
-        It 'shows CAs in the default table view' {
+        It 'shows CAs in the default list view, with their ids, and in a table with Format-Table' {
+            $list = Get-CA -StorePath $store | Out-String -Width 80
             $table = Get-CA -StorePath $store | Format-Table | Out-String -Width 200
 
+            $list | Should -Match "Id\s+: $([regex]::Escape($ca.Root.Id))"
+            $list | Should -Match 'Kind\s+: Intermediate'
+            $list | Should -Match 'Locked\s+: False'
             $table | Should -Match 'Kind'
             $table | Should -Match 'Intermediate'
             $table | Should -Match 'Locked'
-            $table | Should -Match ([regex]::Escape($ca.Root.Id))
         }
 
         It 'finds nothing in a store that does not exist, and does not create it' {

@@ -257,9 +257,9 @@ namespace PkiCmdlets.Core.Authority
             if (appended.Count > 0) journal.AppendRevoked(appended);
             foreach (var found in revoked)
             {
-                found.Status = CertificateStatus.Revoked;
+                found.Status = CertificateStatus.Revoked.ToString();
                 found.RevokedAt = now;
-                found.RevocationReason = reason;
+                found.RevocationReason = reason.ToString();
             }
             return revoked;
         }
@@ -379,9 +379,9 @@ namespace PkiCmdlets.Core.Authority
             IssuerName = issuerName,
             IssuerId = issuerId,
             Thumbprint = record.Thumbprint,
-            Status = status,
+            Status = status.ToString(),
             RevokedAt = record.RevokedAt,
-            RevocationReason = record.RevocationReason,
+            RevocationReason = record.RevocationReason?.ToString(),
             CsrId = record.CsrId,
             IssuedAt = record.IssuedAt,
             ReadDer = der,

@@ -666,7 +666,9 @@ namespace PkiCmdlets.Core.Orders
             var current = Load(record.Id);
             if (current.CertificateIdentifier == null)
             {
-                record.CertificateIdentifier = new ServerCertificateService(_store).RecordExternal(chain.Leaf, chain.Chain, cancellation).Identifier;
+                var stored = new ServerCertificateService(_store).RecordExternal(chain.Leaf, chain.Chain, cancellation);
+                record.CertificateIdentifier = stored.Identifier;
+                record.CertificateNotAfter = stored.NotAfter;
             }
             record.Challenges.ForEach(c => WebRoot.Delete(c.FilePath));
             return Save(record);
@@ -754,6 +756,7 @@ namespace PkiCmdlets.Core.Orders
             {
                 var current = Load(record.Id);
                 record.CertificateIdentifier ??= current.CertificateIdentifier;
+                record.CertificateNotAfter ??= current.CertificateNotAfter;
                 _store.WriteJson(RecordPath(record.Id), record);
             }
             return ToOutput(record);
@@ -817,14 +820,15 @@ namespace PkiCmdlets.Core.Orders
         private CertificateOrder ToOutput(OrderRecord record) => new CertificateOrder
         {
             OrderId = record.Id,
-            Status = OrderStatuses.FromAcme(record.Status),
+            Status = OrderStatuses.FromAcme(record.Status).ToString(),
             Domains = record.Domains.ToArray(),
-            ValidationMethod = ValidationMethods.FromChallengeType(record.ChallengeType),
+            ValidationMethod = ValidationMethods.FromChallengeType(record.ChallengeType).ToString(),
             Challenges = record.Challenges.Select(ChallengeOutput).ToArray(),
             Expires = record.Expires,
             Server = record.Server,
             Profile = record.Profile,
             CertificateIdentifier = record.CertificateIdentifier,
+            NotAfter = record.CertificateNotAfter,
             Error = record.Error,
             CommonName = record.CommonName,
             CsrId = record.CsrId,

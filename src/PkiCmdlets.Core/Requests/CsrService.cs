@@ -416,7 +416,7 @@ namespace PkiCmdlets.Core.Requests
                 {
                     Id = record.Id,
                     Name = record.Name,
-                    Status = record.Status,
+                    Status = record.Status.ToString(),
                     CommonName = record.CommonName,
                     SubjectAlternativeNames = EffectiveNames(record.CommonName, record.SubjectAlternativeNames).Select(n => n.Value).ToArray(),
                     Subject = subject.ToString(),

@@ -32,7 +32,7 @@ public sealed class IssueRulesTests : IDisposable
         Assert.Matches("^[0-9A-F]{32}$", issued.SerialNumber);
         Assert.Equal(new[] { "www.example.com", "example.com", "api.example.com" }, issued.DnsNames);
         Assert.Equal(new[] { "192.0.2.7" }, issued.IpAddresses);
-        Assert.Equal(CertificateStatus.Valid, issued.Status);
+        Assert.Equal(nameof(CertificateStatus.Valid), issued.Status);
         Assert.Equal("Sub", issued.IssuerName);
         Assert.Equal(_pki.Sub.Id, issued.IssuerId);
         Assert.Equal(issued.SerialNumber, issued.Certificate!.SerialNumber);

@@ -21,9 +21,9 @@ public sealed class RevocationAndQueryTests : IDisposable
         var issued = Issue("www.example.com");
         var certificates = Services.Certificates(_pki.Open());
         var revoked = certificates.Revoke(issued.Identifier, RevocationReason.KeyCompromise);
-        Assert.Equal(CertificateStatus.Revoked, revoked.Status);
-        Assert.Equal(RevocationReason.KeyCompromise, revoked.RevocationReason);
-        Assert.Equal(CertificateStatus.Revoked, certificates.Get(issued.Identifier).Status);
+        Assert.Equal(nameof(CertificateStatus.Revoked), revoked.Status);
+        Assert.Equal(nameof(RevocationReason.KeyCompromise), revoked.RevocationReason);
+        Assert.Equal(nameof(CertificateStatus.Revoked), certificates.Get(issued.Identifier).Status);
 
         var other = Issue("b.example.com");
         var before = _pki.Store.Snapshot();
@@ -89,7 +89,7 @@ public sealed class RevocationAndQueryTests : IDisposable
         Assert.All(certificates.Find(new CertificateQuery()).Items, c => Assert.Equal(_pki.Sub.Pem + _pki.Root.Pem, c.CertificateChain));
 
         var later = Services.Certificates(_pki.Open(), () => DateTimeOffset.UtcNow.AddDays(50));
-        Assert.Equal(CertificateStatus.Expired, later.Get(www.Identifier).Status);
+        Assert.Equal(nameof(CertificateStatus.Expired), later.Get(www.Identifier).Status);
         Assert.Equal(new[] { "www.example.com" }, later.Find(new CertificateQuery { Status = CertificateStatus.Expired }).Items.Select(c => c.CommonName));
     }
 

@@ -201,12 +201,12 @@ public sealed class IssuedJournalTests : IDisposable
         var result = Certificates.RevokeMany(new[] { a.Identifier, b.Identifier, c.Identifier, "ffffffffffffffffffffffffffffffff" }, RevocationReason.Superseded);
 
         Assert.Equal(new[] { a.Identifier, b.Identifier }, result.Items.Select(i => i.Identifier).OrderBy(i => i == b.Identifier));
-        Assert.All(result.Items, i => Assert.Equal(CertificateStatus.Revoked, i.Status));
+        Assert.All(result.Items, i => Assert.Equal(nameof(CertificateStatus.Revoked), i.Status));
         Assert.Equal(new[] { ErrorIds.CertificateNotFound, ErrorIds.CertificateAlreadyRevoked }, result.Problems.Select(p => p.ErrorId));
         Assert.Equal(lines + 2, Lines(JournalPath).Length);
         var revoked = Certificates.Find(new CertificateQuery { Status = CertificateStatus.Revoked }).Items;
         Assert.Equal(3, revoked.Count);
-        Assert.Equal(RevocationReason.KeyCompromise, revoked.Single(r => r.Identifier == c.Identifier).RevocationReason);
+        Assert.Equal(nameof(RevocationReason.KeyCompromise), revoked.Single(r => r.Identifier == c.Identifier).RevocationReason);
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public sealed class IssuedJournalTests : IDisposable
         var listed = Certificates.Find(new CertificateQuery()).Items;
         Assert.Equal(new[] { legacy[0].Identifier, legacy[1].Identifier, added.Identifier }, listed.Select(c => c.Identifier));
         Assert.Equal(legacy[0].Certificate.RawData, listed[0].Certificate.RawData);
-        Assert.Equal(CertificateStatus.Revoked, listed[1].Status);
+        Assert.Equal(nameof(CertificateStatus.Revoked), listed[1].Status);
         Assert.Equal(indexBytes, File.ReadAllBytes(Path.Combine(folder, "index.json")));
         Assert.Equal(1, new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, null, null, pem: true).RevokedCount);
     }
