@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PkiCmdlets.Completion;
 
 namespace PkiCmdlets
 {
@@ -18,6 +19,7 @@ namespace PkiCmdlets
 
         [Parameter]
         [Alias("CountryCode", "C")]
+        [ArgumentCompleter(typeof(CountryCodeCompleter))]
         public string? Country { get; set; }
 
         [Parameter]

@@ -42,10 +42,12 @@ namespace PkiCmdlets.Commands
 
         /// <summary>The PFX password, or for PEM the password that encrypts the exported key.</summary>
         [Parameter]
+        [SecureStringArgument]
         public SecureString? Password { get; set; }
 
         /// <summary>The password of the key in the store, when New-Csr -KeyPassword encrypted it.</summary>
         [Parameter]
+        [SecureStringArgument]
         public SecureString? KeyPassword { get; set; }
 
         /// <summary>PFX only: 3DES and a SHA-1 MAC instead of AES-256 and SHA-256, for Windows Server 2016 and older.</summary>

@@ -21,6 +21,7 @@ namespace PkiCmdlets.Commands
 
         [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("CsrId")]
+        [ArgumentCompleter(typeof(CsrIdCompleter))]
         public int[] Id { get; set; } = new int[0];
 
         protected override void BeginProcessing() => _csrs = new CsrService(OpenStore());

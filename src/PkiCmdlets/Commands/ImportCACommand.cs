@@ -27,12 +27,14 @@ namespace PkiCmdlets.Commands
 
         /// <summary>The password of the key file or of the PFX file.</summary>
         [Parameter]
+        [SecureStringArgument]
         public SecureString? Password { get; set; }
 
         [Parameter]
         public string? Name { get; set; }
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? KeyPassword { get; set; }
 
         [Parameter]

@@ -29,6 +29,7 @@ namespace PkiCmdlets.Commands
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("CountryCode", "C")]
+        [ArgumentCompleter(typeof(CountryCodeCompleter))]
         public string? Country { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -57,12 +58,14 @@ namespace PkiCmdlets.Commands
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("KeyLength")]
+        [ArgumentCompleter(typeof(KeySizeCompleter))]
         public int? KeySize { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Name { get; set; }
 
         [Parameter(ParameterSetName = GenerateSet)]
+        [SecureStringArgument]
         public SecureString? KeyPassword { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -4,6 +4,8 @@ using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Requests;
 
 namespace PkiCmdlets.Commands
 {
@@ -15,22 +17,27 @@ namespace PkiCmdlets.Commands
         private const string CsrSet = "Csr";
         private const string CsrPathSet = "CsrPath";
 
+        private readonly PemLines _lines = new PemLines();
         private IssuanceBatch? _batch;
 
         /// <summary>PEM text, or a Csr object from New-Csr / Get-Csr through the pipeline.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = CsrSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString] // the blank lines of a PEM file piped by Get-Content
         public string Csr { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, ParameterSetName = CsrPathSet)]
+        /// <summary>A PEM or DER file; files from Get-ChildItem bind here by their PSPath.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CsrPathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath")]
         [SupportsWildcards]
         public string CsrPath { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true)]
         [Alias("ParentIdentifier")]
-        [ArgumentCompleter(typeof(CaNameCompleter))]
+        [ArgumentCompleter(typeof(IntermediateNameCompleter))]
         public CaIdentity Issuer { get; set; } = new CaIdentity(string.Empty);
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? IssuerKeyPassword { get; set; }
 
         /// <summary>Extra DNS names and IP addresses, as an array or separated by commas.</summary>
@@ -71,11 +78,14 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
+            // Lines of a PEM file piped by Get-Content come one at a time: they are one request once its END line arrives.
+            var csr = ParameterSetName != CsrSet ? null : MyInvocation.ExpectingInput ? _lines.Add(Csr) : Csr;
+            if (ParameterSetName == CsrSet && csr == null) return;
             Try(Messages.ProgressActivityIssue.Format(Issuer), progress =>
             {
                 var request = new NewServerCertificateRequest
                 {
-                    Csr = ParameterSetName == CsrSet ? Csr : null,
+                    Csr = csr,
                     CsrPath = ParameterSetName == CsrPathSet ? ResolveInputFile(CsrPath) : null,
                     Issuer = Issuer,
                     IssuerKeyPassword = IssuerKeyPassword,
@@ -104,7 +114,11 @@ namespace PkiCmdlets.Commands
 
         protected override void BeginProcessing() => _batch = new ServerCertificateService(OpenStore()).BeginBatch();
 
-        protected override void EndProcessing() => Commit();
+        protected override void EndProcessing()
+        {
+            Try(_lines.Finish);
+            Commit();
+        }
 
         public void Dispose() => _batch?.Dispose();
 

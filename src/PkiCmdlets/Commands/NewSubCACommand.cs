@@ -17,6 +17,7 @@ namespace PkiCmdlets.Commands
         public CaIdentity Issuer { get; set; } = new CaIdentity(string.Empty);
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? IssuerKeyPassword { get; set; }
 
         [Parameter]

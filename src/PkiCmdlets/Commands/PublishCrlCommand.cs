@@ -22,6 +22,7 @@ namespace PkiCmdlets.Commands
         public CaIdentity Issuer { get; set; } = new CaIdentity(string.Empty);
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? IssuerKeyPassword { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet)]

@@ -17,6 +17,7 @@ namespace PkiCmdlets.Commands
 
         [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("CsrId")]
+        [ArgumentCompleter(typeof(CsrIdCompleter))]
         public int[] Id { get; set; } = new int[0];
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]

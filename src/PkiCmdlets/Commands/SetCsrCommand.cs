@@ -22,6 +22,7 @@ namespace PkiCmdlets.Commands
 
         [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("CsrId")]
+        [ArgumentCompleter(typeof(CsrIdCompleter))]
         public int Id { get; set; }
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
@@ -49,6 +50,7 @@ namespace PkiCmdlets.Commands
 
         [Parameter]
         [Alias("KeyLength")]
+        [ArgumentCompleter(typeof(KeySizeCompleter))]
         public int? KeySize { get; set; }
 
         [Parameter]
@@ -62,6 +64,7 @@ namespace PkiCmdlets.Commands
         public SwitchParameter Generate { get; set; }
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? KeyPassword { get; set; }
 
         [Parameter]

@@ -21,6 +21,7 @@ namespace PkiCmdlets.Commands
         public string Name { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, Position = 1)]
+        [SecureStringArgument]
         public SecureString Password { get; set; } = new SecureString();
 
         /// <summary>Seconds the key stays unlocked; 900 by default.</summary>

@@ -214,6 +214,16 @@ public sealed class IssueRulesTests : IDisposable
     }
 
     [Fact]
+    public void NotAfter_alone_is_a_certificate_valid_from_now_until_then()
+    {
+        var end = DateTimeOffset.UtcNow.AddDays(45);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-2);
+        var issued = _pki.Issue(RsaCsr, r => r.NotAfter = end);
+        Assert.InRange(issued.NotBefore, before, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(end.ToUnixTimeSeconds(), issued.NotAfter.ToUnixTimeSeconds());
+    }
+
+    [Fact]
     public void Reversed_bounds_and_non_positive_lengths_are_InvalidValidity()
     {
         Assert.Equal(ErrorIds.InvalidValidity, Refused(RsaCsr, r => { r.NotBefore = DateTimeOffset.UtcNow.AddDays(2); r.NotAfter = DateTimeOffset.UtcNow.AddDays(1); }).ErrorId);
