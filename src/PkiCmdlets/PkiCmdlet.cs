@@ -171,6 +171,23 @@ namespace PkiCmdlets
             }
         }
 
+        /// <summary>
+        /// Checks what makes the whole call fail, whatever comes through the pipeline, as a terminating error. Called from
+        /// BeginProcessing, it runs before any command of the pipeline processes its first object, so a bad argument of
+        /// the last command stops the pipeline before the first one writes anything.
+        /// </summary>
+        protected void Require(Action check)
+        {
+            try
+            {
+                check();
+            }
+            catch (PkiException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e));
+            }
+        }
+
         /// <summary>Writes what a store query found, and its damaged records or unmatched names as non-terminating errors.</summary>
         protected void WriteListing<T>(Listing<T> listing)
         {

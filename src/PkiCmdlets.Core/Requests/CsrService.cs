@@ -44,7 +44,12 @@ namespace PkiCmdlets.Core.Requests
         {
             var subject = SubjectName.Create(request.CommonName, request.Country, request.State, request.Locality,
                 request.Organization, request.OrganizationalUnit, request.Email);
+            NameRules.CheckCommonName(request.CommonName);
             var requestedNames = NameRules.ParseList(request.SubjectAlternativeNames);
+            if (!NameRules.NamesAServer(subject.CommonName, requestedNames))
+            {
+                request.Warn?.Invoke(Messages.CsrNamesNoServer.Format(subject.CommonName));
+            }
             var spec = KeySpec.Parse(request.Algorithm, request.KeySize);
             var explicitName = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name; // a blank CSV cell is no name
             if (explicitName != null) RecordNames.Validate(explicitName);
@@ -127,6 +132,7 @@ namespace PkiCmdlets.Core.Requests
             var current = request.Name != null ? RecordByName(request.Name) : LoadRecord(request.Id);
             EnsureDraft(current);
 
+            if (request.CommonName != null) NameRules.CheckCommonName(request.CommonName);
             var subject = SubjectName.Create(
                 request.CommonName ?? current.CommonName,
                 request.Country ?? current.Country,

@@ -57,26 +57,40 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        private string? _path;
+
+        /// <summary>
+        /// Everything but the certificate is known now, so it is checked now: an empty -Password or a missing folder stops
+        /// `New-Csr | New-ServerCertificate | Export-ServerCertificate` before the CSR and the certificate are made.
+        /// </summary>
+        protected override void BeginProcessing() => Require(() =>
+        {
+            _path = ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true) : ResolveOutputFile(Path, literal: false);
+            CertificateExportService.Check(Request(_path));
+        });
+
         protected override void ProcessRecord()
         {
+            if (!ShouldProcess(_path, Messages.ShouldProcessExport.Format(Identifier, Format))) return;
             Try(() =>
             {
-                var path = ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true) : ResolveOutputFile(Path, literal: false);
-                if (!ShouldProcess(path, Core.Messages.ShouldProcessExport.Format(Identifier, Format))) return;
-                var written = new CertificateExportService(OpenStore()).Export(new ExportRequest
-                {
-                    Identifier = Identifier,
-                    Format = Format,
-                    Path = path,
-                    IncludeChain = IncludeChain,
-                    IncludePrivateKey = IncludePrivateKey,
-                    Password = Password,
-                    KeyPassword = KeyPassword,
-                    LegacyEncryption = LegacyEncryption,
-                    Force = Force,
-                });
-                WriteObject(new FileInfo(written));
+                var written = new CertificateExportService(OpenStore()).Export(Request(_path!));
+                // The provider's item, as Get-Item gives it: Mode, Length and the PS* properties are filled in.
+                WriteObject(InvokeProvider.Item.Get(new[] { written }, force: true, literalPath: true), enumerateCollection: true);
             });
         }
+
+        private ExportRequest Request(string path) => new ExportRequest
+        {
+            Identifier = Identifier,
+            Format = Format,
+            Path = path,
+            IncludeChain = IncludeChain,
+            IncludePrivateKey = IncludePrivateKey,
+            Password = Password,
+            KeyPassword = KeyPassword,
+            LegacyEncryption = LegacyEncryption,
+            Force = Force,
+        };
     }
 }

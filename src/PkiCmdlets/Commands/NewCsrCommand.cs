@@ -101,6 +101,7 @@ namespace PkiCmdlets.Commands
                     Remark = Remark,
                     Tags = ToTags(Tag),
                     Draft = Draft,
+                    Warn = WriteWarning,
                 }, progress, Cancellation)));
         }
     }
