@@ -152,6 +152,28 @@ namespace PkiCmdlets.Core.Requests
             }
         }
 
+        /// <summary>
+        /// What a confirmation or -WhatIf calls a request given as text: its common name, else its first name, read without
+        /// checking the signature (that comes with the real reading); null when the text is not a request at all.
+        /// </summary>
+        public static string? Describe(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            try
+            {
+                var trimmed = text!.Trim();
+                var label = Labels.FirstOrDefault(l => trimmed.IndexOf("-----BEGIN " + l + "-----", StringComparison.Ordinal) >= 0);
+                var der = label != null ? Pem.Decode(trimmed, label) : Convert.FromBase64String(trimmed);
+                var info = CertificationRequest.GetInstance(Asn1Object.FromByteArray(der)).GetCertificationRequestInfo();
+                var commonName = info.Subject.GetValueList(X509Name.CN).Cast<object>().FirstOrDefault()?.ToString();
+                return !string.IsNullOrWhiteSpace(commonName) ? commonName : ReadNames(info).Select(n => n.Value).FirstOrDefault();
+            }
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException)
+            {
+                return null;
+            }
+        }
+
         private static PkiException Unreadable(string source, Exception e) =>
             new PkiException(ErrorIds.CsrUnreadable, PkiErrorKind.InvalidData, source,
                 Messages.CsrUnreadable.Format(source, Malformed.Reason(e is PkiException ? e.InnerException ?? e : e, Messages.ReasonDerDamaged)), e);

@@ -105,7 +105,8 @@ namespace PkiCmdlets.Commands
                     IncludeChain = IncludeChain,
                     EnableCrl = EnableCrl,
                 };
-                var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName! : request.CsrPath ?? Messages.ShouldProcessPipedCsr;
+                var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName!
+                    : request.CsrPath ?? (CsrContent.Describe(csr) is string name ? Messages.ShouldProcessCsrTarget.Format(name) : Messages.ShouldProcessPipedCsr);
                 if (!ShouldProcess(target, Messages.ShouldProcessIssue.Format(Issuer))) return;
                 _batch!.Add(request, progress, Cancellation);
                 if (_batch.IsFull) Commit();

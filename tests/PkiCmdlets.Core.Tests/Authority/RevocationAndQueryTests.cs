@@ -35,6 +35,51 @@ public sealed class RevocationAndQueryTests : IDisposable
         Assert.Equal(before, _pki.Store.Snapshot());
     }
 
+    [Theory]
+    [InlineData("upper")]
+    [InlineData("lower")]
+    [InlineData("colons")]
+    [InlineData("lower colons")]
+    public void An_identifier_may_be_the_serial_number_in_any_case_with_or_without_colons(string form)
+    {
+        var issued = Issue("serial.example.com");
+        var serial = issued.SerialNumber;
+        var text = form.Contains("lower") ? serial.ToLowerInvariant() : serial;
+        if (form.Contains("colons")) text = string.Join(":", Enumerable.Range(0, text.Length / 2).Select(i => text.Substring(2 * i, 2)));
+        var certificates = Services.Certificates(_pki.Open());
+
+        var listing = certificates.Find(new CertificateQuery { Identifiers = new[] { text } });
+        Assert.Empty(listing.Problems);
+        Assert.Equal(issued.Identifier, Assert.Single(listing.Items).Identifier);
+        Assert.Equal(issued.Identifier, certificates.Find(new CertificateQuery { SerialNumbers = new[] { text } }).Items.Single().Identifier);
+    }
+
+    [Fact]
+    public void An_identifier_found_nowhere_is_named_as_it_was_typed()
+    {
+        Issue("www.example.com");
+        var listing = Services.Certificates(_pki.Open()).Find(new CertificateQuery { Identifiers = new[] { "AB:CD:EF", "NotAnId" } });
+        Assert.Empty(listing.Items);
+        Assert.Equal(new[] { "AB:CD:EF", "NotAnId" }, listing.Problems.Select(p => p.Target));
+        Assert.All(listing.Problems, p => Assert.Equal(ErrorIds.CertificateNotFound, p.ErrorId));
+        Assert.Contains("'AB:CD:EF'", listing.Problems[0].Message);
+    }
+
+    [Fact]
+    public void Revoking_asks_for_each_certificate_by_what_it_is_and_keeps_those_declined()
+    {
+        var a = Issue("a.example.com");
+        var b = Issue("b.example.com");
+        var asked = new List<IssuedCertificate>();
+        var result = Services.Certificates(_pki.Open()).RevokeMany(new[] { a.Identifier, b.Identifier }, RevocationReason.Superseded, default,
+            c => { asked.Add(c); return c.Identifier == a.Identifier; });
+
+        Assert.Equal(new[] { "a.example.com", "b.example.com" }, asked.Select(c => c.CommonName).Order());
+        Assert.All(asked, c => Assert.Equal("Sub", c.IssuerName));
+        Assert.Equal(a.Identifier, Assert.Single(result.Items).Identifier);
+        Assert.Equal(nameof(CertificateStatus.Valid), Services.Certificates(_pki.Open()).Get(b.Identifier).Status);
+    }
+
     [Fact]
     public void Crl_numbers_only_grow_and_the_crl_lists_the_revoked()
     {
