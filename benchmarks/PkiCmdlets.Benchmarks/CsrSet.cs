@@ -27,7 +27,7 @@ internal static class CsrSet
                 Organization = "Contoso",
                 Algorithm = algorithm,
             });
-            made[i] = new StoredCsr(store.FullPath(CsrService.CsrPath(csr.Id)), Pem.Decode(csr.Csr!, Pem.CertificateRequestLabel));
+            made[i] = new StoredCsr(store.FullPath(StoreLayout.CsrRequest(csr.Id)), Pem.Decode(csr.Csr!, Pem.CertificateRequestLabel));
         });
         return made;
     }

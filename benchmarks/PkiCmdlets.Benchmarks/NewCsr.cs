@@ -24,7 +24,7 @@ internal static class NewCsr
         var table = new Table(("Algorithm", 10), ("key generation", 14), ("New-Csr (whole)", 15), ("p90 whole", 9));
         foreach (var algorithm in Algorithms)
         {
-            var spec = KeySpec.FromSeedName(algorithm);
+            var spec = KeySpec.FromAlgorithmName(algorithm);
             var generation = Timing.Measure(runs, () => PrivateKey.Generate(spec).Dispose());
             var whole = Timing.Measure(runs, () => csrs.Create(new NewCsrRequest
             {

@@ -84,7 +84,7 @@ internal static class OpenSsl
     }
 
     /// <summary>
-    /// Writes an -extfile with the server profile CertificateBuilder.Server gives (without a CRL distribution
+    /// Writes an -extfile with the server profile (ServerProfile) gives (without a CRL distribution
     /// point): CA:FALSE and the key usages critical, serverAuth, SKI and AKI. The subjectAltName is not in it:
     /// -copy_extensions copy takes it from each CSR.
     /// </summary>

@@ -1,5 +1,6 @@
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Store;
 
 /// <summary>
 /// Section openssl-loop: proves <see cref="OpenSsl.IssueEach"/> on CSRs and CAs made by the core. Per family, a
@@ -24,15 +25,15 @@ internal static class OpenSslLoop
             var extensions = Path.Combine(temp.Root, "server.ext");
             OpenSsl.WriteServerExtensions(extensions, rsaSubjectKey: algorithm.StartsWith("RSA", StringComparison.Ordinal));
 
-            var issued = OpenSsl.IssueEach(csrs.Select(c => c.PemPath).ToList(), temp.Store.FullPath(CaService.CertificatePath(sub.Id)),
-                temp.Store.FullPath(CaService.KeyPath(sub.Id)), extensions, Path.Combine(temp.Root, "openssl-issued"), sm2);
+            var issued = OpenSsl.IssueEach(csrs.Select(c => c.PemPath).ToList(), temp.Store.FullPath(StoreLayout.CaCertificate(sub.Id)),
+                temp.Store.FullPath(StoreLayout.CaKey(sub.Id)), extensions, Path.Combine(temp.Root, "openssl-issued"), sm2);
 
             // CsrSet names CSR i www{i}.example.com, so certificate 0 must be valid for www0.example.com. The intermediate
             // is the trust anchor (-partial_chain) because OpenSSL 3.0 applies -vfyopt to the certificate verified only,
             // so it cannot check a whole chain of SM2 certificates signed with the standard distinguishing ID.
             var verify = OpenSsl.Run(new[]
             {
-                "verify", "-partial_chain", "-CAfile", temp.Store.FullPath(CaService.CertificatePath(sub.Id)), "-purpose", "sslserver",
+                "verify", "-partial_chain", "-CAfile", temp.Store.FullPath(StoreLayout.CaCertificate(sub.Id)), "-purpose", "sslserver",
                 "-verify_hostname", "www0.example.com",
             }.Concat(sm2 ? new[] { "-vfyopt", OpenSsl.Sm2DistinguishingId } : Array.Empty<string>()).Append(issued.CertificatePaths[0]).ToArray()).Output.Trim();
             table.Row(algorithm, issued.CertificatePaths.Count.ToString(), $"{issued.Elapsed.TotalSeconds:F2}", $"{issued.PerSecond:F1}",

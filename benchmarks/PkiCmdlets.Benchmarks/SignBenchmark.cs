@@ -37,7 +37,7 @@ internal static class SignBenchmark
             var csrs = CsrSet.Create(temp.Store, algorithm, CsrCount).Select(c => c.Der).ToList();
             temp.CreateIntermediate(algorithm);
             // Each thread has a batch of its own, so its own copy of the issuer's key, and starts at another CSR.
-            var issuers = Enumerable.Range(0, threads).Select(i => new InCoreIssuer(new ServerCertificateService(temp.Store), csrs, i * CsrCount / threads)).ToList();
+            var issuers = Enumerable.Range(0, threads).Select(i => new InCoreIssuer(new CertificateService(temp.Store), csrs, i * CsrCount / threads)).ToList();
             try
             {
                 Timing.PerSecond(WarmUp, issuers.Select(x => (Action)x.IssueNext).ToList());
@@ -68,12 +68,12 @@ internal static class SignBenchmark
     {
         private const int Renewal = 1000;
 
-        private readonly ServerCertificateService _service;
+        private readonly CertificateService _service;
         private readonly IReadOnlyList<string> _csrs;
         private IssuanceBatch _batch;
         private int _next;
 
-        public InCoreIssuer(ServerCertificateService service, IReadOnlyList<byte[]> csrs, int first)
+        public InCoreIssuer(CertificateService service, IReadOnlyList<byte[]> csrs, int first)
         {
             _service = service;
             _csrs = csrs.Select(der => Pem.Encode(Pem.CertificateRequestLabel, der)).ToList();
@@ -88,7 +88,7 @@ internal static class SignBenchmark
                 _batch.Dispose();
                 _batch = _service.BeginBatch();
             }
-            _batch.Add(new NewServerCertificateRequest { Csr = _csrs[_next++ % _csrs.Count], Issuer = new CaIdentity("Sub") });
+            _batch.Add(new NewCertificateRequest { Csr = _csrs[_next++ % _csrs.Count], Issuer = new CaIdentity("Sub") });
         }
 
         public void Dispose() => _batch.Dispose();

@@ -3,6 +3,7 @@ using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Store;
 
 /// <summary>
 /// Section store: end-to-end issuance with the store, from CSR files, against a shell-script CA that runs
@@ -23,11 +24,11 @@ internal static class StoreIssuance
         var extensions = Path.Combine(temp.Root, "server.ext");
         OpenSsl.WriteServerExtensions(extensions, rsaSubjectKey: true);
 
-        var openssl = OpenSsl.IssueEach(csrs, temp.Store.FullPath(CaService.CertificatePath(sub.Id)), temp.Store.FullPath(CaService.KeyPath(sub.Id)),
+        var openssl = OpenSsl.IssueEach(csrs, temp.Store.FullPath(StoreLayout.CaCertificate(sub.Id)), temp.Store.FullPath(StoreLayout.CaKey(sub.Id)),
             extensions, Path.Combine(temp.Root, "openssl-issued"), sm2: false);
         table.Row("RSA_2048", "openssl x509 -req, one process per CSR", $"{openssl.Elapsed.TotalSeconds:F2}", $"{openssl.PerSecond:F1}", "1.0", "", "");
 
-        var certificates = new ServerCertificateService(temp.Store);
+        var certificates = new CertificateService(temp.Store);
         certificates.Issue(Request(csrs[0])); // warm-up: JIT and the native provider, as a session's first command would pay
 
         var piped = Stopwatch.StartNew();
@@ -74,7 +75,7 @@ internal static class StoreIssuance
         return files;
     }
 
-    private static NewServerCertificateRequest Request(string csrPath) => new() { CsrPath = csrPath, Issuer = new CaIdentity("Sub") };
+    private static NewCertificateRequest Request(string csrPath) => new() { CsrPath = csrPath, Issuer = new CaIdentity("Sub") };
 
     private static void Print(Table table, string way, int count, TimeSpan elapsed, double opensslPerSecond, double? target)
     {

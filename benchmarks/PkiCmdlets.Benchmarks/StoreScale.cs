@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Requests;
 using PkiCmdlets.Core.Revocation;
+using PkiCmdlets.Core.Store;
 
 /// <summary>
 /// Section scale: memory while issuing the first 10,000 certificates the way New-ServerCertificate's pipeline does
@@ -18,8 +19,8 @@ internal static class StoreScale
         using var temp = new TempStore();
         var sub = temp.CreateIntermediate("ECC_256");
         var csr = new CsrService(temp.Store).Create(new NewCsrRequest { CommonName = "host.example.com", Algorithm = "ECC_256" }).Csr!;
-        var certificates = new ServerCertificateService(temp.Store);
-        var journal = new FileInfo(temp.Store.FullPath(IssuedJournal.PathOf(sub.Id)));
+        var certificates = new CertificateService(temp.Store);
+        var journal = new FileInfo(temp.Store.FullPath(StoreLayout.CertificateJournal(sub.Id)));
 
         Console.WriteLine($"A store of {total:N0} certificates from one P-256 intermediate, issued in batches of {IssuanceBatch.PreferredSize} as New-ServerCertificate's pipeline does");
         var memory = new Table(("issued", 7), ("managed heap MB", 15), ("working set MB", 14), ("journal MB", 10));
@@ -31,7 +32,7 @@ internal static class StoreScale
         {
             for (; !batch.IsFull && issued < total; issued++)
             {
-                batch.Add(new NewServerCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub"), CommonName = $"host{issued}.example.com" });
+                batch.Add(new NewCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub"), CommonName = $"host{issued}.example.com" });
             }
             batch.Commit();
             if (issued <= 10_240)
@@ -58,11 +59,11 @@ internal static class StoreScale
         Time(table, "Revoke-ServerCertificate (every one, piped)", null, () => certificates.RevokeMany(identifiers, RevocationReason.Superseded).Items.Count, repeat: false);
         Time(table, "Get-ServerCertificate -Status Revoked", 1, () => Stream(certificates, new CertificateQuery { Status = CertificateStatus.Revoked }));
         var crls = new CrlService(temp.Store);
-        Time(table, "Publish-Crl", 2, () => crls.Publish(new CaIdentity("Sub"), null, null, null, pem: false).RevokedCount);
+        Time(table, "Publish-Crl", 2, () => crls.Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub") }).RevokedCount);
     }
 
     /// <summary>As Get-ServerCertificate writes to the pipeline: one certificate at a time, each looked at and let go.</summary>
-    private static int Stream(ServerCertificateService certificates, CertificateQuery query) => certificates.FindEach(query, new()).Count();
+    private static int Stream(CertificateService certificates, CertificateQuery query) => certificates.FindEach(query, new()).Count();
 
     /// <summary>Runs <paramref name="operation"/> (which returns how many items it handled), then again, and prints both times against the target.</summary>
     private static void Time(Table table, string name, double? targetSeconds, Func<int> operation, bool repeat = true)

@@ -214,7 +214,7 @@ Describe 'New-Csr' {
             $csr.PublicKeySha256 | Should -Match '^[0-9a-f]{64}$'
         }
 
-        It 'creates an SM2 key and an SM3withSM2 request with -Algorithm SM2 and the seed parameter names' {
+        It 'creates an SM2 key and an SM3withSM2 request with -Algorithm SM2 and the parameters'' aliases' {
             $parameters = @{
                 CommonName  = 'sm2.example.cn'
                 Algorithm   = 'SM2'
@@ -346,7 +346,7 @@ Describe 'New-Csr' {
             ($created[2].SubjectAlternativeNames -join ',') | Should -Be 'c.example.com'
         }
 
-        It 'binds the seed API field names through the parameter aliases' {
+        It 'binds other APIs'' field names through the parameter aliases' {
             $request = [pscustomobject]@{
                 CN          = 'seed.example.com'
                 Sans        = 'seed.example.com,api.seed.example.com'

@@ -173,7 +173,7 @@ Describe 'New-RootCA' {
         It 'writes <ErrorId> for <Case> and leaves the store as it was' -ForEach @(
             @{ Case = 'neither -KeyPassword nor -NoPassword'; Splat = @{ CommonName = 'X Root'; Algorithm = 'ECC' }; ErrorId = 'CaKeyPasswordRequired' }
             @{ Case = 'both -KeyPassword and -NoPassword'; Splat = @{ CommonName = 'X Root'; Algorithm = 'ECC'; NoPassword = $true }; Password = 'Pa55-word'; ErrorId = 'KeyPasswordConflict' }
-            @{ Case = 'RSA_1024, which seed 002 allows'; Splat = @{ CommonName = 'X Root'; Algorithm = 'RSA_1024'; NoPassword = $true }; ErrorId = 'KeySizeNotAllowed' }
+            @{ Case = 'RSA_1024, which some cloud CAs allow'; Splat = @{ CommonName = 'X Root'; Algorithm = 'RSA_1024'; NoPassword = $true }; ErrorId = 'KeySizeNotAllowed' }
             @{ Case = 'RSA with -KeySize 1024'; Splat = @{ CommonName = 'X Root'; Algorithm = 'RSA'; KeySize = 1024; NoPassword = $true }; ErrorId = 'KeySizeNotAllowed' }
             @{ Case = 'an unknown algorithm'; Splat = @{ CommonName = 'X Root'; Algorithm = 'DSA'; NoPassword = $true }; ErrorId = 'UnsupportedAlgorithm' }
             @{ Case = 'a blank common name'; Splat = @{ CommonName = '   '; Algorithm = 'ECC'; NoPassword = $true }; ErrorId = 'CommonNameMissing' }

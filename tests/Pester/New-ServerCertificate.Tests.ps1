@@ -143,6 +143,8 @@ Describe 'New-ServerCertificate' {
             Get-PkiCertificateExtension -Certificate $x509 -Oid $CrlDistributionPointsOid | Should -BeNullOrEmpty
             $x509.Version | Should -Be 3
             $x509.SignatureAlgorithm.Value | Should -Be '1.2.840.10045.4.3.2' # ecdsa-with-SHA256, the intermediate's key
+            $certificate.Profile | Should -Be 'Server'
+            (Get-ServerCertificate -Identifier $certificate.Identifier -StorePath $store).Profile | Should -Be 'Server'
         }
 
         It 'adds keyEncipherment for an RSA key issued by an RSA intermediate' {
@@ -173,7 +175,7 @@ Describe 'New-ServerCertificate' {
             $fromDer.CsrId | Should -Be $csr.Id
         }
 
-        It 'takes PEM text from the pipeline, the seed 002 names, and -BeforeTime with -AfterTime' {
+        It 'takes PEM text from the pipeline, the parameters'' aliases, and -BeforeTime with -AfterTime' {
             $csr = New-Csr -CommonName 'seed.example.com' -Algorithm ECC -StorePath $store
             $notBefore = [System.DateTime]::UtcNow.Date.AddDays(1)
             $notAfter = $notBefore.AddDays(30)

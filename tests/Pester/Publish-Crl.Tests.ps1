@@ -88,7 +88,7 @@ Describe 'Publish-Crl' {
             Get-Content -LiteralPath $alias -TotalCount 1 | Should -Be '-----BEGIN X509 CRL-----'
         }
 
-        It 'takes CAs and names from the pipeline, and the seed 002 and Name aliases' {
+        It 'takes CAs and names from the pipeline, and the ParentIdentifier and Name aliases' {
             $fromObject = Get-CA -Name 'Sub' -StorePath $store | Publish-Crl -StorePath $store
             $fromName = 'Sub' | Publish-Crl -StorePath $store
             $fromId = Publish-Crl -ParentIdentifier $ca.Sub.Id -StorePath $store

@@ -237,10 +237,10 @@ function Get-PkiTamperedPem {
 }
 
 function Add-PkiTestAcmeCertificate {
-    # Keeps a certificate from an outside CA in the store as an ACME order's certificate was kept before the journal
-    # (issued/acme/index.json, the certificate's PEM file, and the chain that the CA sent), a layout every later version
-    # still reads. Ordering needs an ACME server, so these tests plant the files. $Certificate is an IssuedCertificate of
-    # another store, which plays the outside CA. Returns the identifier of the planted certificate.
+    # Keeps a certificate from an outside CA in the store as an ACME order keeps it: one issue line in
+    # issued/acme/certificates.journal (the record's JSON with the chain the CA sent, a TAB, the base64 DER), after the
+    # journal's header line. Ordering needs an ACME server, so these tests write the line themselves. $Certificate is an
+    # IssuedCertificate of another store, which plays the outside CA. Returns the identifier of the planted certificate.
     param(
         [Parameter(Mandatory = $true)][string] $StorePath,
         [Parameter(Mandatory = $true)] $Certificate,
@@ -251,6 +251,8 @@ function Add-PkiTestAcmeCertificate {
     $folder = Join-Path (Join-Path $StorePath 'issued') 'acme'
     $null = New-Item -ItemType Directory -Path $folder -Force
     $identifier = [guid]::NewGuid().ToString('N')
+    $chain = @([regex]::Matches($ChainPem, '-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----') |
+        ForEach-Object { $_.Groups[1].Value -replace '\s', '' })
     $record = [ordered]@{
         identifier   = $identifier
         serialNumber = $Certificate.SerialNumber
@@ -264,14 +266,18 @@ function Add-PkiTestAcmeCertificate {
         thumbprint   = $Certificate.Thumbprint
         issuedAt     = [System.DateTimeOffset]::UtcNow.ToString('o')
         issuerName   = $IssuerName
+        chain        = [string[]]$chain
     }
     if ($null -ne $CsrId) {
         $record['csrId'] = $CsrId
     }
-    $index = ConvertTo-Json -InputObject ([ordered]@{ certificates = [object[]]@($record) }) -Depth 5
-    Write-PkiTestFile -Path (Join-Path $folder 'index.json') -Text $index
-    Write-PkiTestFile -Path (Join-Path $folder "$identifier.crt.pem") -Text $Certificate.X509Certificate
-    Write-PkiTestFile -Path (Join-Path $folder "$identifier.chain.pem") -Text $ChainPem
+    $entry = ConvertTo-Json -InputObject ([ordered]@{ op = 'issued'; certificate = $record }) -Depth 5 -Compress
+    $line = $entry + "`t" + [System.Convert]::ToBase64String($Certificate.Certificate.RawData) + "`n"
+    $journal = Join-Path $folder 'certificates.journal'
+    if (-not (Test-Path -LiteralPath $journal)) {
+        Write-PkiTestFile -Path $journal -Text ('{"journal":"issued-certificates","formatVersion":1}' + "`n")
+    }
+    [System.IO.File]::AppendAllText($journal, $line, (New-Object System.Text.UTF8Encoding($false)))
     $identifier
 }
 

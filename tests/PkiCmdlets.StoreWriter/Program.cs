@@ -9,11 +9,14 @@ using PkiCmdlets.Core.Store;
 //          issues <count> certificates from the CSR and prints each serial number, one per line.
 if (args.Length == 5 && args[0] == "issue" && int.TryParse(args[2], out var certificates))
 {
-    var issuing = new ServerCertificateService(new PkiStore(args[1]));
+    var issuing = new CertificateService(new PkiStore(args[1]));
     var csr = File.ReadAllText(args[4]);
     for (var i = 0; i < certificates; i++)
     {
-        Console.WriteLine(issuing.Issue(new NewServerCertificateRequest { Csr = csr, Issuer = new CaIdentity(args[3]) }).SerialNumber);
+        // One command per certificate, as New-ServerCertificate without a pipeline: a batch of one, committed at once.
+        using var batch = issuing.BeginBatch();
+        batch.Add(new NewCertificateRequest { Csr = csr, Issuer = new CaIdentity(args[3]) });
+        Console.WriteLine(batch.Commit()[0].SerialNumber);
     }
     return 0;
 }

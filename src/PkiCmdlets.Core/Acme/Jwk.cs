@@ -49,7 +49,7 @@ namespace PkiCmdlets.Core.Acme
                     var algorithm = key.Spec.Size switch { 256 => "ES256", 384 => "ES384", _ => "ES512" };
                     return new Jwk(algorithm, ("crv", key.Spec.CurveName!), ("kty", "EC"), ("x", Base64Url.Encode(x)), ("y", Base64Url.Encode(y)));
                 default:
-                    throw new PkiException(ErrorIds.AcmeAccountKeyUnsupported, PkiErrorKind.InvalidArgument, key.Spec.SeedName,
+                    throw new PkiException(ErrorIds.AcmeAccountKeyUnsupported, PkiErrorKind.InvalidArgument, key.Spec.AlgorithmName,
                         Messages.AcmeAccountKeyUnsupported.Format(key.Spec));
             }
         }

@@ -3,13 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Pkcs;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Keys;
-using PkiCmdlets.Core.Requests;
 using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Core.Authority
@@ -37,18 +35,10 @@ namespace PkiCmdlets.Core.Authority
 
         public CertificateAuthority Import(ImportCaRequest request, CancellationToken cancellation = default)
         {
-            if (request.KeyPassword != null && request.NoPassword)
-            {
-                throw new PkiException(ErrorIds.KeyPasswordConflict, PkiErrorKind.InvalidArgument, null, Messages.KeyPasswordConflict);
-            }
-            if (request.KeyPassword == null && !request.NoPassword)
-            {
-                throw new PkiException(ErrorIds.CaKeyPasswordRequired, PkiErrorKind.InvalidArgument, null, Messages.CaKeyPasswordRequired);
-            }
-            KeyProtection.RequireNonEmpty(request.KeyPassword);
+            CaKeyPassword.Require(request.KeyPassword, request.NoPassword);
             var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
             if (name != null) RecordNames.Validate(name);
-            var crlUrl = CaService.ValidateCrlUrl(request.CrlUrl);
+            var crlUrl = CaFactory.ValidateCrlUrl(request.CrlUrl);
 
             var (der, readKey, source) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
             // The certificate is checked before the key is read: a key we cannot sign with is refused by what it is.
@@ -57,10 +47,7 @@ namespace PkiCmdlets.Core.Authority
             {
                 throw new PkiException(ErrorIds.CaImportNotCa, PkiErrorKind.InvalidData, source, Messages.CaImportNotCa.Format(source));
             }
-            if (publicKey.Family == null || (publicKey.Family == KeyFamily.Rsa && !KeySpec.RsaSizes.Contains(publicKey.Size)))
-            {
-                throw new PkiException(ErrorIds.CaKeyUnsupported, PkiErrorKind.InvalidData, source, Messages.CaKeyUnsupported.Format(source, publicKey.Description));
-            }
+            KeyPolicy.CaImport.Require(publicKey, source);
             using (var key = readKey())
             {
                 if (!publicKey.Matches(key))
@@ -69,25 +56,25 @@ namespace PkiCmdlets.Core.Authority
                         Messages.CaImportKeyMismatch.Format(request.KeyPath ?? request.PfxPath));
                 }
 
-                var existing = _cas.LoadAll(null);
+                var existing = _cas.Repository.LoadAll(null);
                 foreach (var record in existing)
                 {
-                    if (_cas.Load(record).Der.SequenceEqual(der))
+                    if (_cas.Repository.Load(record).Der.SequenceEqual(der))
                     {
                         throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(record.Name, record.Id));
                     }
                 }
                 string? issuerId;
-            try
-            {
-                issuerId = FindIssuer(certificate, existing, source);
-            }
-            catch (Exception e) when (Malformed.Is(e))
-            {
-                throw Unreadable(source, e, Messages.ReasonCertificateDamaged);
-            }
-                if (name != null) CaService.EnsureNameFree(existing, name);
-                var keyPem = CaService.ProtectKey(key, request.KeyPassword, null);
+                try
+                {
+                    issuerId = FindIssuer(certificate, existing, source);
+                }
+                catch (Exception e) when (Malformed.Is(e))
+                {
+                    throw Unreadable(source, e, Messages.ReasonCertificateDamaged);
+                }
+                if (name != null) CaRepository.EnsureNameFree(existing, name);
+                var keyPem = Pkcs8Pem.Encode(key, request.KeyPassword);
 
                 var created = new CaRecord
                 {
@@ -100,16 +87,16 @@ namespace PkiCmdlets.Core.Authority
                     Imported = true,
                     CreatedAt = _cas.Now,
                 };
-                _store.EnsureCreated(CaService.Folder, CsrService.KeyFolder);
+                _store.EnsureCreated(StoreLayout.CaFolder, StoreLayout.KeyFolder);
                 using (_store.Lock(cancellation))
                 {
-                    var current = _cas.LoadAll(null);
-                    if (name != null) CaService.EnsureNameFree(current, name);
-                    var commonName = CaService.First(certificate.Subject, X509Name.CN) ?? "Imported CA";
+                    var current = _cas.Repository.LoadAll(null);
+                    if (name != null) CaRepository.EnsureNameFree(current, name);
+                    var commonName = CertificateContent.Attribute(certificate.Subject, X509Name.CN) ?? "Imported CA";
                     created.Name = name ?? RecordNames.UniqueFrom(commonName, current.Select(r => r.Name));
-                    _cas.WriteNew(created, der, keyPem);
+                    _cas.Repository.WriteNew(created, der, keyPem);
                 }
-                return _cas.ToOutput(_cas.Load(created));
+                return _cas.ToOutput(_cas.Repository.Load(created));
             }
         }
 
@@ -126,7 +113,7 @@ namespace PkiCmdlets.Core.Authority
             }
             foreach (var record in existing)
             {
-                var candidate = _cas.Load(record);
+                var candidate = _cas.Repository.Load(record);
                 if (!candidate.Certificate.Subject.Equivalent(certificate.Issuer)) continue;
                 var issuerKey = PublicKeyInfo.FromSubjectPublicKeyInfo(candidate.SubjectPublicKeyInfo, record.Name);
                 if (issuerKey.Verify(algorithm, tbs, signature)) return record.Id;
@@ -141,7 +128,7 @@ namespace PkiCmdlets.Core.Authority
             var certificatePath = request.CertificatePath ?? throw new ArgumentException("CertificatePath or PfxPath is required", nameof(request));
             var keyPath = request.KeyPath ?? throw new ArgumentException("KeyPath is required with CertificatePath", nameof(request));
             var bytes = ReadFile(certificatePath);
-            var der = bytes.Length > 0 && bytes[0] == 0x30 ? bytes : Pem.Decode(PkiStore.FromUtf8(bytes), Pem.CertificateLabel);
+            var der = CertificateContent.FirstCertificate(bytes);
             return (der, () => KeyFile.Read(PkiStore.FromUtf8(ReadFile(keyPath)), request.KeyFilePassword, keyPath), certificatePath);
         }
 
@@ -207,10 +194,10 @@ namespace PkiCmdlets.Core.Authority
         {
             try
             {
-                var certificate = X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der));
-                var basic = certificate.TbsCertificate.Extensions?.GetExtension(X509Extensions.BasicConstraints);
+                var content = CertificateContent.FromDer(der, e => Unreadable(source, e, Messages.ReasonCertificateDamaged));
+                var basic = content.Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.BasicConstraints);
                 var isCa = basic != null && BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA();
-                return (certificate, isCa, PublicKeyInfo.FromSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), source));
+                return (content.Structure, isCa, PublicKeyInfo.FromSubjectPublicKeyInfo(content.SubjectPublicKeyInfo, source));
             }
             catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.KeyUnreadable })
             {

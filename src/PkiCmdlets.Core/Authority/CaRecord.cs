@@ -3,8 +3,11 @@ using System;
 namespace PkiCmdlets.Core.Authority
 {
     /// <summary>
-    /// What the store keeps about a CA besides its certificate (cas/&lt;id&gt;.crt.pem) and key
-    /// (keys/ca-&lt;id&gt;.key.pem): everything else is read from the certificate itself.
+    /// A CA as the store keeps it on disk, cas/&lt;id&gt;.json: what its certificate (cas/&lt;id&gt;.crt.pem) and key
+    /// (keys/ca-&lt;id&gt;.key.pem) do not say (its name, its issuer's Id, how its key is kept, its CRL URL).
+    /// One of four CA types: this is the file; <see cref="StoredCa"/> the file with its certificate parsed, for
+    /// the core's work; <see cref="CertificateAuthority"/> what the cmdlets show; <see cref="CaIdentity"/> how a
+    /// user names one.
     /// </summary>
     internal sealed class CaRecord
     {

@@ -3,7 +3,11 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace PkiCmdlets.Core.Authority
 {
-    /// <summary>A root or intermediate CA in the store (seed 002's DescribeCACertificate).</summary>
+    /// <summary>
+    /// A root or intermediate CA in the store as the cmdlets show it (seed 002's DescribeCACertificate): every
+    /// fact of its record and certificate, with the certificate itself. The output type; the core works with
+    /// <see cref="StoredCa"/>, and a user names a CA with a <see cref="CaIdentity"/>.
+    /// </summary>
     public sealed class CertificateAuthority
     {
         /// <summary>32 hex digits; the seed's Identifier and ParentIdentifier.</summary>

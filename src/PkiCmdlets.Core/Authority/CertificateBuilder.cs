@@ -1,8 +1,7 @@
-using System;
 using System.Collections.Generic;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Security;
+using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Requests;
 
@@ -35,7 +34,7 @@ namespace PkiCmdlets.Core.Authority
             var extensions = new X509ExtensionsGenerator();
             extensions.AddExtension(X509Extensions.BasicConstraints, true, CaConstraints(pathLength));
             extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign));
-            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier(spki));
+            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier.OfSubject(spki));
             return Sign(serial, subject, validity, subject, spki, extensions, key);
         }
 
@@ -46,43 +45,28 @@ namespace PkiCmdlets.Core.Authority
             var extensions = new X509ExtensionsGenerator();
             extensions.AddExtension(X509Extensions.BasicConstraints, true, CaConstraints(pathLength));
             extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign));
-            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier(subjectPublicKeyInfo));
-            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdentifier(issuer.SubjectPublicKeyInfo));
+            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier.OfSubject(subjectPublicKeyInfo));
+            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdentifier.OfIssuer(issuer.SubjectPublicKeyInfo));
             if (!constraints.IsEmpty) extensions.AddExtension(X509Extensions.NameConstraints, true, constraints.ToExtension());
             if (issuerCrlUrl != null) extensions.AddExtension(X509Extensions.CrlDistributionPoints, false, CrlDistributionPoint(issuerCrlUrl));
             return Sign(serial, subject, validity, issuer.Name, subjectPublicKeyInfo, extensions, issuer.Key);
         }
 
         /// <summary>
-        /// Server: CA:false (critical), digitalSignature (+ keyEncipherment for RSA) critical, serverAuth,
-        /// the SANs (never empty), SKI, AKI, and the issuer's CRL DP when asked for.
+        /// An end-entity certificate as <paramref name="profile"/> makes it (its extensions: for the server profile CA:false,
+        /// digitalSignature (+ keyEncipherment for RSA), serverAuth, the SANs), then SKI, AKI, and the issuer's CRL DP when asked for.
         /// </summary>
-        public static byte[] Server(X509Name subject, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> names, Issuer issuer,
-            byte[] serial, ValidityPeriod validity, string? crlUrl)
+        public static byte[] Issued(CertificateProfile profile, X509Name subject, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> names,
+            Issuer issuer, byte[] serial, ValidityPeriod validity, string? crlUrl)
         {
             var spki = subjectKey.SubjectPublicKeyInfo;
-            var usage = subjectKey.Family == KeyFamily.Rsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
             var extensions = new X509ExtensionsGenerator();
-            extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
-            extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
-            extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(new[] { KeyPurposeID.id_kp_serverAuth }));
-            extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CsrBuilder.ToGeneralNames(names));
-            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier(spki));
-            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, AuthorityKeyIdentifier(issuer.SubjectPublicKeyInfo));
+            profile.AddExtensions(extensions, subjectKey, names);
+            extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier.OfSubject(spki));
+            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdentifier.OfIssuer(issuer.SubjectPublicKeyInfo));
             if (crlUrl != null) extensions.AddExtension(X509Extensions.CrlDistributionPoints, false, CrlDistributionPoint(crlUrl));
             return Sign(serial, subject, validity, issuer.Name, spki, extensions, issuer.Key);
         }
-
-        /// <summary>RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's value.</summary>
-        public static SubjectKeyIdentifier KeyIdentifier(byte[] subjectPublicKeyInfo)
-        {
-            var info = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(subjectPublicKeyInfo));
-            var digest = DigestUtilities.CalculateDigest("SHA-1", info.PublicKey.GetBytes());
-            return new SubjectKeyIdentifier(digest);
-        }
-
-        public static AuthorityKeyIdentifier AuthorityKeyIdentifier(byte[] issuerSubjectPublicKeyInfo) =>
-            new AuthorityKeyIdentifier(KeyIdentifier(issuerSubjectPublicKeyInfo).GetKeyIdentifier());
 
         private static BasicConstraints CaConstraints(int? pathLength) =>
             pathLength.HasValue ? new BasicConstraints(pathLength.Value) : new BasicConstraints(true);
@@ -107,36 +91,7 @@ namespace PkiCmdlets.Core.Authority
             tbs.SetSubjectPublicKeyInfo(SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(spki)));
             tbs.SetExtensions(extensions.Generate());
             var toBeSigned = tbs.GenerateTbsCertificate().GetDerEncoded();
-            return Signed(toBeSigned, signatureAlgorithm, issuerKey.Sign(toBeSigned));
-        }
-
-        /// <summary>
-        /// SEQUENCE { toBeSigned, signatureAlgorithm, signature BIT STRING }, the frame of a certificate and a CRL
-        /// (RFC 5280 §4.1, §5.1), put around the DER that was signed instead of encoding that structure again.
-        /// </summary>
-        internal static byte[] Signed(byte[] toBeSigned, AlgorithmIdentifier signatureAlgorithm, byte[] signature)
-        {
-            var algorithm = signatureAlgorithm.GetDerEncoded();
-            var bitString = new DerBitString(signature).GetDerEncoded();
-            var length = toBeSigned.Length + algorithm.Length + bitString.Length;
-            var lengthBytes = new List<byte>();
-            for (var rest = length; rest > 0; rest >>= 8) lengthBytes.Insert(0, (byte)rest);
-            var header = new List<byte> { 0x30 };
-            if (length < 0x80)
-            {
-                header.Add((byte)length);
-            }
-            else
-            {
-                header.Add((byte)(0x80 | lengthBytes.Count));
-                header.AddRange(lengthBytes);
-            }
-            var der = new byte[header.Count + length];
-            header.CopyTo(der);
-            Buffer.BlockCopy(toBeSigned, 0, der, header.Count, toBeSigned.Length);
-            Buffer.BlockCopy(algorithm, 0, der, header.Count + toBeSigned.Length, algorithm.Length);
-            Buffer.BlockCopy(bitString, 0, der, header.Count + toBeSigned.Length + algorithm.Length, bitString.Length);
-            return der;
+            return SignedDer.Frame(toBeSigned, signatureAlgorithm, issuerKey.Sign(toBeSigned));
         }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Security;
 using PkiCmdlets.Core.Errors;
@@ -40,12 +39,12 @@ namespace PkiCmdlets.Core.Authority
     public sealed class CertificateExportService
     {
         private readonly PkiStore _store;
-        private readonly ServerCertificateService _certificates;
+        private readonly CertificateService _certificates;
 
         public CertificateExportService(PkiStore store)
         {
             _store = store;
-            _certificates = new ServerCertificateService(store);
+            _certificates = new CertificateService(store);
         }
 
         /// <summary>
@@ -121,24 +120,17 @@ namespace PkiCmdlets.Core.Authority
                     Messages.PrivateKeyNotAvailable.Format(certificate.Identifier), e);
             }
             var source = "CSR " + certificate.CsrId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            byte[] pkcs8;
-            if (isProtected)
+            if (isProtected && keyPassword == null)
             {
-                if (keyPassword == null)
-                {
-                    throw new PkiException(ErrorIds.CsrKeyPasswordRequired, PkiErrorKind.SecurityError, certificate.Identifier,
-                        Messages.CsrKeyPasswordRequired.Format(certificate.Identifier));
-                }
-                pkcs8 = KeyProtection.Decrypt(Pem.Decode(keyPem, Pem.EncryptedPrivateKeyLabel), keyPassword, source);
+                throw new PkiException(ErrorIds.CsrKeyPasswordRequired, PkiErrorKind.SecurityError, certificate.Identifier,
+                    Messages.CsrKeyPasswordRequired.Format(certificate.Identifier));
             }
-            else
-            {
-                pkcs8 = Pem.Decode(keyPem, Pem.PrivateKeyLabel);
-            }
+            var pkcs8 = Pkcs8Pem.Decode(keyPem, isProtected ? keyPassword : null, source);
             // The CSR record is found by public key at issuance; this guards against a store edited since.
             using var key = PrivateKey.FromPkcs8(pkcs8, source);
             var certificateKey = PublicKeyInfo.FromSubjectPublicKeyInfo(
-                Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(Pem.Decode(certificate.X509Certificate, Pem.CertificateLabel)).SubjectPublicKeyInfo.GetDerEncoded(),
+                CertificateContent.FromDer(certificate.Der, e => new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, certificate.Identifier,
+                    Messages.CertificateUnreadable.Format(e.Message), e)).SubjectPublicKeyInfo,
                 certificate.Identifier);
             if (!certificateKey.Matches(key))
             {
@@ -154,9 +146,7 @@ namespace PkiCmdlets.Core.Authority
         {
             var text = string.Concat(certificates.Select(c => Pem.Encode(Pem.CertificateLabel, c)));
             if (pkcs8 == null) return text;
-            return text + (password == null
-                ? Pem.Encode(Pem.PrivateKeyLabel, pkcs8)
-                : Pem.Encode(Pem.EncryptedPrivateKeyLabel, KeyProtection.Encrypt(pkcs8, password)));
+            return text + Pkcs8Pem.Encode(pkcs8, password);
         }
     }
 }

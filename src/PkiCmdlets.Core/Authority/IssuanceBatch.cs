@@ -15,9 +15,10 @@ using PkiCmdlets.Core.Store;
 namespace PkiCmdlets.Core.Authority
 {
     /// <summary>
-    /// Issues server certificates in groups: <see cref="Add"/> checks a request and signs its certificate
-    /// (the store is not touched); <see cref="Commit"/> records every signed certificate with one durable
-    /// append per issuer and only then returns them. An issuer's certificate, chain and key are read once
+    /// Issues certificates in groups: <see cref="Add(NewCertificateRequest, IProgress{string}, CancellationToken)"/>
+    /// checks a request against the rules of issuing (<see cref="IssuanceRules"/>) and of its profile
+    /// (<see cref="CertificateProfile"/>) and signs its certificate (the store is not touched); <see cref="Commit"/>
+    /// records every signed certificate with one durable append per issuer and only then returns them. An issuer's certificate, chain and key are read once
     /// per batch, not once per certificate. A certificate never committed was never returned, so it is not
     /// lost: it was never issued.
     /// </summary>
@@ -49,57 +50,36 @@ namespace PkiCmdlets.Core.Authority
         public bool IsFull => _pending.Count >= PreferredSize;
 
         /// <summary>
-        /// Checks <paramref name="request"/> against every rule of seed 002 and signs its certificate. A request
-        /// that breaks a rule throws its PkiException and leaves the batch as it was.
+        /// Checks <paramref name="request"/> against every rule of issuing and of its profile, and signs its certificate.
+        /// A request that breaks a rule throws its PkiException and leaves the batch as it was.
         /// </summary>
-        public void Add(NewServerCertificateRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
+        public void Add(NewCertificateRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
         {
             progress?.Report(Messages.ProgressCheckingCsr);
-            var csr = CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
-            var context = Issuer(request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request)), request.IssuerKeyPassword);
-            var issuer = context.Authority;
-            CaService.RequireCurrent(issuer, _cas.Now);
-            ServerCertificateService.CheckKey(csr.PublicKeyInfo, request.Algorithm, issuer);
+            Add(IssuanceRequest.FromCsr(request), progress, cancellation);
+        }
 
-            var names = ServerCertificateService.Names(csr, request);
-            var subject = SubjectName.Create(
-                NullIfBlank(request.CommonName) ?? csr.CommonName ?? names.FirstOrDefault()?.Value,
-                request.Country ?? csr.Country ?? CaService.First(issuer.Certificate.Subject, X509Name.C),
-                request.State ?? csr.State ?? CaService.First(issuer.Certificate.Subject, X509Name.ST),
-                request.Locality ?? csr.Locality ?? CaService.First(issuer.Certificate.Subject, X509Name.L),
-                request.Organization ?? csr.Organization ?? CaService.First(issuer.Certificate.Subject, X509Name.O),
-                request.OrganizationalUnit ?? csr.OrganizationalUnit ?? CaService.First(issuer.Certificate.Subject, X509Name.OU));
-            var fromCommonName = NameRules.FromCommonName(subject.CommonName);
-            if (fromCommonName != null && fromCommonName.Type != SubjectAlternativeNameType.Email)
-            {
-                names.Insert(0, fromCommonName);
-                names = names.GroupBy(n => n.Type + "|" + n.Value.ToLowerInvariant()).Select(g => g.First()).ToList();
-            }
-            if (names.Count == 0)
-            {
-                throw new PkiException(ErrorIds.NoServerName, PkiErrorKind.InvalidArgument, subject.CommonName, Messages.NoServerName.Format(subject.CommonName));
-            }
-            foreach (var authority in context.Chain)
-            {
-                var denied = names.FirstOrDefault(n => !authority.NameConstraints.Permits(n));
-                if (denied != null)
-                {
-                    throw new PkiException(ErrorIds.NameNotPermitted, PkiErrorKind.InvalidArgument, denied.Value,
-                        Messages.NameNotPermitted.Format(denied.Value, authority.Record.Name, authority.NameConstraints));
-                }
-            }
-            var validity = ValidityPeriod.ForServer(request.Days, request.Months, request.Years, request.NotBefore, request.NotAfter,
-                _cas.Now, issuer.NotBefore, issuer.NotAfter);
-            if (request.EnableCrl && issuer.Record.CrlUrl == null)
-            {
-                throw new PkiException(ErrorIds.CrlUrlMissing, PkiErrorKind.InvalidOperation, issuer.Record.Name, Messages.CrlUrlMissing.Format(issuer.Record.Name));
-            }
+        /// <summary>Issues what <paramref name="request"/> asks for, as its profile makes it, through the issuer it names.</summary>
+        internal void Add(IssuanceRequest request, IProgress<string>? progress, CancellationToken cancellation)
+        {
+            var context = Issuer(request.Issuer, request.IssuerKeyPassword);
+            var issuer = context.Authority;
+            var profile = request.Profile;
+            issuer.RequireCurrent(_cas.Now);
+            IssuanceRules.CheckKey(request, issuer);
+            var namesAsked = profile.NamesAsked(request);
+            var subject = IssuanceRules.Subject(request, issuer, namesAsked);
+            var names = profile.Covered(subject.CommonName, namesAsked);
+            IssuanceRules.CheckNameConstraints(names, context.Chain);
+            var validity = ValidityPeriod.ForIssued(request.Days, request.Months, request.Years, request.NotBefore, request.NotAfter,
+                profile.DefaultLifetime, _cas.Now, issuer.NotBefore, issuer.NotAfter);
+            var crlUrl = IssuanceRules.CrlUrl(request, issuer);
             var key = context.Key();
             cancellation.ThrowIfCancellationRequestedAsPki();
 
             progress?.Report(Messages.ProgressSigning);
-            var pending = new Pending(context, subject.ToX509Name(), csr.PublicKeyInfo, names, validity, request.EnableCrl ? issuer.Record.CrlUrl : null,
-                request.IncludeChain)
+            var subjectKey = request.SubjectKey;
+            var pending = new Pending(context, profile, subject.ToX509Name(), subjectKey, names, validity, crlUrl, request.IncludeChain)
             {
                 Record = new IssuedRecord
                 {
@@ -107,10 +87,11 @@ namespace PkiCmdlets.Core.Authority
                     CommonName = subject.CommonName,
                     DnsNames = names.Where(n => n.Type == SubjectAlternativeNameType.Dns).Select(n => n.Value).ToList(),
                     IpAddresses = names.Where(n => n.Type == SubjectAlternativeNameType.IpAddress).Select(n => n.Value).ToList(),
-                    Algorithm = csr.PublicKeyInfo.Description,
+                    Algorithm = subjectKey.Description,
                     NotBefore = validity.NotBefore,
                     NotAfter = validity.NotAfter,
-                    CsrId = (_csrIds ??= new CsrService(_store).PublicKeyLookup())(csr.PublicKeyInfo.SubjectPublicKeyInfo),
+                    CsrId = (_csrIds ??= new CsrService(_store).PublicKeyLookup())(subjectKey.SubjectPublicKeyInfo),
+                    Profile = profile.Name,
                 },
             };
             pending.Record.Subject = new X500DistinguishedName(pending.Subject.GetDerEncoded()).Name;
@@ -150,7 +131,7 @@ namespace PkiCmdlets.Core.Authority
             var issued = _pending.Select(p =>
             {
                 var der = p.Der;
-                return ServerCertificateService.ToOutput(p.Context.Authority.Record.Name, p.Context.Authority.Record.Id, p.Record,
+                return IssuedOutput.From(p.Context.Authority.Record.Name, p.Context.Authority.Record.Id, p.Record,
                     () => der, p.IncludeChain ? p.Context.ChainPem : null, CertificateStatus.Valid, _store.Root);
             }).ToList();
             _pending.Clear();
@@ -168,12 +149,12 @@ namespace PkiCmdlets.Core.Authority
         {
             if (!_resolved.TryGetValue(identity.Value, out var record))
             {
-                record = _cas.Resolve(identity);
+                record = _cas.Repository.Resolve(identity);
                 _resolved[identity.Value] = record;
             }
             var context = _issuers.FirstOrDefault(c => c.Authority.Record.Id == record.Id && ReferenceEquals(c.Password, password));
             if (context != null) return context;
-            var authority = _cas.Load(record);
+            var authority = _cas.Repository.Load(record);
             if (authority.Record.IsRoot)
             {
                 throw new PkiException(ErrorIds.IssuerNotIntermediate, PkiErrorKind.InvalidArgument, authority.Record.Name,
@@ -183,8 +164,6 @@ namespace PkiCmdlets.Core.Authority
             _issuers.Add(context);
             return context;
         }
-
-        private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
         /// <summary>An issuer as the batch uses it: loaded once, its key opened on first use and kept until the batch ends.</summary>
         private sealed class IssuerContext : IDisposable
@@ -198,17 +177,17 @@ namespace PkiCmdlets.Core.Authority
                 _cas = cas;
                 Authority = authority;
                 Password = password;
-                Chain = cas.Chain(authority);
+                Chain = cas.Repository.Chain(authority);
             }
 
             public StoredCa Authority { get; }
             public SecureString? Password { get; }
             public IReadOnlyList<StoredCa> Chain { get; }
-            public string ChainPem => _chainPem ??= ServerCertificateService.ChainPem(Chain);
+            public string ChainPem => _chainPem ??= IssuedOutput.ChainPem(Chain);
 
             public CertificateBuilder.Issuer Key()
             {
-                _key ??= _cas.OpenKey(Authority.Record, Password);
+                _key ??= _cas.Keys.Open(Authority.Record, Password);
                 return new CertificateBuilder.Issuer(Authority.Certificate.Subject, Authority.SubjectPublicKeyInfo, _key);
             }
 
@@ -218,15 +197,17 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>A certificate signed and waiting for its commit.</summary>
         private sealed class Pending
         {
+            private readonly CertificateProfile _profile;
             private readonly PublicKeyInfo _subjectKey;
             private readonly IReadOnlyList<SubjectAlternativeName> _names;
             private readonly ValidityPeriod _validity;
             private readonly string? _crlUrl;
 
-            public Pending(IssuerContext context, X509Name subject, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> names,
+            public Pending(IssuerContext context, CertificateProfile profile, X509Name subject, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> names,
                 ValidityPeriod validity, string? crlUrl, bool includeChain)
             {
                 Context = context;
+                _profile = profile;
                 Subject = subject;
                 _subjectKey = subjectKey;
                 _names = names;
@@ -243,7 +224,7 @@ namespace PkiCmdlets.Core.Authority
 
             public void Sign(CertificateBuilder.Issuer issuer, byte[] serial)
             {
-                Der = CertificateBuilder.Server(Subject, _subjectKey, _names, issuer, serial, _validity, _crlUrl);
+                Der = CertificateBuilder.Issued(_profile, Subject, _subjectKey, _names, issuer, serial, _validity, _crlUrl);
                 Record.SerialNumber = SerialNumber.ToHex(serial);
                 using var sha1 = SHA1.Create();
                 Record.Thumbprint = Hex.Lower(sha1.ComputeHash(Der)).ToUpperInvariant();

@@ -15,7 +15,10 @@ namespace PkiCmdlets.Core.Authority
         Expired,
     }
 
-    /// <summary>A server certificate issued by a CA in the store (seed 002's CreateServerCertificateWithCsr response).</summary>
+    /// <summary>
+    /// A certificate of the store, as the cmdlets show it: issued by one of its CAs with any profile (seed 002's
+    /// CreateServerCertificateWithCsr response), or ordered from an outside CA over ACME.
+    /// </summary>
     public sealed class IssuedCertificate
     {
         /// <summary>32 hex digits, unique in the store.</summary>
@@ -43,6 +46,8 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The CSR in the store whose key this certificate carries, when there is one (so the key can be exported).</summary>
         public int? CsrId { get; set; }
         public DateTimeOffset IssuedAt { get; set; }
+        /// <summary>The certificate profile that made it: Server for New-ServerCertificate's (and for those ordered over ACME).</summary>
+        public string Profile { get; set; } = string.Empty;
         /// <remarks>Read from the store when first asked for, so that a listing of thousands reads only the certificates looked at.</remarks>
         internal X509Certificate2 Certificate => _certificate ??= Parse(Der);
 

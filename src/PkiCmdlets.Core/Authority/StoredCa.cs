@@ -1,10 +1,13 @@
 using System;
-using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
+using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Core.Authority
 {
-    /// <summary>A CA's record with its certificate, parsed once.</summary>
+    /// <summary>
+    /// A CA at work in the core: its <see cref="CaRecord"/> with its certificate, parsed once, and what issuing needs from
+    /// it (validity, path length, name constraints, public key). Never shown to users: <see cref="CertificateAuthority"/> is.
+    /// </summary>
     internal sealed class StoredCa
     {
         public StoredCa(CaRecord record, X509CertificateStructure certificate, byte[] der)
@@ -35,5 +38,15 @@ namespace PkiCmdlets.Core.Authority
         public NameConstraintSet NameConstraints { get; }
 
         public byte[] SubjectPublicKeyInfo => Certificate.SubjectPublicKeyInfo.GetDerEncoded();
+
+        /// <summary>IssuerExpired unless the CA's certificate is valid at <paramref name="now"/>: a CA outside its window signs nothing.</summary>
+        public void RequireCurrent(DateTimeOffset now)
+        {
+            if (NotAfter <= now || NotBefore > now)
+            {
+                throw new PkiException(ErrorIds.IssuerExpired, PkiErrorKind.InvalidOperation, Record.Name,
+                    Messages.IssuerExpired.Format(Record.Name, ValidityPeriod.Text(NotBefore), ValidityPeriod.Text(NotAfter)));
+            }
+        }
     }
 }

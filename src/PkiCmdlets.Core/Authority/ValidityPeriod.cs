@@ -9,7 +9,6 @@ namespace PkiCmdlets.Core.Authority
     /// </summary>
     public sealed class ValidityPeriod
     {
-        public static readonly TimeSpan DefaultServerLifetime = TimeSpan.FromDays(365);
         public const int DefaultRootYears = 10;
         public const int DefaultSubCaYears = 5;
 
@@ -25,10 +24,11 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>
         /// Seed 002's rules: -Days wins over everything; otherwise -NotBefore with -NotAfter (both or neither);
-        /// otherwise -Years and -Months added together; otherwise 365 days from now, or up to the issuer's NotAfter if that comes first.
+        /// otherwise -Years and -Months added together; otherwise the profile's <paramref name="defaultLifetime"/> from now,
+        /// or up to the issuer's NotAfter if that comes first.
         /// </summary>
-        public static ValidityPeriod ForServer(int? days, int? months, int? years, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
-            DateTimeOffset now, DateTimeOffset issuerNotBefore, DateTimeOffset issuerNotAfter)
+        public static ValidityPeriod ForIssued(int? days, int? months, int? years, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
+            TimeSpan defaultLifetime, DateTimeOffset now, DateTimeOffset issuerNotBefore, DateTimeOffset issuerNotAfter)
         {
             RequirePositive("Days", days);
             RequirePositive("Months", months);
@@ -43,7 +43,7 @@ namespace PkiCmdlets.Core.Authority
             ValidityPeriod period;
             try
             {
-                period = Requested(days, months, years, notBefore, notAfter, Seconds(now), issuerNotAfter);
+                period = Requested(days, months, years, notBefore, notAfter, defaultLifetime, Seconds(now), issuerNotAfter);
             }
             catch (ArgumentOutOfRangeException e)
             {
@@ -57,14 +57,14 @@ namespace PkiCmdlets.Core.Authority
             return period.WithinIssuer(issuerNotBefore, issuerNotAfter);
         }
 
-        private static ValidityPeriod Requested(int? days, int? months, int? years, DateTimeOffset? notBefore, DateTimeOffset? notAfter, DateTimeOffset start,
-            DateTimeOffset issuerNotAfter)
+        private static ValidityPeriod Requested(int? days, int? months, int? years, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
+            TimeSpan defaultLifetime, DateTimeOffset start, DateTimeOffset issuerNotAfter)
         {
             if (days.HasValue) return new ValidityPeriod(start, start.AddDays(days.Value));
             if (notAfter.HasValue) return new ValidityPeriod(notBefore.HasValue ? Seconds(notBefore.Value) : start, Seconds(notAfter.Value));
             if (months.HasValue || years.HasValue) return new ValidityPeriod(start, start.AddYears(years ?? 0).AddMonths(months ?? 0));
             // The default, unlike an explicit period, is cut to the issuer's end rather than refused.
-            var end = start + DefaultServerLifetime;
+            var end = start + defaultLifetime;
             return new ValidityPeriod(start, end > issuerNotAfter ? issuerNotAfter : end);
         }
 

@@ -68,6 +68,7 @@ namespace PkiCmdlets.Core.Errors
         public const string InvalidValidity = nameof(InvalidValidity);
         public const string ValidityBoundsIncomplete = nameof(ValidityBoundsIncomplete);
         public const string CrlUrlMissing = nameof(CrlUrlMissing);
+        public const string CertificateProfileUnknown = nameof(CertificateProfileUnknown);
 
         // Issued certificates and revocation
         public const string CertificateNotFound = nameof(CertificateNotFound);

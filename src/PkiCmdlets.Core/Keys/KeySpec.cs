@@ -64,8 +64,8 @@ namespace PkiCmdlets.Core.Keys
         /// <summary>Modulus bits for RSA; field bits for ECC (256, 384, 521) and SM2 (256).</summary>
         public int Size { get; }
 
-        /// <summary>The seed-002 spelling, e.g. RSA_2048, ECC_384, SM2_256.</summary>
-        public string SeedName => FamilyLabel(Family) + "_" + Size.ToString(CultureInfo.InvariantCulture);
+        /// <summary>The algorithm's name as every Algorithm property shows it and store records keep it (the seed-002 spelling): RSA_2048, ECC_384, SM2_256.</summary>
+        public string AlgorithmName => FamilyLabel(Family) + "_" + Size.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>The NIST or GM/T curve name, or null for RSA.</summary>
         public string? CurveName => Family switch
@@ -122,10 +122,10 @@ namespace PkiCmdlets.Core.Keys
             {
                 var underscore = name.IndexOf('_');
                 if (underscore > 0
-                    && FamilyNames.TryGetValue(name.Substring(0, underscore), out var seedFamily)
-                    && int.TryParse(name.Substring(underscore + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seedSize))
+                    && FamilyNames.TryGetValue(name.Substring(0, underscore), out var namedFamily)
+                    && int.TryParse(name.Substring(underscore + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var namedSize))
                 {
-                    fixedSpec = Create(seedFamily, seedSize, name.Substring(0, underscore).ToUpperInvariant());
+                    fixedSpec = Create(namedFamily, namedSize, name.Substring(0, underscore).ToUpperInvariant());
                 }
             }
 
@@ -142,8 +142,8 @@ namespace PkiCmdlets.Core.Keys
             return fixedSpec;
         }
 
-        /// <summary>Reads the seed-002 form this class writes (used when loading store records).</summary>
-        public static KeySpec FromSeedName(string seedName) => Parse(seedName, null);
+        /// <summary>Reads the <see cref="AlgorithmName"/> this class writes (store records keep it).</summary>
+        public static KeySpec FromAlgorithmName(string algorithmName) => Parse(algorithmName, null);
 
         private static KeySpec Create(KeyFamily family, int size, string familyLabel)
         {

@@ -10,8 +10,8 @@ using PkiCmdlets.Core.Errors;
 namespace PkiCmdlets.Core.Keys
 {
     /// <summary>
-    /// A private key and the one way everything in the product signs with it (CSRs now; certificates,
-    /// CRLs and ACME requests later). RSA and ECDSA run on System.Security.Cryptography, which is native
+    /// A private key and the one way everything in the product signs with it: CSRs, certificates, CRLs
+    /// and ACME requests. RSA and ECDSA run on System.Security.Cryptography, which is native
     /// (OpenSSL on Linux, CNG on Windows) and far faster than managed code; SM2 runs on BouncyCastle.
     /// </summary>
     public abstract class PrivateKey : IDisposable

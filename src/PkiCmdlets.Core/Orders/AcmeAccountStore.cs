@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
@@ -18,8 +17,6 @@ namespace PkiCmdlets.Core.Orders
     /// </summary>
     internal sealed class AcmeAccountStore
     {
-        internal static readonly string Folder = Path.Combine("acme", "accounts");
-
         /// <summary>New accounts get a P-256 key: small, fast, accepted by every ACME server.</summary>
         internal static readonly KeySpec KeySpec = KeySpec.Ecc(256);
 
@@ -37,30 +34,27 @@ namespace PkiCmdlets.Core.Orders
             return Hex.Lower(hash).Substring(0, 32);
         }
 
-        public static string RecordPath(string id) => Path.Combine(Folder, id + ".json");
-
-        public static string KeyPath(string id) => Path.Combine(Folder, id + ".key.pem");
-
-        public bool Exists(Uri directory) => _store.Exists(RecordPath(Id(directory)));
+        public bool Exists(Uri directory) => _store.Exists(StoreLayout.AcmeAccountRecord(Id(directory)));
 
         /// <summary>The account kept for this server, or null when there is none.</summary>
         public StoredAccount? Find(Uri directory)
         {
             var id = Id(directory);
-            if (!_store.Exists(RecordPath(id))) return null;
-            var record = _store.ReadJson<AccountRecord>(RecordPath(id));
+            if (!_store.Exists(StoreLayout.AcmeAccountRecord(id))) return null;
+            var record = _store.ReadJson<AccountRecord>(StoreLayout.AcmeAccountRecord(id));
             if (!Uri.TryCreate(record.AccountUrl, UriKind.Absolute, out var url))
             {
-                throw _store.Corrupt(RecordPath(id), "accountUrl is missing", null);
+                throw _store.Corrupt(StoreLayout.AcmeAccountRecord(id), "accountUrl is missing", null);
             }
             PrivateKey key;
             try
             {
-                key = PrivateKey.FromPkcs8(Pem.Decode(_store.ReadText(KeyPath(id)), Pem.PrivateKeyLabel), _store.FullPath(KeyPath(id)));
+                var source = _store.FullPath(StoreLayout.AcmeAccountKey(id));
+                key = PrivateKey.FromPkcs8(Pkcs8Pem.Decode(_store.ReadText(StoreLayout.AcmeAccountKey(id)), null, source), source);
             }
             catch (PkiException e) when (e.ErrorId != ErrorIds.StoreRecordCorrupt)
             {
-                throw _store.Corrupt(KeyPath(id), e.Message, e);
+                throw _store.Corrupt(StoreLayout.AcmeAccountKey(id), e.Message, e);
             }
             return new StoredAccount(id, record, url, key);
         }
@@ -72,7 +66,7 @@ namespace PkiCmdlets.Core.Orders
         public StoredAccount Keep(Uri directory, PrivateKey key, Uri accountUrl, IReadOnlyList<string> contact, string? eabKeyId, CancellationToken cancellation)
         {
             var id = Id(directory);
-            _store.EnsureCreated(Folder);
+            _store.EnsureCreated(StoreLayout.AcmeAccountFolder);
             using (_store.Lock(cancellation))
             {
                 var existing = Find(directory);
@@ -82,24 +76,16 @@ namespace PkiCmdlets.Core.Orders
                     DirectoryUrl = directory.AbsoluteUri,
                     AccountUrl = accountUrl.AbsoluteUri,
                     Contact = new List<string>(contact),
-                    KeyAlgorithm = key.Spec.SeedName,
+                    KeyAlgorithm = key.Spec.AlgorithmName,
                     ExternalAccountKeyId = eabKeyId,
                     CreatedAt = DateTimeOffset.UtcNow,
                 };
-                var pkcs8 = key.ExportPkcs8();
-                try
+                // The key first: the record is what makes the account exist.
+                _store.WriteAllOrNothing(new[]
                 {
-                    // The key first: the record is what makes the account exist.
-                    _store.WriteAllOrNothing(new[]
-                    {
-                        new KeyValuePair<string, byte[]>(KeyPath(id), PkiStore.Utf8(Pem.Encode(Pem.PrivateKeyLabel, pkcs8))),
-                        new KeyValuePair<string, byte[]>(RecordPath(id), PkiStore.Json(record)),
-                    });
-                }
-                finally
-                {
-                    Array.Clear(pkcs8, 0, pkcs8.Length);
-                }
+                    new KeyValuePair<string, byte[]>(StoreLayout.AcmeAccountKey(id), PkiStore.Utf8(Pkcs8Pem.Encode(key, null))),
+                    new KeyValuePair<string, byte[]>(StoreLayout.AcmeAccountRecord(id), PkiStore.Json(record)),
+                });
                 return new StoredAccount(id, record, accountUrl, null);
             }
         }
@@ -109,10 +95,10 @@ namespace PkiCmdlets.Core.Orders
         {
             using (_store.Lock(cancellation))
             {
-                var record = _store.ReadJson<AccountRecord>(RecordPath(account.Id));
+                var record = _store.ReadJson<AccountRecord>(StoreLayout.AcmeAccountRecord(account.Id));
                 record.AccountUrl = accountUrl.AbsoluteUri;
                 record.Contact = new List<string>(contact);
-                _store.WriteJson(RecordPath(account.Id), record);
+                _store.WriteJson(StoreLayout.AcmeAccountRecord(account.Id), record);
             }
             account.Url = accountUrl;
         }

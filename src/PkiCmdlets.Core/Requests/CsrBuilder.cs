@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Net;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
@@ -20,7 +19,7 @@ namespace PkiCmdlets.Core.Requests
             if (sans.Count > 0)
             {
                 var extensions = new X509ExtensionsGenerator();
-                extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, ToGeneralNames(sans));
+                extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CertificateNames.ToGeneralNames(sans));
                 attributes.Add(new AttributePkcs(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest, new DerSet(extensions.Generate())));
             }
 
@@ -32,44 +31,6 @@ namespace PkiCmdlets.Core.Requests
             var signature = key.Sign(toBeSigned);
             var algorithm = AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(key.SignatureAlgorithm));
             return new CertificationRequest(info, algorithm, new DerBitString(signature)).GetDerEncoded();
-        }
-
-        /// <summary>
-        /// The other way round, for the subjectAltName of a request or a certificate: its DNS names (validated)
-        /// and IP addresses, each once; other kinds of name do not belong in a server certificate.
-        /// </summary>
-        public static List<SubjectAlternativeName> ServerNames(X509Extensions? extensions)
-        {
-            var names = new List<SubjectAlternativeName>();
-            var san = extensions?.GetExtension(X509Extensions.SubjectAlternativeName);
-            if (san == null) return names;
-            foreach (var general in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
-            {
-                var entry = general.TagNo switch
-                {
-                    GeneralName.DnsName => NameRules.Parse(DerIA5String.GetInstance(general.Name).GetString()),
-                    GeneralName.IPAddress => new SubjectAlternativeName(SubjectAlternativeNameType.IpAddress,
-                        new IPAddress(Asn1OctetString.GetInstance(general.Name).GetOctets()).ToString()),
-                    _ => null,
-                };
-                if (entry != null && entry.Type != SubjectAlternativeNameType.Email) NameRules.AddDistinct(names, entry);
-            }
-            return names;
-        }
-
-        public static GeneralNames ToGeneralNames(IEnumerable<SubjectAlternativeName> sans)
-        {
-            var names = new List<GeneralName>();
-            foreach (var san in sans)
-            {
-                names.Add(san.Type switch
-                {
-                    SubjectAlternativeNameType.Dns => new GeneralName(GeneralName.DnsName, new DerIA5String(san.Value)),
-                    SubjectAlternativeNameType.IpAddress => new GeneralName(GeneralName.IPAddress, new DerOctetString(IPAddress.Parse(san.Value).GetAddressBytes())),
-                    _ => new GeneralName(GeneralName.Rfc822Name, new DerIA5String(san.Value)),
-                });
-            }
-            return new GeneralNames(names.ToArray());
         }
     }
 }

@@ -191,7 +191,7 @@ namespace PkiCmdlets.Core.Requests
                 if (!attribute.AttrType.Equals(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest)) continue;
                 foreach (var value in attribute.AttrValues)
                 {
-                    foreach (var entry in CsrBuilder.ServerNames(X509Extensions.GetInstance(value)))
+                    foreach (var entry in CertificateNames.ServerNames(X509Extensions.GetInstance(value)))
                     {
                         NameRules.AddDistinct(names, entry);
                     }

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
@@ -21,9 +19,6 @@ namespace PkiCmdlets.Core.Requests
         public const int MaxRemarkLength = 1024;
         public const int MaxTagKeyLength = 128;
         public const int MaxTagValueLength = 256;
-
-        internal const string Folder = "csrs";
-        internal const string KeyFolder = "keys";
 
         private readonly PkiStore _store;
         private readonly Func<KeySpec, PrivateKey> _generateKey;
@@ -46,7 +41,7 @@ namespace PkiCmdlets.Core.Requests
                 request.Organization, request.OrganizationalUnit, request.Email);
             NameRules.CheckCommonName(request.CommonName);
             var requestedNames = NameRules.ParseList(request.SubjectAlternativeNames);
-            if (!NameRules.NamesAServer(subject.CommonName, requestedNames))
+            if (!CertificateNames.NamesAServer(subject.CommonName, requestedNames))
             {
                 request.Warn?.Invoke(Messages.CsrNamesNoServer.Format(subject.CommonName));
             }
@@ -66,7 +61,7 @@ namespace PkiCmdlets.Core.Requests
             var material = request.Draft ? null : Generate(record, subject, spec, request.KeyPassword, progress, cancellation);
 
             progress?.Report(Messages.ProgressWritingStore);
-            _store.EnsureCreated(Folder, KeyFolder);
+            _store.EnsureCreated(StoreLayout.CsrFolder, StoreLayout.KeyFolder);
             using (_store.Lock(cancellation))
             {
                 var existing = LoadAll(out _);
@@ -80,15 +75,15 @@ namespace PkiCmdlets.Core.Requests
                     record.Name = RecordNames.UniqueFrom(subject.CommonName, existing.Select(r => r.Name));
                 }
                 record.Id = Records.NextId();
-                WriteAll(record, material, newCounter: record.Id + 1);
+                Records.Write(record.Id, record, Files(record.Id, material), isNew: true);
             }
             return ToOutput(record);
         }
 
-        public CertificateSigningRequest Get(int id) => ToOutput(LoadRecord(id));
+        public CertificateSigningRequest Get(int id) => ToOutput(Records.Load(id));
 
         /// <summary>The CSR with exactly this name (case-insensitive), or CsrNotFound.</summary>
-        public CertificateSigningRequest GetByName(string name) => ToOutput(RecordByName(name));
+        internal CertificateSigningRequest GetByName(string name) => ToOutput(RecordByName(name));
 
         /// <summary>All CSRs, or those whose name matches the wildcard pattern <paramref name="name"/>.</summary>
         public Listing<CertificateSigningRequest> Find(string? name = null) => Find(name == null ? null : new[] { name });
@@ -100,16 +95,11 @@ namespace PkiCmdlets.Core.Requests
         /// </summary>
         public Listing<CertificateSigningRequest> Find(IReadOnlyList<string>? names)
         {
-            var patterns = names?.Select(n => (Text: n, Pattern: new NamePattern(n))).ToList();
             var problems = new List<PkiException>();
             var items = new List<CertificateSigningRequest>();
-            var matched = new HashSet<string>(StringComparer.Ordinal);
-            var records = LoadAll(out var loadProblems);
-            foreach (var record in records)
+            var matched = RecordNames.Match(LoadAll(out var loadProblems), names, r => new[] { r.Name }, out var unmatched);
+            foreach (var record in matched)
             {
-                var hits = patterns?.Where(p => p.Pattern.IsMatch(record.Name)).ToList();
-                if (hits != null && hits.Count == 0) continue;
-                hits?.ForEach(h => matched.Add(h.Text));
                 try
                 {
                     items.Add(ToOutput(record));
@@ -119,17 +109,14 @@ namespace PkiCmdlets.Core.Requests
                     problems.Add(e);
                 }
             }
-            if (patterns != null)
-            {
-                problems.InsertRange(0, patterns.Where(p => p.Pattern.IsLiteral && !matched.Contains(p.Text)).Select(p => NotFoundByName(p.Text)));
-            }
+            problems.InsertRange(0, unmatched.Select(NotFoundByName));
             problems.AddRange(loadProblems);
             return new Listing<CertificateSigningRequest>(items, problems);
         }
 
         public CertificateSigningRequest Update(SetCsrRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default)
         {
-            var current = request.Name != null ? RecordByName(request.Name) : LoadRecord(request.Id);
+            var current = request.Name != null ? RecordByName(request.Name) : Records.Load(request.Id);
             EnsureDraft(current);
 
             if (request.CommonName != null) NameRules.CheckCommonName(request.CommonName);
@@ -145,8 +132,8 @@ namespace PkiCmdlets.Core.Requests
                 ? NameRules.ParseList(current.SubjectAlternativeNames)
                 : NameRules.ParseList(request.SubjectAlternativeNames);
             var spec = request.Algorithm == null && request.KeySize == null
-                ? KeySpec.FromSeedName(current.Algorithm)
-                : KeySpec.Parse(request.Algorithm ?? FamilyName(KeySpec.FromSeedName(current.Algorithm)), request.KeySize);
+                ? KeySpec.FromAlgorithmName(current.Algorithm)
+                : KeySpec.Parse(request.Algorithm ?? FamilyName(KeySpec.FromAlgorithmName(current.Algorithm)), request.KeySize);
             if (request.NewName != null) RecordNames.Validate(request.NewName);
             var remark = request.Remark == null ? current.Remark : ValidateRemark(request.Remark);
             var tags = request.Tags == null ? current.Tags : ValidateTags(request.Tags);
@@ -167,9 +154,9 @@ namespace PkiCmdlets.Core.Requests
             using (_store.Lock(cancellation))
             {
                 // Another session may have generated or renamed it since we read it.
-                EnsureDraft(LoadRecord(current.Id));
+                EnsureDraft(Records.Load(current.Id));
                 if (request.NewName != null) EnsureNameFree(LoadAll(out _), request.NewName, exceptId: updated.Id);
-                WriteAll(updated, material, newCounter: null);
+                Records.Write(updated.Id, updated, Files(updated.Id, material), isNew: false);
             }
             return ToOutput(updated);
         }
@@ -178,29 +165,8 @@ namespace PkiCmdlets.Core.Requests
         /// Deletes the record, its CSR and its private key; returns what was removed, or null when the
         /// record was too damaged to read (removing it is how a user clears a damaged record).
         /// </summary>
-        public CertificateSigningRequest? Remove(int id, CancellationToken cancellation = default)
-        {
-            EnsureExists(id); // before the lock, which would create a store that is not there
-            using (_store.Lock(cancellation))
-            {
-                EnsureExists(id);
-                CertificateSigningRequest? removed = null;
-                try
-                {
-                    removed = ToOutput(LoadRecord(id));
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
-                {
-                    // Damaged: nothing to return, and the files go all the same.
-                }
-                // The record goes first: it is what makes a CSR exist, so a crash part-way leaves at most
-                // an orphaned file, never a record pointing at a missing key.
-                _store.DeleteFile(RecordPath(id));
-                _store.DeleteFile(CsrPath(id));
-                _store.DeleteFile(KeyPath(id));
-                return removed;
-            }
-        }
+        public CertificateSigningRequest? Remove(int id, CancellationToken cancellation = default) =>
+            Records.Remove(id, ToOutput, new[] { StoreLayout.CsrRequest(id), StoreLayout.CsrKey(id) }, filesBestEffort: false, recordStays: null, cancellation);
 
         /// <summary>The id of the CSR whose key has this SubjectPublicKeyInfo, or null when its key is not in the store.</summary>
         internal int? FindIdByPublicKey(byte[] subjectPublicKeyInfo) => PublicKeyLookup()(subjectPublicKeyInfo);
@@ -226,18 +192,14 @@ namespace PkiCmdlets.Core.Requests
         /// <summary>The CSR's private key as the store holds it (PEM, encrypted when <paramref name="isProtected"/>).</summary>
         internal string ReadKeyPem(int id, out bool isProtected)
         {
-            var record = LoadRecord(id);
+            var record = Records.Load(id);
             isProtected = record.KeyProtected;
-            return _store.ReadText(KeyPath(id));
+            return _store.ReadText(StoreLayout.CsrKey(id));
         }
 
-        private NumberedRecords Records => new NumberedRecords(_store, Folder);
-
-        internal static string RecordPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".json");
-
-        internal static string CsrPath(int id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture) + ".csr.pem");
-
-        internal static string KeyPath(int id) => Path.Combine(KeyFolder, "csr-" + id.ToString(CultureInfo.InvariantCulture) + ".key.pem");
+        private NumberedRecords<CsrRecord> Records => new NumberedRecords<CsrRecord>(_store, StoreLayout.CsrFolder,
+            id => new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, id, Messages.CsrNotFoundById.Format(id, _store.Root)),
+            (id, record) => record.Id == id ? null : Messages.ReasonRecordIdMismatch.Format(record.Id));
 
         private GeneratedMaterial Generate(CsrRecord record, SubjectName subject, KeySpec spec, System.Security.SecureString? password,
             IProgress<string>? progress, CancellationToken cancellation)
@@ -248,27 +210,10 @@ namespace PkiCmdlets.Core.Requests
             cancellation.ThrowIfCancellationRequestedAsPki();
 
             progress?.Report(Messages.ProgressSigning);
-            var sans = EffectiveNames(subject.CommonName, record.SubjectAlternativeNames);
+            var sans = CertificateNames.Covered(subject.CommonName, NameRules.ParseList(record.SubjectAlternativeNames));
             var csrDer = CsrBuilder.Build(subject, sans, key);
             var spki = key.ExportSubjectPublicKeyInfo();
-            var pkcs8 = key.ExportPkcs8();
-            string keyPem;
-            try
-            {
-                if (password != null)
-                {
-                    progress?.Report(Messages.ProgressEncryptingKey);
-                    keyPem = Pem.Encode(Pem.EncryptedPrivateKeyLabel, KeyProtection.Encrypt(pkcs8, password));
-                }
-                else
-                {
-                    keyPem = Pem.Encode(Pem.PrivateKeyLabel, pkcs8);
-                }
-            }
-            finally
-            {
-                Array.Clear(pkcs8, 0, pkcs8.Length);
-            }
+            var keyPem = Pkcs8Pem.Encode(key, password, progress);
             cancellation.ThrowIfCancellationRequestedAsPki();
 
             using (var md5 = MD5.Create())
@@ -282,66 +227,31 @@ namespace PkiCmdlets.Core.Requests
             return new GeneratedMaterial(Pem.Encode(Pem.CertificateRequestLabel, csrDer), keyPem);
         }
 
-        /// <summary>Writes key, CSR, record and counter in that order; on any failure removes what it wrote.</summary>
-        private void WriteAll(CsrRecord record, GeneratedMaterial? material, int? newCounter)
-        {
-            var files = new List<KeyValuePair<string, byte[]>>();
-            if (material != null)
+        /// <summary>The key and the CSR a record stands for, written before it; none for a draft.</summary>
+        private static IEnumerable<KeyValuePair<string, byte[]>> Files(int id, GeneratedMaterial? material) => material == null
+            ? Array.Empty<KeyValuePair<string, byte[]>>()
+            : new[]
             {
-                files.Add(new KeyValuePair<string, byte[]>(KeyPath(record.Id), PkiStore.Utf8(material.KeyPem)));
-                files.Add(new KeyValuePair<string, byte[]>(CsrPath(record.Id), PkiStore.Utf8(material.CsrPem)));
-            }
-            files.Add(new KeyValuePair<string, byte[]>(RecordPath(record.Id), PkiStore.Json(record)));
-            if (newCounter.HasValue)
-            {
-                files.Add(new KeyValuePair<string, byte[]>(Records.CounterFile, PkiStore.Utf8(newCounter.Value.ToString(CultureInfo.InvariantCulture))));
-            }
-            _store.WriteAllOrNothing(files);
-        }
+                new KeyValuePair<string, byte[]>(StoreLayout.CsrKey(id), PkiStore.Utf8(material.KeyPem)),
+                new KeyValuePair<string, byte[]>(StoreLayout.CsrRequest(id), PkiStore.Utf8(material.CsrPem)),
+            };
 
         private CsrRecord RecordByName(string name) =>
             LoadAll(out _).FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)) ?? throw NotFoundByName(name);
-
-        private void EnsureExists(int id)
-        {
-            if (id <= 0 || !_store.Exists(RecordPath(id)))
-            {
-                throw new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, id,
-                    Messages.CsrNotFoundById.Format(id, _store.Root));
-            }
-        }
-
-        private CsrRecord LoadRecord(int id)
-        {
-            EnsureExists(id);
-            var record = _store.ReadJson<CsrRecord>(RecordPath(id));
-            if (record.Id != id)
-            {
-                throw _store.Corrupt(RecordPath(id), Messages.ReasonRecordIdMismatch.Format(record.Id), null);
-            }
-            return record;
-        }
 
         /// <summary>Every readable record, ordered by id; unreadable ones are returned as problems.</summary>
         private List<CsrRecord> LoadAll(out List<PkiException> problems)
         {
             problems = new List<PkiException>();
-            return Records.LoadAll(LoadRecord, ErrorIds.CsrNotFound, problems);
+            return Records.LoadAll(problems);
         }
 
 
         private PkiException NotFoundByName(string name) =>
             new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, name, Messages.CsrNotFoundByName.Format(name, _store.Root));
 
-        private static void EnsureNameFree(List<CsrRecord> existing, string name, int? exceptId)
-        {
-            var taken = existing.FirstOrDefault(r => r.Id != exceptId && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (taken != null)
-            {
-                throw new PkiException(ErrorIds.DuplicateName, PkiErrorKind.ResourceExists, name,
-                    Messages.DuplicateName.Format(name, taken.Id));
-            }
-        }
+        private static void EnsureNameFree(List<CsrRecord> existing, string name, int? exceptId) =>
+            RecordNames.EnsureFree(existing, name, r => r.Name, r => Messages.DuplicateName.Format(name, r.Id), r => r.Id == exceptId);
 
         private static void EnsureDraft(CsrRecord record)
         {
@@ -390,31 +300,18 @@ namespace PkiCmdlets.Core.Requests
             OrganizationalUnit = subject.OrganizationalUnit,
             Email = subject.Email,
             SubjectAlternativeNames = requestedNames.Select(n => n.Value).ToList(),
-            Algorithm = spec.SeedName,
+            Algorithm = spec.AlgorithmName,
             Remark = remark,
             Tags = tags,
         };
 
-        private static string FamilyName(KeySpec spec) => spec.SeedName.Substring(0, 3);
-
-        /// <summary>The SANs a request carries: the common name first when it is a DNS name or IP address, then the rest.</summary>
-        private static List<SubjectAlternativeName> EffectiveNames(string commonName, IEnumerable<string> requested)
-        {
-            var names = new List<SubjectAlternativeName>();
-            var fromCommonName = NameRules.FromCommonName(commonName);
-            if (fromCommonName != null) names.Add(fromCommonName);
-            foreach (var name in NameRules.ParseList(requested))
-            {
-                NameRules.AddDistinct(names, name);
-            }
-            return names;
-        }
+        private static string FamilyName(KeySpec spec) => spec.AlgorithmName.Substring(0, 3);
 
         private CertificateSigningRequest ToOutput(CsrRecord record)
         {
             try
             {
-                var spec = KeySpec.FromSeedName(record.Algorithm);
+                var spec = KeySpec.FromAlgorithmName(record.Algorithm);
                 var subject = SubjectName.Create(record.CommonName, record.Country, record.State, record.Locality,
                     record.Organization, record.OrganizationalUnit, record.Email);
                 var generated = record.Status == CsrStatus.Generated;
@@ -424,7 +321,7 @@ namespace PkiCmdlets.Core.Requests
                     Name = record.Name,
                     Status = record.Status.ToString(),
                     CommonName = record.CommonName,
-                    SubjectAlternativeNames = EffectiveNames(record.CommonName, record.SubjectAlternativeNames).Select(n => n.Value).ToArray(),
+                    SubjectAlternativeNames = CertificateNames.Covered(record.CommonName, NameRules.ParseList(record.SubjectAlternativeNames)).Select(n => n.Value).ToArray(),
                     Subject = subject.ToString(),
                     Country = record.Country,
                     State = record.State,
@@ -432,13 +329,13 @@ namespace PkiCmdlets.Core.Requests
                     Organization = record.Organization,
                     OrganizationalUnit = record.OrganizationalUnit,
                     Email = record.Email,
-                    Algorithm = spec.SeedName,
+                    Algorithm = spec.AlgorithmName,
                     KeySize = spec.Size,
-                    Csr = generated ? _store.ReadText(CsrPath(record.Id)) : null,
+                    Csr = generated ? _store.ReadText(StoreLayout.CsrRequest(record.Id)) : null,
                     PublicKeyMd5 = record.PublicKeyMd5,
                     PublicKeySha256 = record.PublicKeySha256,
                     KeyProtected = record.KeyProtected,
-                    KeyPath = generated ? _store.FullPath(KeyPath(record.Id)) : null,
+                    KeyPath = generated ? _store.FullPath(StoreLayout.CsrKey(record.Id)) : null,
                     CreatedAt = record.CreatedAt,
                     GeneratedAt = record.GeneratedAt,
                     Remark = record.Remark,
@@ -448,7 +345,7 @@ namespace PkiCmdlets.Core.Requests
             }
             catch (PkiException e) when (e.ErrorId != ErrorIds.StoreRecordCorrupt)
             {
-                throw _store.Corrupt(RecordPath(record.Id), e.Message, e);
+                throw _store.Corrupt(StoreLayout.CsrRecord(record.Id), e.Message, e);
             }
         }
 

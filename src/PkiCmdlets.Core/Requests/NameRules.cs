@@ -82,11 +82,6 @@ namespace PkiCmdlets.Core.Requests
             }
         }
 
-        /// <summary>True when a request names a server: its common name is a DNS name or IP address, or a SAN is one.</summary>
-        public static bool NamesAServer(string commonName, IEnumerable<SubjectAlternativeName> names) =>
-            FromCommonName(commonName) is SubjectAlternativeName fromCommonName && fromCommonName.Type != SubjectAlternativeNameType.Email
-            || names.Any(n => n.Type == SubjectAlternativeNameType.Dns || n.Type == SubjectAlternativeNameType.IpAddress);
-
         private static bool LooksLikeDottedQuad(string value)
         {
             var parts = value.Split('.');

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
-using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Keys;
 
 namespace PkiCmdlets.Core.Revocation
@@ -10,22 +10,8 @@ namespace PkiCmdlets.Core.Revocation
     /// <summary>An RFC 5280 §5 version 2 CRL, with cRLNumber and authorityKeyIdentifier, signed by the CA's key.</summary>
     internal static class CrlBuilder
     {
-        public sealed class Entry
-        {
-            public Entry(byte[] serial, DateTimeOffset revokedAt, RevocationReason reason)
-            {
-                Serial = serial;
-                RevokedAt = revokedAt;
-                Reason = reason;
-            }
-
-            public byte[] Serial { get; }
-            public DateTimeOffset RevokedAt { get; }
-            public RevocationReason Reason { get; }
-        }
-
         public static byte[] Build(X509Name issuer, byte[] issuerSubjectPublicKeyInfo, PrivateKey issuerKey, long crlNumber,
-            DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IEnumerable<Entry> entries)
+            DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IEnumerable<RevocationEntry> entries)
         {
             var signatureAlgorithm = AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(issuerKey.SignatureAlgorithm));
             var tbs = new V2TbsCertListGenerator();
@@ -48,11 +34,11 @@ namespace PkiCmdlets.Core.Revocation
                 }
             }
             var extensions = new X509ExtensionsGenerator();
-            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, CertificateBuilder.AuthorityKeyIdentifier(issuerSubjectPublicKeyInfo));
+            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdentifier.OfIssuer(issuerSubjectPublicKeyInfo));
             extensions.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(Org.BouncyCastle.Math.BigInteger.ValueOf(crlNumber)));
             tbs.SetExtensions(extensions.Generate());
             var toBeSigned = tbs.GenerateTbsCertList().GetDerEncoded();
-            return CertificateBuilder.Signed(toBeSigned, signatureAlgorithm, issuerKey.Sign(toBeSigned));
+            return SignedDer.Frame(toBeSigned, signatureAlgorithm, issuerKey.Sign(toBeSigned));
         }
     }
 }

@@ -17,12 +17,6 @@ namespace PkiCmdlets.Core.Store
     /// </summary>
     public sealed class PkiStore
     {
-        /// <summary>The layout this version writes and the newest it reads.</summary>
-        public const int FormatVersion = 1;
-
-        public const string VersionFileName = "store.json";
-        public const string LockFileName = ".lock";
-
         public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(30);
 
         private static readonly JsonSerializerSettings JsonSettings = new JsonSerializerSettings
@@ -64,7 +58,7 @@ namespace PkiCmdlets.Core.Store
             EnsureCreated();
             try
             {
-                return StoreLock.Acquire(FullPath(LockFileName), LockTimeout, cancellation);
+                return StoreLock.Acquire(FullPath(StoreLayout.LockFile), LockTimeout, cancellation);
             }
             catch (UnauthorizedAccessException e)
             {
@@ -82,13 +76,13 @@ namespace PkiCmdlets.Core.Store
                 {
                     CreateFolder(FullPath(folder));
                 }
-                if (!File.Exists(FullPath(VersionFileName)))
+                if (!File.Exists(FullPath(StoreLayout.VersionFile)))
                 {
                     try
                     {
-                        AtomicFile.Write(FullPath(VersionFileName), Serialize(new StoreVersion { FormatVersion = FormatVersion }));
+                        AtomicFile.Write(FullPath(StoreLayout.VersionFile), Serialize(new StoreVersion { FormatVersion = StoreLayout.FormatVersion }));
                     }
-                    catch (IOException) when (File.Exists(FullPath(VersionFileName)))
+                    catch (IOException) when (File.Exists(FullPath(StoreLayout.VersionFile)))
                     {
                         // Another process created the store at the same moment; its version file says the same.
                     }
@@ -239,16 +233,16 @@ namespace PkiCmdlets.Core.Store
 
         private void CheckFormatVersion()
         {
-            if (!File.Exists(FullPath(VersionFileName))) return;
-            var version = ReadJson<StoreVersion>(VersionFileName);
-            if (version.FormatVersion > FormatVersion)
+            if (!File.Exists(FullPath(StoreLayout.VersionFile))) return;
+            var version = ReadJson<StoreVersion>(StoreLayout.VersionFile);
+            if (version.FormatVersion > StoreLayout.FormatVersion)
             {
                 throw new PkiException(ErrorIds.StoreVersionUnsupported, PkiErrorKind.InvalidOperation, Root,
-                    Messages.StoreVersionUnsupported.Format(Root, version.FormatVersion, FormatVersion));
+                    Messages.StoreVersionUnsupported.Format(Root, version.FormatVersion, StoreLayout.FormatVersion));
             }
             if (version.FormatVersion < 1)
             {
-                throw Corrupt(VersionFileName, Messages.ReasonFormatVersionMissing, null);
+                throw Corrupt(StoreLayout.VersionFile, Messages.ReasonFormatVersionMissing, null);
             }
         }
 
@@ -258,7 +252,7 @@ namespace PkiCmdlets.Core.Store
         /// </summary>
         private static void CreateRoot(string path)
         {
-            if (Directory.Exists(path) && !File.Exists(Path.Combine(path, VersionFileName)) && !Directory.EnumerateFileSystemEntries(path).Any())
+            if (Directory.Exists(path) && !File.Exists(Path.Combine(path, StoreLayout.VersionFile)) && !Directory.EnumerateFileSystemEntries(path).Any())
             {
                 FilePermissions.Restrict(path, FilePermissions.OwnerOnlyFolder);
                 return;

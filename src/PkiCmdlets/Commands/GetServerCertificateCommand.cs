@@ -12,7 +12,7 @@ namespace PkiCmdlets.Commands
     [OutputType(typeof(IssuedCertificate))]
     public sealed class GetServerCertificateCommand : PkiCmdlet
     {
-        private ServerCertificateService? _certificates;
+        private CertificateService? _certificates;
 
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(CertificateIdentifierCompleter))]
@@ -44,7 +44,7 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public CertificateStatus? Status { get => (CertificateStatus?)_status; set => _status = (int?)value; }
 
-        protected override void BeginProcessing() => _certificates = new ServerCertificateService(OpenStore());
+        protected override void BeginProcessing() => _certificates = new CertificateService(OpenStore());
 
         protected override void ProcessRecord()
         {

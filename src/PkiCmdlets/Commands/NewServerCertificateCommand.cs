@@ -83,7 +83,7 @@ namespace PkiCmdlets.Commands
             if (ParameterSetName == CsrSet && csr == null) return;
             Try(Messages.ProgressActivityIssue.Format(Issuer), progress =>
             {
-                var request = new NewServerCertificateRequest
+                var request = new NewCertificateRequest
                 {
                     Csr = csr,
                     CsrPath = ParameterSetName == CsrPathSet ? ResolveInputFile(CsrPath) : null,
@@ -113,7 +113,7 @@ namespace PkiCmdlets.Commands
             });
         }
 
-        protected override void BeginProcessing() => _batch = new ServerCertificateService(OpenStore()).BeginBatch();
+        protected override void BeginProcessing() => _batch = new CertificateService(OpenStore()).BeginBatch();
 
         protected override void EndProcessing()
         {

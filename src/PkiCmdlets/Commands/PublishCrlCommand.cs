@@ -56,8 +56,11 @@ namespace PkiCmdlets.Commands
                     : ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true)
                     : null;
                 if (!ShouldProcess(Issuer.Value, path == null ? Messages.ShouldProcessPublishCrlToStore : Messages.ShouldProcessPublishCrlToFile.Format(path))) return;
-                WriteObject(new CrlService(OpenStore()).Publish(Issuer, IssuerKeyPassword, NextUpdateHours, path,
-                    string.Equals(Format, "Pem", System.StringComparison.OrdinalIgnoreCase), Force, Cancellation));
+                WriteObject(new CrlService(OpenStore()).Publish(new PublishCrlRequest
+                {
+                    Issuer = Issuer, IssuerKeyPassword = IssuerKeyPassword, NextUpdateHours = NextUpdateHours, Path = path,
+                    AsPem = string.Equals(Format, "Pem", System.StringComparison.OrdinalIgnoreCase), Force = Force,
+                }, Cancellation));
             });
         }
     }

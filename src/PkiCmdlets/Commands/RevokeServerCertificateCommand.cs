@@ -13,7 +13,7 @@ namespace PkiCmdlets.Commands
     public sealed class RevokeServerCertificateCommand : PkiCmdlet
     {
         private readonly List<string> _pending = new List<string>();
-        private ServerCertificateService? _certificates;
+        private CertificateService? _certificates;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(CertificateIdentifierCompleter))]
@@ -29,7 +29,7 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void BeginProcessing() => _certificates = new ServerCertificateService(OpenStore());
+        protected override void BeginProcessing() => _certificates = new CertificateService(OpenStore());
 
         protected override void ProcessRecord()
         {

@@ -12,7 +12,7 @@ namespace PkiCmdlets.Completion
         protected override IEnumerable<(string Name, string ToolTip)> Find(PkiStore store, string pattern)
         {
             var prefix = pattern.TrimEnd('*');
-            return new ServerCertificateService(store).Find(new CertificateQuery()).Items
+            return new CertificateService(store).Find(new CertificateQuery()).Items
                 .Where(c => c.Identifier.StartsWith(prefix, System.StringComparison.OrdinalIgnoreCase))
                 .Select(c => (c.Identifier, Messages.CompletionCertificateToolTip.Format(c.CommonName, c.Status, c.NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
         }

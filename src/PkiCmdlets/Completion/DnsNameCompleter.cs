@@ -12,7 +12,7 @@ namespace PkiCmdlets.Completion
         protected override IEnumerable<(string Name, string ToolTip)> Find(PkiStore store, string pattern)
         {
             var prefix = pattern.TrimEnd('*');
-            return new ServerCertificateService(store).FindEach(new CertificateQuery(), new List<Core.Errors.PkiException>())
+            return new CertificateService(store).FindEach(new CertificateQuery(), new List<Core.Errors.PkiException>())
                 .SelectMany(c => c.Names.Select(n => (Name: n, c.CommonName)))
                 .Where(n => n.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 .GroupBy(n => n.Name, StringComparer.OrdinalIgnoreCase)

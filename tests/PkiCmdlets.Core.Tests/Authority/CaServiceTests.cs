@@ -40,7 +40,7 @@ public sealed class CaServiceTests : IDisposable
     }
 
     [Fact]
-    public void A_root_has_the_seed_fields_and_ten_years_by_default()
+    public void A_root_has_every_field_and_ten_years_by_default()
     {
         var root = Root(options: r => { r.Organization = "Example Org"; r.Country = "us"; r.CrlUrl = "http://pki.example.com/root.crl"; });
 
@@ -190,8 +190,8 @@ public sealed class CaServiceTests : IDisposable
         Assert.Equal(new[] { "secret.example.com", "vault.internal.test" }, sub.ExcludedDnsDomains);
         Assert.Equal(new[] { "10.0.0.0/8", "fd00::/8" }, sub.PermittedIpRanges);
 
-        var certificates = new ServerCertificateService(_cas);
-        IssuedCertificate Issue(string cn, params string[] sans) => certificates.Issue(new NewServerCertificateRequest
+        var certificates = new CertificateService(_cas);
+        IssuedCertificate Issue(string cn, params string[] sans) => certificates.Issue(new NewCertificateRequest
         {
             Csr = Hierarchy.Csr(KeySpec.Ecc(256), cn, sans),
             Issuer = new CaIdentity("Sub"),
@@ -258,8 +258,8 @@ public sealed class CaServiceTests : IDisposable
         Root(options: r => r.Algorithm = algorithm);
         var sub = Sub(options: r => r.Algorithm = algorithm);
         Assert.Equal(algorithm, sub.Algorithm);
-        var spec = KeySpec.FromSeedName(algorithm);
-        var issued = new ServerCertificateService(_cas).Issue(new NewServerCertificateRequest { Csr = Hierarchy.Csr(spec, "www.example.com"), Issuer = new CaIdentity("Sub") });
+        var spec = KeySpec.FromAlgorithmName(algorithm);
+        var issued = new CertificateService(_cas).Issue(new NewCertificateRequest { Csr = Hierarchy.Csr(spec, "www.example.com"), Issuer = new CaIdentity("Sub") });
         Assert.Equal(algorithm, issued.Algorithm);
     }
 }

@@ -58,7 +58,7 @@ public sealed class ImportTests : IDisposable
 
         var cas = Services.Cas(_temp.Open());
         cas.CreateSubordinate(new NewCaRequest { Name = "Sub", CommonName = "Sub", Algorithm = "ECC_256", NoPassword = true, Issuer = new CaIdentity(root.Id) });
-        var issued = new ServerCertificateService(cas).Issue(new NewServerCertificateRequest { Csr = Hierarchy.Csr(KeySpec.Ecc(256), "www.example.com"), Issuer = new CaIdentity("Sub") });
+        var issued = new CertificateService(cas).Issue(new NewCertificateRequest { Csr = Hierarchy.Csr(KeySpec.Ecc(256), "www.example.com"), Issuer = new CaIdentity("Sub") });
         var sub = System.IO.File.ReadAllText(Directory.GetFiles(Path.Combine(_temp.Root, "cas"), "*.crt.pem").Single(f => !f.Contains(root.Id)));
         System.IO.File.WriteAllText(File("sub.pem"), sub);
         System.IO.File.WriteAllText(File("leaf.pem"), issued.X509Certificate);

@@ -4,6 +4,7 @@ using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Tests.Support;
+using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Core.Tests.Authority;
 
@@ -15,7 +16,7 @@ public sealed class IssueRulesTests : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    private PkiException Refused(string csr, Action<NewServerCertificateRequest>? options = null)
+    private PkiException Refused(string csr, Action<NewCertificateRequest>? options = null)
     {
         var before = _pki.Store.Snapshot();
         var error = Assert.Throws<PkiException>(() => _pki.Issue(csr, options));
@@ -38,7 +39,7 @@ public sealed class IssueRulesTests : IDisposable
         Assert.Equal(issued.SerialNumber, issued.Certificate!.SerialNumber);
         Assert.Equal(issued.Thumbprint, issued.Certificate.Thumbprint);
         Assert.Null(issued.CertificateChain);
-        Assert.Contains(issued.Identifier, File.ReadAllText(Path.Combine(_pki.Store.Root, IssuedJournal.PathOf(_pki.Sub.Id))));
+        Assert.Contains(issued.Identifier, File.ReadAllText(Path.Combine(_pki.Store.Root, StoreLayout.CertificateJournal(_pki.Sub.Id))));
         var found = Services.Certificates(_pki.Open()).Get(issued.Identifier);
         Assert.Equal(issued.SerialNumber, found.SerialNumber);
     }
@@ -154,7 +155,7 @@ public sealed class IssueRulesTests : IDisposable
         Assert.Equal("www.example.com", _pki.Issue(keytool).CommonName);
         var der = Path.Combine(_pki.Store.Folder, "req.der");
         File.WriteAllBytes(der, Core.Formats.Pem.Decode(RsaCsr, "CERTIFICATE REQUEST"));
-        Assert.Equal("www.example.com", Services.Certificates(_pki.Open()).Issue(new NewServerCertificateRequest { CsrPath = der, Issuer = new CaIdentity("Sub") }).CommonName);
+        Assert.Equal("www.example.com", Services.Certificates(_pki.Open()).Issue(new NewCertificateRequest { CsrPath = der, Issuer = new CaIdentity("Sub") }).CommonName);
     }
 
     [Fact]
@@ -239,7 +240,7 @@ public sealed class IssueRulesTests : IDisposable
     {
         var later = Services.Certificates(_pki.Open(), () => DateTimeOffset.UtcNow.AddYears(6));
         var before = _pki.Store.Snapshot();
-        var error = Assert.Throws<PkiException>(() => later.Issue(new NewServerCertificateRequest { Csr = RsaCsr, Issuer = new CaIdentity("Sub") }));
+        var error = Assert.Throws<PkiException>(() => later.Issue(new NewCertificateRequest { Csr = RsaCsr, Issuer = new CaIdentity("Sub") }));
         Assert.Equal(ErrorIds.IssuerExpired, error.ErrorId);
         Assert.Equal(before, _pki.Store.Snapshot());
     }

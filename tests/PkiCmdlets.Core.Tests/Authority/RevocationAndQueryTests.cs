@@ -84,7 +84,7 @@ public sealed class RevocationAndQueryTests : IDisposable
     public void Crl_numbers_only_grow_and_the_crl_lists_the_revoked()
     {
         var crls = new CrlService(Services.Cas(_pki.Open()));
-        var first = crls.Publish(new CaIdentity("Sub"), null, null, null, pem: false);
+        var first = crls.Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub") });
         Assert.Equal(1, first.CrlNumber);
         Assert.Equal(0, first.RevokedCount);
         Assert.Equal(first.ThisUpdate.AddHours(CrlService.DefaultNextUpdateHours), first.NextUpdate);
@@ -92,27 +92,27 @@ public sealed class RevocationAndQueryTests : IDisposable
         var issued = Issue("www.example.com");
         Services.Certificates(_pki.Open()).Revoke(issued.Identifier, RevocationReason.Superseded);
         var path = Path.Combine(_pki.Store.Folder, "sub.crl");
-        var second = crls.Publish(new CaIdentity("Sub"), null, 24, path, pem: false);
+        var second = crls.Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub"), NextUpdateHours = 24, Path = path });
         Assert.Equal(2, second.CrlNumber);
         Assert.Equal(1, second.RevokedCount);
         Assert.Equal(second.Der, File.ReadAllBytes(path));
         Assert.Equal(second.Pem, File.ReadAllText(second.StoreFile));
-        Assert.Equal(ErrorIds.ExportFileExists, Assert.Throws<PkiException>(() => crls.Publish(new CaIdentity("Sub"), null, 24, path, pem: false)).ErrorId);
+        Assert.Equal(ErrorIds.ExportFileExists, Assert.Throws<PkiException>(() => crls.Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub"), NextUpdateHours = 24, Path = path })).ErrorId);
         Assert.Equal(second.Der, File.ReadAllBytes(path));
-        Assert.Equal(3, crls.Publish(new CaIdentity("Sub"), null, 24, path, pem: false, force: true).CrlNumber);
+        Assert.Equal(3, crls.Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub"), NextUpdateHours = 24, Path = path, Force = true }).CrlNumber);
         var text = OpenSsl.Ok($"crl -inform DER -in {path} -noout -text");
         Assert.Contains(issued.SerialNumber, text.Replace(":", string.Empty).ToUpperInvariant());
         Assert.Contains("Superseded", text);
 
         // Another store instance (another session) continues the count.
-        Assert.Equal(4, new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, null, null, pem: true).CrlNumber);
+        Assert.Equal(4, new CrlService(_pki.Open()).Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub"), AsPem = true }).CrlNumber);
     }
 
     [Theory]
     [InlineData(0)]
     [InlineData(9000)]
     public void A_next_update_out_of_range_is_InvalidNextUpdate(int hours) =>
-        Assert.Equal(ErrorIds.InvalidNextUpdate, Assert.Throws<PkiException>(() => new CrlService(_pki.Open()).Publish(new CaIdentity("Sub"), null, hours, null, false)).ErrorId);
+        Assert.Equal(ErrorIds.InvalidNextUpdate, Assert.Throws<PkiException>(() => new CrlService(_pki.Open()).Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub"), NextUpdateHours = hours })).ErrorId);
 
     [Fact]
     public void Queries_filter_by_name_expiry_status_and_issuer()

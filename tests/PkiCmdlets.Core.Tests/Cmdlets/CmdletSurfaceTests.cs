@@ -199,7 +199,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("DNS")]
     [InlineData("FILE")]
     [InlineData("file")]
-    public void ValidationMethod_accepts_ours_and_the_seeds_names_in_any_case(string value)
+    public void ValidationMethod_accepts_each_of_its_spellings_in_any_case(string value)
     {
         var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands.SubmitCertificateOrderCommand")!.GetProperty("ValidationMethod")!;
         var validateSet = property.GetCustomAttributesData().Single(a => a.AttributeType.FullName == "System.Management.Automation.ValidateSetAttribute");

@@ -342,7 +342,7 @@ public sealed class MalformedInputTests
                     var listing = Services.Certificates(hierarchy.Open()).Find(new CertificateQuery());
                     foreach (var problem in listing.Problems) Assert.Equal(ErrorIds.StoreRecordCorrupt, problem.ErrorId);
                     foreach (var certificate in listing.Items) AssertReadableOrCorrupt(() => _ = certificate.Certificate.Thumbprint);
-                    AssertReadableOrCorrupt(() => new Revocation.CrlService(hierarchy.Open()).Publish(new CaIdentity("Sub"), null, null, null, false));
+                    AssertReadableOrCorrupt(() => new CrlService(hierarchy.Open()).Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub") }));
                 }
                 catch (Exception e)
                 {
@@ -426,12 +426,12 @@ public sealed class MalformedInputTests
     public void A_damaged_CRL_state_is_StoreRecordCorrupt(string json)
     {
         using var hierarchy = new Hierarchy("ECC_256");
-        var crls = new Revocation.CrlService(hierarchy.Open());
-        crls.Publish(new CaIdentity("Sub"), null, null, null, false);
+        var crls = new CrlService(hierarchy.Open());
+        crls.Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub") });
         File.WriteAllText(Path.Combine(hierarchy.Store.Root, "crls", hierarchy.Sub.Id + ".json"), json.Replace("\"id\"", "\"lastCrlNumber\""));
         try
         {
-            crls.Publish(new CaIdentity("Sub"), null, null, null, false);
+            crls.Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub") });
         }
         catch (Exception e)
         {

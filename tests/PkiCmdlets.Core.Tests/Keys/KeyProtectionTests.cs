@@ -54,7 +54,7 @@ public sealed class KeyProtectionTests : IDisposable
         OpenSsl.Ok($"genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes-256-cbc -pass pass:s3cret -out {_folder}/k.pem");
         var der = KeyProtection.Decrypt(Pem.Decode(File.ReadAllText($"{_folder}/k.pem"), Pem.EncryptedPrivateKeyLabel), Secure("s3cret"), "k.pem");
         using var key = PrivateKey.FromPkcs8(der, "k.pem");
-        Assert.Equal("ECC_256", key.Spec.SeedName);
+        Assert.Equal("ECC_256", key.Spec.AlgorithmName);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class KeySpecTests
     [InlineData(" sm2p256v1 ", null, "SM2_256")]
     [InlineData(null, 4096, "RSA_4096")]
     public void Parses_every_supported_spelling(string? algorithm, int? size, string expected) =>
-        Assert.Equal(expected, KeySpec.Parse(algorithm, size).SeedName);
+        Assert.Equal(expected, KeySpec.Parse(algorithm, size).AlgorithmName);
 
     [Theory]
     [InlineData("RSA", 1024, "RSA", "2048, 3072, 4096")]

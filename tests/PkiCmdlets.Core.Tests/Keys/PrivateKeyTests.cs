@@ -13,7 +13,7 @@ public sealed class PrivateKeyTests
     [MemberData(nameof(AllAlgorithms))]
     public void Generates_a_key_of_the_requested_kind_that_openssl_reads(string algorithm)
     {
-        var spec = KeySpec.FromSeedName(algorithm);
+        var spec = KeySpec.FromAlgorithmName(algorithm);
         using var key = PrivateKey.Generate(spec);
         var path = Path.GetTempFileName();
         try
@@ -37,7 +37,7 @@ public sealed class PrivateKeyTests
     [MemberData(nameof(AllAlgorithms))]
     public void Pkcs8_round_trip_keeps_the_key(string algorithm)
     {
-        using var key = TestKeys.For(KeySpec.FromSeedName(algorithm));
+        using var key = TestKeys.For(KeySpec.FromAlgorithmName(algorithm));
         using var copy = PrivateKey.FromPkcs8(key.ExportPkcs8(), "copy");
         Assert.Equal(key.Spec, copy.Spec);
         Assert.Equal(key.ExportSubjectPublicKeyInfo(), copy.ExportSubjectPublicKeyInfo());
@@ -61,9 +61,9 @@ public sealed class PrivateKeyTests
             OpenSsl.Ok($"genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out {folder}/ec.pem");
             OpenSsl.Ok($"genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out {folder}/rsa.pem");
             OpenSsl.Ok($"genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out {folder}/sm2.pem");
-            Assert.Equal("ECC_384", Load($"{folder}/ec.pem").Spec.SeedName);
-            Assert.Equal("RSA_2048", Load($"{folder}/rsa.pem").Spec.SeedName);
-            Assert.Equal("SM2_256", Load($"{folder}/sm2.pem").Spec.SeedName);
+            Assert.Equal("ECC_384", Load($"{folder}/ec.pem").Spec.AlgorithmName);
+            Assert.Equal("RSA_2048", Load($"{folder}/rsa.pem").Spec.AlgorithmName);
+            Assert.Equal("SM2_256", Load($"{folder}/sm2.pem").Spec.AlgorithmName);
         }
         finally
         {

@@ -27,7 +27,7 @@ public sealed class PublicKeyInfoTests
     [InlineData("SM2_256", null)]
     public void Rsa_and_ecdsa_keys_verify_on_the_native_provider_sm2_and_p384_on_bouncycastle(string algorithm, string? native)
     {
-        using var key = TestKeys.For(KeySpec.FromSeedName(algorithm));
+        using var key = TestKeys.For(KeySpec.FromAlgorithmName(algorithm));
         var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), "key");
         if (native == null)
         {
@@ -47,7 +47,7 @@ public sealed class PublicKeyInfoTests
     [InlineData("ECC_521")]
     public void Ecdsa_signatures_with_short_integers_or_a_sign_byte_verify(string algorithm)
     {
-        using var key = TestKeys.For(KeySpec.FromSeedName(algorithm));
+        using var key = TestKeys.For(KeySpec.FromAlgorithmName(algorithm));
         var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), "key");
         var fieldLength = (key.Spec.Size + 7) / 8;
         bool sawShort = false, sawSignByte = false;
@@ -115,7 +115,7 @@ public sealed class PublicKeyInfoTests
     [InlineData("SM2_256")]
     public void One_key_checks_many_signatures(string algorithm)
     {
-        using var key = TestKeys.For(KeySpec.FromSeedName(algorithm));
+        using var key = TestKeys.For(KeySpec.FromAlgorithmName(algorithm));
         var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), "key");
         var signature = key.Sign(Data);
         var tampered = (byte[])signature.Clone();

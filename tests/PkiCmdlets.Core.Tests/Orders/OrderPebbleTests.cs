@@ -87,7 +87,7 @@ public sealed class OrderPebbleTests : IDisposable
         Assert.Equal(new[] { Environment.CurrentManagedThreadId }, threads);
 
         var stored = Assert.Single(Services.Certificates(_temp.Open()).Find(new CertificateQuery { Identifiers = new[] { done.CertificateIdentifier! } }).Items);
-        Assert.Equal(ServerCertificateService.ExternalFolder, stored.IssuerId);
+        Assert.Equal(CertificateService.ExternalIssuerId, stored.IssuerId);
         Assert.Equal(order.Domains.Order(), stored.DnsNames.Order());
         Assert.Equal(csr.Id, stored.CsrId);
         AssertChainsToPebble(stored, webRoot: false);
@@ -300,7 +300,7 @@ public sealed class OrderPebbleTests : IDisposable
     {
         var orders = Orders();
         var first = orders.Submit(Request(Csr(PebbleFixture.UniqueDomain()).Csr!))!;
-        var accountFile = Path.Combine(_temp.Root, AcmeAccountStore.RecordPath(AcmeAccountStore.Id(_pebble.DirectoryUrl)));
+        var accountFile = Path.Combine(_temp.Root, StoreLayout.AcmeAccountRecord(AcmeAccountStore.Id(_pebble.DirectoryUrl)));
         File.WriteAllText(accountFile, File.ReadAllText(accountFile).Replace(first.AccountUrl, first.AccountUrl + "0"));
 
         var e = Assert.Throws<PkiException>(() => orders.Submit(Request(Csr(PebbleFixture.UniqueDomain()).Csr!, null, r => { r.AcceptTermsOfService = false; })));
@@ -327,8 +327,8 @@ public sealed class OrderPebbleTests : IDisposable
         Assert.Empty(left.Problems);
         Assert.Equal(second.OrderId, Assert.Single(left.Items).OrderId);
         Assert.Equal(new[] { second.OrderId }, orders.ListStored().Select(o => o.OrderId)); // what tab completion offers
-        Assert.False(File.Exists(Path.Combine(_temp.Root, CertificateOrderService.CsrPath(first.OrderId))));
-        Assert.True(File.Exists(Path.Combine(_temp.Root, AcmeAccountStore.RecordPath(AcmeAccountStore.Id(_pebble.DirectoryUrl)))));
+        Assert.False(File.Exists(Path.Combine(_temp.Root, StoreLayout.OrderCsr(first.OrderId))));
+        Assert.True(File.Exists(Path.Combine(_temp.Root, StoreLayout.AcmeAccountRecord(AcmeAccountStore.Id(_pebble.DirectoryUrl)))));
         // Ids are never reused.
         Assert.Equal(second.OrderId + 1, orders.Submit(Request(Csr(PebbleFixture.UniqueDomain()).Csr!))!.OrderId);
     }

@@ -4,6 +4,7 @@ using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Orders;
 using PkiCmdlets.Core.Tests.Support;
+using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Core.Tests.Orders;
 
@@ -107,7 +108,7 @@ public sealed class OrderRulesTests : IDisposable
     [InlineData("FILE", ValidationMethod.Http)]
     [InlineData("file", ValidationMethod.Http)]
     [InlineData("http-01", ValidationMethod.Http)]
-    public void The_seeds_DNS_and_FILE_are_accepted_as_validation_methods(string text, ValidationMethod expected)
+    public void DNS_and_FILE_are_accepted_as_validation_methods(string text, ValidationMethod expected)
     {
         Assert.Equal(expected, ValidationMethods.Parse(text));
         Assert.All(ValidationMethods.Names, n => Assert.NotNull(ValidationMethods.Parse(n)));
@@ -197,12 +198,12 @@ public sealed class OrderRulesTests : IDisposable
     public void A_removal_the_file_system_refuses_is_OrderRemoveFailed_and_removes_nothing()
     {
         var store = _temp.Open();
-        store.EnsureCreated(CertificateOrderService.Folder);
-        store.WriteJson(CertificateOrderService.RecordPath(1), new OrderRecord
+        store.EnsureCreated(StoreLayout.OrderFolder);
+        store.WriteJson(StoreLayout.OrderRecord(1), new OrderRecord
         {
             Id = 1, Server = NoServer, OrderUrl = "https://127.0.0.1:9/order/1", Status = "pending", Domains = { "www.example.com" }, ChallengeType = "dns-01",
         });
-        var record = Path.Combine(_temp.Root, CertificateOrderService.RecordPath(1));
+        var record = Path.Combine(_temp.Root, StoreLayout.OrderRecord(1));
         var before = _temp.Snapshot();
 
         PkiException e;

@@ -23,7 +23,7 @@ public sealed class CsrServiceTests : IDisposable
         new() { CommonName = commonName, Algorithm = "ECC", Name = name };
 
     [Fact]
-    public void Create_returns_the_seed_fields_and_stores_pem_files()
+    public void Create_returns_every_field_and_stores_pem_files()
     {
         var csr = _csrs.Create(new NewCsrRequest
         {

@@ -128,7 +128,7 @@ public sealed class CsrSignatureTests : IDisposable
 
     private static byte[] OurCsr(string algorithm)
     {
-        using var key = TestKeys.For(KeySpec.FromSeedName(algorithm));
+        using var key = TestKeys.For(KeySpec.FromAlgorithmName(algorithm));
         return CsrBuilder.Build(SubjectName.Create("ours.example.com"), new[] { NameRules.Parse("ours.example.com") }, key);
     }
 
@@ -136,7 +136,7 @@ public sealed class CsrSignatureTests : IDisposable
     private string OpenSslCsr(string algorithm, string signOptions)
     {
         var keyPath = Path.Combine(_temp.Folder, Guid.NewGuid().ToString("N") + ".key");
-        using (var key = TestKeys.For(KeySpec.FromSeedName(algorithm)))
+        using (var key = TestKeys.For(KeySpec.FromAlgorithmName(algorithm)))
         {
             File.WriteAllText(keyPath, Pem.Encode(Pem.PrivateKeyLabel, key.ExportPkcs8()));
         }

@@ -63,7 +63,7 @@ public sealed class ConcurrencyTests : IDisposable
 
         Assert.Equal(processes * each, serials.Count);
         Assert.Equal(processes * each, serials.Distinct().Count());
-        var indexed = new Core.Authority.ServerCertificateService(pki.Open()).Find(new Core.Authority.CertificateQuery { Issuer = new Core.Authority.CaIdentity("Sub") });
+        var indexed = new Core.Authority.CertificateService(pki.Open()).Find(new Core.Authority.CertificateQuery { Issuer = new Core.Authority.CaIdentity("Sub") });
         Assert.Empty(indexed.Problems);
         Assert.Equal(serials.OrderBy(s => s), indexed.Items.Select(c => c.SerialNumber).OrderBy(s => s));
         Assert.Equal(processes * each, indexed.Items.Select(c => c.Identifier).Distinct().Count());

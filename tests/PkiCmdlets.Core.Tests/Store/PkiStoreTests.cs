@@ -44,14 +44,14 @@ public sealed class PkiStoreTests : IDisposable
     public void The_first_write_records_the_format_version()
     {
         Services.Csrs(_temp.Open()).Create(new NewCsrRequest { CommonName = "a.example.com", Algorithm = "ECC" });
-        Assert.Contains("\"formatVersion\": 1", File.ReadAllText(Path.Combine(_temp.Root, PkiStore.VersionFileName)));
+        Assert.Contains("\"formatVersion\": 1", File.ReadAllText(Path.Combine(_temp.Root, StoreLayout.VersionFile)));
     }
 
     [Fact]
     public void A_store_written_by_a_newer_version_is_refused_with_a_clear_error()
     {
         Directory.CreateDirectory(_temp.Root);
-        File.WriteAllText(Path.Combine(_temp.Root, PkiStore.VersionFileName), "{ \"formatVersion\": 7 }");
+        File.WriteAllText(Path.Combine(_temp.Root, StoreLayout.VersionFile), "{ \"formatVersion\": 7 }");
         var e = Assert.Throws<PkiException>(() => _temp.Open());
         Assert.Equal(ErrorIds.StoreVersionUnsupported, e.ErrorId);
         Assert.Contains("7", e.Message);
@@ -101,7 +101,7 @@ public sealed class PkiStoreTests : IDisposable
         store.WriteText("file.txt", "old");
         Assert.Throws<PkiException>(() => AtomicWriteFailure.During(_temp.Root, "file.txt", () => store.WriteText("file.txt", "new")));
         Assert.Equal("old", store.ReadText("file.txt"));
-        Assert.Equal(new[] { "file.txt", PkiStore.VersionFileName }.OrderBy(n => n), Directory.GetFiles(_temp.Root).Select(Path.GetFileName).OrderBy(n => n));
+        Assert.Equal(new[] { "file.txt", StoreLayout.VersionFile }.OrderBy(n => n), Directory.GetFiles(_temp.Root).Select(Path.GetFileName).OrderBy(n => n));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class PkiStoreTests : IDisposable
             var e = Assert.Throws<PkiException>(() => Services.Csrs(waiter).Create(new NewCsrRequest { CommonName = "a.example.com", Algorithm = "ECC" }));
             Assert.Equal(ErrorIds.StoreLockTimeout, e.ErrorId);
             Assert.Equal(PkiErrorKind.OperationTimeout, e.Kind);
-            Assert.Contains(PkiStore.LockFileName, e.Message);
+            Assert.Contains(StoreLayout.LockFile, e.Message);
         }
         Assert.Empty(Services.Csrs(_temp.Open()).Find().Items);
     }

@@ -23,7 +23,7 @@ public static class Services
         return new(store, spec => TestKeys.For(spec, keyRole ?? "ca" + (created++ % 3 + 1)), clock ?? (() => DateTimeOffset.UtcNow));
     }
 
-    public static ServerCertificateService Certificates(PkiStore store, Func<DateTimeOffset>? clock = null) => new(Cas(store, clock));
+    public static CertificateService Certificates(PkiStore store, Func<DateTimeOffset>? clock = null) => new(Cas(store, clock));
 
     public static SecureString Password(string text)
     {
@@ -69,9 +69,9 @@ public sealed class Hierarchy : IDisposable
         return Core.Formats.Pem.Encode(Core.Formats.Pem.CertificateRequestLabel, CsrBuilder.Build(SubjectName.Create(commonName), names, key));
     }
 
-    public IssuedCertificate Issue(string csr, Action<NewServerCertificateRequest>? options = null)
+    public IssuedCertificate Issue(string csr, Action<NewCertificateRequest>? options = null)
     {
-        var request = new NewServerCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub") };
+        var request = new NewCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub") };
         options?.Invoke(request);
         return Services.Certificates(Open()).Issue(request);
     }

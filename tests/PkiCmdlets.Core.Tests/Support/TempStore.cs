@@ -23,7 +23,7 @@ public sealed class TempStore : IDisposable
         !Directory.Exists(Root)
             ? new Dictionary<string, string>()
             : Directory.GetFiles(Root, "*", SearchOption.AllDirectories)
-                .Where(f => Path.GetFileName(f) != PkiStore.LockFileName)
+                .Where(f => Path.GetFileName(f) != StoreLayout.LockFile)
                 .ToDictionary(f => Path.GetRelativePath(Root, f), File.ReadAllText);
 
     public void Dispose()

@@ -61,7 +61,7 @@ public sealed class CertificateProfileTests : IClassFixture<HierarchyFixture>
         {
             Name = "Sub", CommonName = "Limited Sub", Algorithm = "ECC_256", NoPassword = true, Issuer = new CaIdentity("Root"),
         });
-        var leaf = Services.Certificates(temp.Open()).Issue(new NewServerCertificateRequest
+        var leaf = Services.Certificates(temp.Open()).Issue(new NewCertificateRequest
         {
             Csr = Hierarchy.Csr(KeySpec.Ecc(256), "www.example.com"), Issuer = new CaIdentity("Sub"),
         });
@@ -303,16 +303,16 @@ public sealed class CertificateProfileTests : IClassFixture<HierarchyFixture>
     private static string Forge(InteropHierarchy h, string commonName, string name)
     {
         var cas = Services.Cas(h.Hierarchy.Open());
-        var sub = cas.Load(cas.Resolve(new CaIdentity("Sub")));
-        using var subKey = cas.OpenKey(sub.Record, null);
+        var sub = cas.Load(new CaIdentity("Sub"));
+        using var subKey = cas.Keys.Open(sub.Record, null);
         using var leafKey = TestKeys.For(h.Spec);
-        var der = CertificateBuilder.Server(
+        var der = CertificateBuilder.Issued(CertificateProfiles.Server,
             SubjectName.Create(commonName).ToX509Name(),
             PublicKeyInfo.FromSubjectPublicKeyInfo(leafKey.ExportSubjectPublicKeyInfo(), "leaf"),
             new[] { NameRules.Parse(commonName), NameRules.Parse(name) },
             new CertificateBuilder.Issuer(sub.Certificate.Subject, sub.SubjectPublicKeyInfo, subKey),
             SerialNumber.Generate(),
-            ValidityPeriod.ForServer(30, null, null, null, null, DateTimeOffset.UtcNow, sub.NotBefore, sub.NotAfter),
+            ValidityPeriod.ForIssued(30, null, null, null, null, TimeSpan.FromDays(365), DateTimeOffset.UtcNow, sub.NotBefore, sub.NotAfter),
             null);
         return h.File("forged-" + Guid.NewGuid().ToString("N") + ".pem", Pem.Encode(Pem.CertificateLabel, der));
     }

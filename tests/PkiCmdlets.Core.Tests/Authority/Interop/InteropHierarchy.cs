@@ -23,7 +23,7 @@ public sealed class InteropHierarchy : IDisposable
     public InteropHierarchy(string algorithm, Action<NewCaRequest>? subOptions = null)
     {
         Algorithm = algorithm;
-        Spec = KeySpec.FromSeedName(algorithm);
+        Spec = KeySpec.FromAlgorithmName(algorithm);
         Hierarchy = new Hierarchy(algorithm, RootCrlUrl, subOptions);
         RootPath = Hierarchy.File("root.pem", Hierarchy.Root.Pem);
         SubPath = Hierarchy.File("sub.pem", Hierarchy.Sub.Pem);
@@ -40,11 +40,11 @@ public sealed class InteropHierarchy : IDisposable
     public string VerifyOptions => IsSm2 ? $"-vfyopt distid:{Sm2Id} " : string.Empty;
 
     /// <summary>Issues a server certificate for a CSR with the shared leaf key (distinct from both CA keys).</summary>
-    public IssuedCertificate Issue(string commonName, string[]? sans = null, Action<NewServerCertificateRequest>? options = null) =>
+    public IssuedCertificate Issue(string commonName, string[]? sans = null, Action<NewCertificateRequest>? options = null) =>
         Hierarchy.Issue(Hierarchy.Csr(Spec, commonName, sans ?? Array.Empty<string>()), options);
 
     /// <summary>Issues from a CSR with a full subject, made with the shared leaf key.</summary>
-    public IssuedCertificate IssueWithSubject(SubjectName subject, Action<NewServerCertificateRequest>? options = null)
+    public IssuedCertificate IssueWithSubject(SubjectName subject, Action<NewCertificateRequest>? options = null)
     {
         using var key = TestKeys.For(Spec);
         var csr = Pem.Encode(Pem.CertificateRequestLabel, CsrBuilder.Build(subject, Array.Empty<SubjectAlternativeName>(), key));
@@ -66,7 +66,7 @@ public sealed class InteropHierarchy : IDisposable
 
     /// <summary>Publishes the CA's CRL through the core, writing the PEM copy to a file of the given name.</summary>
     public PublishedCrl Publish(string ca, string fileName) =>
-        new CrlService(Services.Cas(Hierarchy.Open())).Publish(new CaIdentity(ca), null, null, Path.Combine(Hierarchy.Store.Folder, fileName), pem: true);
+        new CrlService(Services.Cas(Hierarchy.Open())).Publish(new PublishCrlRequest { Issuer = new CaIdentity(ca), Path = Path.Combine(Hierarchy.Store.Folder, fileName), AsPem = true });
 
     public string File(string name, string text) => Hierarchy.File(name, text);
 

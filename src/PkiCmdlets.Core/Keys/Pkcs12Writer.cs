@@ -15,9 +15,8 @@ using Org.BouncyCastle.Crypto.Modes;
 using Org.BouncyCastle.Crypto.Paddings;
 using Org.BouncyCastle.Crypto.Parameters;
 using PkiCmdlets.Core.Errors;
-using PkiCmdlets.Core.Keys;
 
-namespace PkiCmdlets.Core.Formats
+namespace PkiCmdlets.Core.Keys
 {
     /// <summary>
     /// Writes PKCS#12 (RFC 7292) files in the layout OpenSSL and Windows write: the certificates in an encrypted

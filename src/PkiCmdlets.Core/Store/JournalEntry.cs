@@ -7,7 +7,7 @@ using System.Text;
 using Newtonsoft.Json;
 using PkiCmdlets.Core.Revocation;
 
-namespace PkiCmdlets.Core.Authority
+namespace PkiCmdlets.Core.Store
 {
     /// <summary>The first line of an issuer's journal: what the file is, and its format version.</summary>
     internal sealed class JournalHeader
@@ -41,10 +41,6 @@ namespace PkiCmdlets.Core.Authority
         public DateTimeOffset? RevokedAt { get; set; }
         public RevocationReason? RevocationReason { get; set; }
 
-        /// <summary>
-        /// Parses lines one after another with the same character buffers, so that reading a journal of 100,000 lines
-        /// makes little garbage besides the records it keeps (garbage collection was most of a large listing's time).
-        /// </summary>
         /// <summary>
         /// Reads the identifier and serial number of an issue line without parsing it, when the line begins as the
         /// store writes it ({"op":"issued","certificate":{"identifier":"…","serialNumber":"…"). Finding a few
@@ -124,6 +120,10 @@ namespace PkiCmdlets.Core.Authority
             return position < end && buffer[position] == (byte)'"' && position > first;
         }
 
+        /// <summary>
+        /// Parses lines one after another with the same character buffers, so that reading a journal of 100,000 lines
+        /// makes little garbage besides the records it keeps (garbage collection was most of a large listing's time).
+        /// </summary>
         internal sealed class Parser : IArrayPool<char>
         {
             private char[] _chars = new char[2048];
@@ -233,6 +233,7 @@ namespace PkiCmdlets.Core.Authority
                     case "revocationReason": record.RevocationReason = ReadReason(reader); break;
                     case "issuerName": record.IssuerName = ReadString(reader); break;
                     case "chain": record.Chain = ReadStrings(reader); break;
+                    case "profile": record.Profile = ReadString(reader); break;
                     default: reader.Skip(); break;
                 }
             });

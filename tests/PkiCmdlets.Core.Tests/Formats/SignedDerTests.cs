@@ -1,11 +1,11 @@
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
-using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Formats;
 
-namespace PkiCmdlets.Core.Tests.Authority;
+namespace PkiCmdlets.Core.Tests.Formats;
 
-public sealed class CertificateBuilderTests
+public sealed class SignedDerTests
 {
     [Theory]
     [InlineData(0)]
@@ -20,6 +20,6 @@ public sealed class CertificateBuilderTests
         var signature = Enumerable.Range(0, 72).Select(i => (byte)i).ToArray();
 
         var expected = new DerSequence(Asn1Object.FromByteArray(toBeSigned), algorithm, new DerBitString(signature)).GetDerEncoded();
-        Assert.Equal(expected, CertificateBuilder.Signed(toBeSigned, algorithm, signature));
+        Assert.Equal(expected, SignedDer.Frame(toBeSigned, algorithm, signature));
     }
 }

@@ -5,10 +5,9 @@ using System.Text.RegularExpressions;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Keys;
-using PkiCmdlets.Core.Tests.Keys;
 using PkiCmdlets.Core.Tests.Support;
 
-namespace PkiCmdlets.Core.Tests.Formats;
+namespace PkiCmdlets.Core.Tests.Keys;
 
 /// <summary>openssl and .NET's own loader judge every PFX we write.</summary>
 public sealed class Pkcs12WriterTests : IDisposable
@@ -237,7 +236,7 @@ public sealed class Pkcs12WriterTests : IDisposable
     {
         public static Chain Create(string algorithm)
         {
-            using var leafKey = TestKeys.For(KeySpec.FromSeedName(algorithm));
+            using var leafKey = TestKeys.For(KeySpec.FromAlgorithmName(algorithm));
             var pkcs8 = leafKey.ExportPkcs8();
             var now = DateTimeOffset.UtcNow;
 

@@ -7,17 +7,14 @@ using Newtonsoft.Json;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Revocation;
-using PkiCmdlets.Core.Store;
 
-namespace PkiCmdlets.Core.Authority
+namespace PkiCmdlets.Core.Store
 {
     /// <summary>
     /// Everything one issuer (a store CA, or the outside CAs of ACME orders) has issued and revoked:
     /// issued/&lt;issuer id&gt;/certificates.journal, one line per event. An issue line is the record's JSON,
     /// a tab, and the certificate's base64 DER, so that listing reads the JSON without decoding any
-    /// certificate; a revocation line is JSON only. A store written before the journal existed keeps its
-    /// index.json and one PEM file per certificate: those are read as the journal's first records and
-    /// never rewritten.
+    /// certificate; a revocation line is JSON only.
     /// </summary>
     internal sealed class IssuedJournal
     {
@@ -42,13 +39,7 @@ namespace PkiCmdlets.Core.Authority
 
         public string IssuerId { get; }
 
-        public static string PathOf(string issuerId) => Path.Combine(ServerCertificateService.Folder, issuerId, "certificates.journal");
-
-        internal static string LegacyIndexPath(string issuerId) => Path.Combine(ServerCertificateService.Folder, issuerId, "index.json");
-
-        internal static string LegacyCertificatePath(string issuerId, string identifier) => Path.Combine(ServerCertificateService.Folder, issuerId, identifier + ".crt.pem");
-
-        internal static string LegacyChainPath(string identifier) => Path.Combine(ServerCertificateService.Folder, ServerCertificateService.ExternalFolder, identifier + ".chain.pem");
+        public static string PathOf(string issuerId) => StoreLayout.CertificateJournal(issuerId);
 
         /// <summary>
         /// Every certificate <paramref name="keep"/> accepts, in the order issued, with its revocation applied, one at a
@@ -66,12 +57,6 @@ namespace PkiCmdlets.Core.Authority
         {
             var parser = new JournalEntry.Parser();
             var revocations = ReadRevocations(parser, problems);
-            foreach (var legacy in ReadLegacyIndex(problems))
-            {
-                if (keep != null && !keep(legacy)) continue;
-                ApplyRevocation(legacy, revocations);
-                yield return new JournalCertificate(legacy, this);
-            }
             foreach (var line in _journal.Read())
             {
                 var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
@@ -105,34 +90,31 @@ namespace PkiCmdlets.Core.Authority
         /// What a CRL lists: the serial number, date and reason of every revoked certificate, read without parsing the
         /// records of certificates that were not revoked (nor, mostly, of those that were).
         /// </summary>
-        public List<CrlBuilder.Entry> RevokedEntries(List<PkiException> problems)
+        public List<RevocationEntry> RevokedEntries(List<PkiException> problems)
         {
             var parser = new JournalEntry.Parser();
             var revocations = ReadRevocations(parser, problems);
-            var entries = new List<CrlBuilder.Entry>(revocations.Count);
-            void Add(string identifier, string serial, DateTimeOffset? revokedAt, RevocationReason? reason)
+            var entries = new List<RevocationEntry>(revocations.Count);
+            void Add(string identifier, string serial)
             {
-                if (revokedAt == null && revocations.TryGetValue(identifier, out var revocation))
+                if (revocations.TryGetValue(identifier, out var revocation))
                 {
-                    revokedAt = revocation.RevokedAt;
-                    reason = revocation.RevocationReason;
+                    entries.Add(new RevocationEntry(Hex.Parse(serial), revocation.RevokedAt!.Value, revocation.RevocationReason ?? RevocationReason.Unspecified));
                 }
-                if (revokedAt.HasValue) entries.Add(new CrlBuilder.Entry(Hex.Parse(serial), revokedAt.Value, reason ?? RevocationReason.Unspecified));
             }
-            foreach (var legacy in ReadLegacyIndex(problems)) Add(legacy.Identifier, legacy.SerialNumber, legacy.RevokedAt, legacy.RevocationReason);
             foreach (var line in _journal.Read())
             {
                 var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
                 if (line.Number == 1 || tab < 0) continue;
                 if (JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out var identifier, out var serial))
                 {
-                    Add(identifier, serial, null, null);
+                    Add(identifier, serial);
                     continue;
                 }
                 try
                 {
                     var record = parser.Parse(line.Buffer, line.Start, tab - line.Start).Certificate ?? throw new JsonSerializationException(Messages.ReasonJournalNoRecord);
-                    Add(record.Identifier, record.SerialNumber, null, null);
+                    Add(record.Identifier, record.SerialNumber);
                 }
                 catch (JsonException e)
                 {
@@ -179,7 +161,7 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>Appends issued certificates with one flush to disk. The caller holds the store lock.</summary>
         public void AppendIssued(IReadOnlyList<KeyValuePair<IssuedRecord, byte[]>> issued)
         {
-            _store.EnsureCreated(ServerCertificateService.Folder, ServerCertificateService.IssuerFolder(IssuerId));
+            _store.EnsureCreated(StoreLayout.IssuedFolder, StoreLayout.IssuerFolder(IssuerId));
             var lines = new List<byte[]>(issued.Count);
             foreach (var certificate in issued)
             {
@@ -197,7 +179,7 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>Appends revocations with one flush to disk. The caller holds the store lock.</summary>
         public void AppendRevoked(IReadOnlyList<IssuedRecord> revoked)
         {
-            _store.EnsureCreated(ServerCertificateService.Folder, ServerCertificateService.IssuerFolder(IssuerId));
+            _store.EnsureCreated(StoreLayout.IssuedFolder, StoreLayout.IssuerFolder(IssuerId));
             _journal.Append(Header, revoked.Select(r => PkiStore.JsonLine(new JournalEntry
             {
                 Op = JournalEntry.Revoked,
@@ -222,7 +204,7 @@ namespace PkiCmdlets.Core.Authority
                 if (length < cache.Offset || cache.Serials == null)
                 {
                     // First look, or the journal was replaced (a restored backup): start again.
-                    cache.Serials = new HashSet<string>(ReadLegacyIndex(new List<PkiException>()).Select(r => r.SerialNumber), StringComparer.Ordinal);
+                    cache.Serials = new HashSet<string>(StringComparer.Ordinal);
                     cache.Offset = 0;
                     cache.LineNumber = 1;
                 }
@@ -261,19 +243,6 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        internal byte[] ReadLegacyCertificate(string identifier)
-        {
-            var path = LegacyCertificatePath(IssuerId, identifier);
-            try
-            {
-                return Pem.Decode(_store.ReadText(path), Pem.CertificateLabel);
-            }
-            catch (PkiException e) when (e.ErrorId == ErrorIds.InvalidPem)
-            {
-                throw _store.Corrupt(path, e.Message, e);
-            }
-        }
-
         /// <summary>A certificate's DER from its line, or StoreRecordCorrupt naming the line when it does not decode.</summary>
         internal byte[] ReadCertificate(long offset, int length, int lineNumber)
         {
@@ -289,26 +258,9 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        internal string? ReadLegacyChain(string identifier) =>
-            _store.Exists(LegacyChainPath(identifier)) ? _store.ReadText(LegacyChainPath(identifier)) : null;
-
         internal PkiException Damaged(int lineNumber, string reason, Exception? inner) =>
             new PkiException(ErrorIds.StoreRecordCorrupt, PkiErrorKind.InvalidData, _store.FullPath(_journal.RelativePath),
                 Messages.JournalLineDamaged.Format(_store.FullPath(_journal.RelativePath), lineNumber, reason), inner);
-
-        private IEnumerable<IssuedRecord> ReadLegacyIndex(List<PkiException> problems)
-        {
-            if (!_store.Exists(LegacyIndexPath(IssuerId))) return Array.Empty<IssuedRecord>();
-            try
-            {
-                return _store.ReadJson<LegacyIndex>(LegacyIndexPath(IssuerId)).Certificates;
-            }
-            catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
-            {
-                problems.Add(e);
-                return Array.Empty<IssuedRecord>();
-            }
-        }
 
         private void CheckHeader(JournalLine line, JournalEntry.Parser parser)
         {
@@ -335,19 +287,12 @@ namespace PkiCmdlets.Core.Authority
             public int LineNumber = 1;
             public HashSet<string>? Serials;
         }
-
-        /// <summary>index.json of a store written before the journal.</summary>
-        private sealed class LegacyIndex
-        {
-            public List<IssuedRecord> Certificates { get; set; } = new List<IssuedRecord>();
-        }
     }
 
-    /// <summary>A certificate read from an issuer's journal, or from the files of a store written before it.</summary>
+    /// <summary>A certificate read from an issuer's journal: its record, and where its DER is.</summary>
     internal sealed class JournalCertificate
     {
         private readonly IssuedJournal _journal;
-        private readonly bool _fromOldStore;
         private readonly long _offset;
         private readonly int _length;
         private readonly int _lineNumber;
@@ -362,34 +307,13 @@ namespace PkiCmdlets.Core.Authority
             _lineNumber = lineNumber;
         }
 
-        /// <summary>A certificate of a store written before the journal: its own PEM file.</summary>
-        public JournalCertificate(IssuedRecord record, IssuedJournal journal)
-        {
-            Record = record;
-            _journal = journal;
-            _fromOldStore = true;
-        }
-
         public IssuedRecord Record { get; }
 
-        public byte[] Der() => _fromOldStore ? _journal.ReadLegacyCertificate(Record.Identifier) : _journal.ReadCertificate(_offset, _length, _lineNumber);
-
-        /// <summary>
-        /// How an output object gets the DER: a journal certificate is read when first used; an old store's PEM file
-        /// is read now, so that a damaged one is reported with the listing as before.
-        /// </summary>
-        public Func<byte[]> DerReader()
-        {
-            if (!_fromOldStore) return Der;
-            var der = Der();
-            return () => der;
-        }
+        /// <summary>The certificate's DER, read from its line (the listing read only the record).</summary>
+        public byte[] Der() => _journal.ReadCertificate(_offset, _length, _lineNumber);
 
         /// <summary>The chain an outside CA sent with the certificate (PEM), if any.</summary>
-        public string? ChainPem()
-        {
-            if (Record.Chain != null) return string.Concat(Record.Chain.Select(c => Pem.Encode(Pem.CertificateLabel, Convert.FromBase64String(c))));
-            return _fromOldStore ? _journal.ReadLegacyChain(Record.Identifier) : null;
-        }
+        public string? ChainPem() =>
+            Record.Chain == null ? null : string.Concat(Record.Chain.Select(c => Pem.Encode(Pem.CertificateLabel, Convert.FromBase64String(c))));
     }
 }

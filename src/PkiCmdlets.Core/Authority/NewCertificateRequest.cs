@@ -4,8 +4,8 @@ using System.Security;
 
 namespace PkiCmdlets.Core.Authority
 {
-    /// <summary>The parameters of New-ServerCertificate (seed 002's CreateServerCertificateWithCsr).</summary>
-    public sealed class NewServerCertificateRequest
+    /// <summary>A certificate to issue from a CSR: the parameters of New-ServerCertificate (seed 002's CreateServerCertificateWithCsr).</summary>
+    public sealed class NewCertificateRequest
     {
         /// <summary>PEM text of the request (or base64 DER).</summary>
         public string? Csr { get; set; }
@@ -28,5 +28,7 @@ namespace PkiCmdlets.Core.Authority
         public DateTimeOffset? NotAfter { get; set; }
         public bool IncludeChain { get; set; }
         public bool EnableCrl { get; set; }
+        /// <summary>The certificate profile that makes it, by name: Server (the default, also for null).</summary>
+        public string? Profile { get; set; }
     }
 }

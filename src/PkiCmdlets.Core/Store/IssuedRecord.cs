@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using PkiCmdlets.Core.Revocation;
 
-namespace PkiCmdlets.Core.Authority
+namespace PkiCmdlets.Core.Store
 {
     /// <summary>
     /// One certificate's record in its issuer's journal (see <see cref="IssuedJournal"/>): enough to filter and to
@@ -24,9 +24,14 @@ namespace PkiCmdlets.Core.Authority
         public DateTimeOffset IssuedAt { get; set; }
         public DateTimeOffset? RevokedAt { get; set; }
         public RevocationReason? RevocationReason { get; set; }
-        /// <summary>The issuer's common name, for certificates from outside CAs (the index of a store CA leaves it out).</summary>
+        /// <summary>The issuer's common name, for certificates from outside CAs (a store CA's records leave it out: their journal is the CA's).</summary>
         public string? IssuerName { get; set; }
         /// <summary>The chain an outside CA sent (base64 DER, issuer first); none for a store CA's certificates.</summary>
         public List<string>? Chain { get; set; }
+        /// <summary>
+        /// The name of the certificate profile that made it (see Authority's CertificateProfiles). Records written before
+        /// it was recorded have none: they were all made by the server profile.
+        /// </summary>
+        public string? Profile { get; set; }
     }
 }

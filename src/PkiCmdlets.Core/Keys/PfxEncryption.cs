@@ -1,4 +1,4 @@
-namespace PkiCmdlets.Core.Formats
+namespace PkiCmdlets.Core.Keys
 {
     /// <summary>How <see cref="Pkcs12Writer"/> protects a PFX file.</summary>
     public enum PfxEncryption

@@ -1,0 +1,78 @@
+using System;
+using System.Security;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Store;
+
+namespace PkiCmdlets.Core.Authority
+{
+    /// <summary>
+    /// A CA's private key in use: opened in the clear, with a password, or from the copy Unlock-CA keeps in this
+    /// process (<see cref="CaKeyCache"/>), and kept unlocked or forgotten.
+    /// </summary>
+    internal sealed class CaKeys
+    {
+        private readonly PkiStore _store;
+        private readonly Func<DateTimeOffset> _clock;
+
+        public CaKeys(PkiStore store, Func<DateTimeOffset> clock)
+        {
+            _store = store;
+            _clock = clock;
+        }
+
+        /// <summary>
+        /// The CA's private key: unencrypted, or decrypted with <paramref name="password"/>, or the copy
+        /// Unlock-CA keeps; otherwise CaLocked, naming both ways to supply the password.
+        /// </summary>
+        public PrivateKey Open(CaRecord record, SecureString? password)
+        {
+            var source = _store.FullPath(StoreLayout.CaKey(record.Id));
+            byte[]? pkcs8 = null;
+            try
+            {
+                if (!record.KeyProtected)
+                {
+                    pkcs8 = Read(record, null);
+                }
+                else if (password != null)
+                {
+                    KeyProtection.RequireNonEmpty(password);
+                    pkcs8 = Read(record, password);
+                }
+                else
+                {
+                    pkcs8 = CaKeyCache.Get(_store.Root, record.Id, _clock())
+                        ?? throw new PkiException(ErrorIds.CaLocked, PkiErrorKind.SecurityError, record.Name, Messages.CaLocked.Format(record.Name));
+                }
+                return PrivateKey.FromPkcs8(pkcs8, source);
+            }
+            finally
+            {
+                if (pkcs8 != null) Array.Clear(pkcs8, 0, pkcs8.Length);
+            }
+        }
+
+        /// <summary>Checks the password of a protected key and keeps the decrypted key in this process for <paramref name="span"/>.</summary>
+        public void Unlock(CaRecord record, SecureString password, TimeSpan span)
+        {
+            var pkcs8 = Read(record, password);
+            try
+            {
+                CaKeyCache.Put(_store.Root, record.Id, pkcs8, _clock() + span);
+            }
+            finally
+            {
+                Array.Clear(pkcs8, 0, pkcs8.Length);
+            }
+        }
+
+        public void Lock(CaRecord record) => CaKeyCache.Forget(_store.Root, record.Id);
+
+        /// <summary>Whether Unlock-CA keeps a protected key usable in this process now.</summary>
+        public bool IsUnlocked(CaRecord record) => record.KeyProtected && CaKeyCache.IsUnlocked(_store.Root, record.Id, _clock());
+
+        private byte[] Read(CaRecord record, SecureString? password) =>
+            Pkcs8Pem.Decode(_store.ReadText(StoreLayout.CaKey(record.Id)), password, record.Name);
+    }
+}

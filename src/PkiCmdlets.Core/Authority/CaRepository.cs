@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Store;
+
+namespace PkiCmdlets.Core.Authority
+{
+    /// <summary>
+    /// The CAs of the store as files: reading their records, finding one by Name or Id, loading its certificate and its
+    /// chain, and writing a new one (key, certificate, record). Nothing here checks a rule of CA creation.
+    /// </summary>
+    internal sealed class CaRepository
+    {
+        private readonly PkiStore _store;
+
+        public CaRepository(PkiStore store)
+        {
+            _store = store;
+        }
+
+        /// <summary>Every record that can be read; a damaged one goes to <paramref name="problems"/>, or throws when that is null.</summary>
+        public List<CaRecord> LoadAll(List<PkiException>? problems)
+        {
+            var records = new List<CaRecord>();
+            foreach (var path in _store.ListFiles(StoreLayout.CaFolder, StoreLayout.RecordFiles))
+            {
+                try
+                {
+                    records.Add(_store.ReadJson<CaRecord>(path));
+                }
+                catch (PkiException e) when (problems != null && e.ErrorId == ErrorIds.StoreRecordCorrupt)
+                {
+                    problems.Add(e);
+                }
+            }
+            return records;
+        }
+
+        /// <summary>The record of the CA with this Id, or else this Name (case-insensitive); CaNotFound otherwise.</summary>
+        public CaRecord Resolve(CaIdentity identity)
+        {
+            var value = identity.Value;
+            // A damaged record elsewhere in the store must not hide the CA asked for; Get-CA reports it.
+            var damaged = new List<PkiException>();
+            var records = LoadAll(damaged);
+            var found = records.FirstOrDefault(r => string.Equals(r.Id, value, StringComparison.OrdinalIgnoreCase))
+                ?? records.FirstOrDefault(r => string.Equals(r.Name, value, StringComparison.OrdinalIgnoreCase));
+            if (found != null) return found;
+            // Asked for by Id (an issuer link, a pipeline object) and that record is the damaged one: say so.
+            throw damaged.FirstOrDefault(e => e.Target is string file && string.Equals(file, _store.FullPath(StoreLayout.CaRecord(value)), StringComparison.OrdinalIgnoreCase))
+                ?? NotFound(value);
+        }
+
+        /// <summary>The record with its certificate, parsed; StoreRecordCorrupt naming the certificate file when it does not parse.</summary>
+        public StoredCa Load(CaRecord record)
+        {
+            var path = StoreLayout.CaCertificate(record.Id);
+            try
+            {
+                var der = Pem.Decode(_store.ReadText(path), Pem.CertificateLabel);
+                return new StoredCa(record, CertificateContent.FromDer(der, e => _store.Corrupt(path, CertificateContent.Reason(e), e)).Structure, der);
+            }
+            catch (Exception e) when (Malformed.Is(e) || (e is PkiException p && p.ErrorId == ErrorIds.InvalidPem))
+            {
+                throw _store.Corrupt(path, CertificateContent.Reason(e), e);
+            }
+        }
+
+        /// <summary>This CA and its issuers up to the root, each once.</summary>
+        public IReadOnlyList<StoredCa> Chain(StoredCa authority)
+        {
+            var chain = new List<StoredCa> { authority };
+            var current = authority;
+            while (current.Record.IssuerId != null && chain.Count < 16)
+            {
+                current = Load(Resolve(new CaIdentity(current.Record.IssuerId)));
+                chain.Add(current);
+            }
+            return chain;
+        }
+
+        /// <summary>Under the lock: key, certificate, then the record that makes the CA exist; on failure removes what it wrote.</summary>
+        public void WriteNew(CaRecord record, byte[] certificateDer, string keyPem)
+        {
+            _store.WriteAllOrNothing(new[]
+            {
+                new KeyValuePair<string, byte[]>(StoreLayout.CaKey(record.Id), PkiStore.Utf8(keyPem)),
+                new KeyValuePair<string, byte[]>(StoreLayout.CaCertificate(record.Id), PkiStore.Utf8(Pem.Encode(Pem.CertificateLabel, certificateDer))),
+                new KeyValuePair<string, byte[]>(StoreLayout.CaRecord(record.Id), PkiStore.Json(record)),
+            });
+        }
+
+        /// <summary>DuplicateName when a CA of <paramref name="existing"/> already has <paramref name="name"/>.</summary>
+        public static void EnsureNameFree(IEnumerable<CaRecord> existing, string name) =>
+            RecordNames.EnsureFree(existing, name, r => r.Name, r => Messages.DuplicateCaName.Format(name, r.Id));
+
+        public PkiException NotFound(string value) =>
+            new PkiException(ErrorIds.CaNotFound, PkiErrorKind.ObjectNotFound, value, Messages.CaNotFound.Format(value, _store.Root));
+    }
+}

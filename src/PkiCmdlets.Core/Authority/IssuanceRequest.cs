@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Security;
+using PkiCmdlets.Core.Keys;
+using PkiCmdlets.Core.Requests;
+
+namespace PkiCmdlets.Core.Authority
+{
+    /// <summary>
+    /// What is asked of an issuance, whatever it came from: the subject's key and the names and subject attributes asked
+    /// for, the issuer, the validity, and which <see cref="CertificateProfile"/> makes the certificate. Built from a CSR
+    /// (<see cref="FromCsr"/>), whose signature is checked first; re-issuing a certificate the store holds would build it
+    /// from that certificate's key and names. Nothing here is checked against the issuer or the profile yet.
+    /// </summary>
+    internal sealed class IssuanceRequest
+    {
+        private IssuanceRequest(CertificateProfile profile, CaIdentity issuer, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> requestedNames)
+        {
+            Profile = profile;
+            Issuer = issuer;
+            SubjectKey = subjectKey;
+            RequestedNames = requestedNames;
+        }
+
+        public CertificateProfile Profile { get; }
+
+        public CaIdentity Issuer { get; }
+
+        public SecureString? IssuerKeyPassword { get; private set; }
+
+        public PublicKeyInfo SubjectKey { get; }
+
+        /// <summary>The names the subject's request carries (a CSR's subjectAltName: DNS names and IP addresses).</summary>
+        public IReadOnlyList<SubjectAlternativeName> RequestedNames { get; }
+
+        /// <summary>More names, as the user typed them (-Domain), for the profile to read.</summary>
+        public IReadOnlyList<string> AddedNames { get; private set; } = Array.Empty<string>();
+
+        /// <summary>The subject attributes asked for: given, else the request's; null ones get the issuer's (the common name, the first name).</summary>
+        public string? CommonName { get; private set; }
+        public string? Country { get; private set; }
+        public string? State { get; private set; }
+        public string? Locality { get; private set; }
+        public string? Organization { get; private set; }
+        public string? OrganizationalUnit { get; private set; }
+
+        /// <summary>The key algorithm the user expects the subject key to be (-Algorithm), if said.</summary>
+        public string? Algorithm { get; private set; }
+
+        public int? Days { get; private set; }
+        public int? Months { get; private set; }
+        public int? Years { get; private set; }
+        public DateTimeOffset? NotBefore { get; private set; }
+        public DateTimeOffset? NotAfter { get; private set; }
+        public bool EnableCrl { get; private set; }
+        public bool IncludeChain { get; private set; }
+
+        /// <summary>
+        /// What <paramref name="request"/> asks for: its profile (CertificateProfileUnknown for a name not in the table),
+        /// then its CSR, read and verified (the signature must hold), with the request's own values before the CSR's.
+        /// </summary>
+        public static IssuanceRequest FromCsr(NewCertificateRequest request)
+        {
+            var profile = CertificateProfiles.Get(request.Profile);
+            var csr = CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
+            return new IssuanceRequest(profile, request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request)), csr.PublicKeyInfo, csr.Names)
+            {
+                IssuerKeyPassword = request.IssuerKeyPassword,
+                AddedNames = request.Domains == null ? Array.Empty<string>() : new List<string>(request.Domains),
+                CommonName = NullIfBlank(request.CommonName) ?? csr.CommonName,
+                Country = request.Country ?? csr.Country,
+                State = request.State ?? csr.State,
+                Locality = request.Locality ?? csr.Locality,
+                Organization = request.Organization ?? csr.Organization,
+                OrganizationalUnit = request.OrganizationalUnit ?? csr.OrganizationalUnit,
+                Algorithm = request.Algorithm,
+                Days = request.Days,
+                Months = request.Months,
+                Years = request.Years,
+                NotBefore = request.NotBefore,
+                NotAfter = request.NotAfter,
+                EnableCrl = request.EnableCrl,
+                IncludeChain = request.IncludeChain,
+            };
+        }
+
+        private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.Net;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+
+namespace PkiCmdlets.Core.Requests
+{
+    /// <summary>
+    /// The names a certificate covers, one rule for all: what a CSR asks for, what a certificate is issued for and
+    /// what an ACME order orders. And their X.509 form, the subjectAltName's GeneralNames, both ways.
+    /// </summary>
+    internal static class CertificateNames
+    {
+        /// <summary>
+        /// The common name first when it stands for a name (a DNS name or an IP address; not free text, not an e-mail
+        /// address), then <paramref name="names"/>, each once (compared without regard to case).
+        /// </summary>
+        public static List<SubjectAlternativeName> Covered(string? commonName, IEnumerable<SubjectAlternativeName> names)
+        {
+            var covered = new List<SubjectAlternativeName>();
+            var fromCommonName = commonName == null ? null : NameRules.FromCommonName(commonName);
+            if (fromCommonName != null) covered.Add(fromCommonName);
+            foreach (var name in names) NameRules.AddDistinct(covered, name);
+            return covered;
+        }
+
+        /// <summary>True when a certificate for these names would name a server: what it covers holds a DNS name or an IP address.</summary>
+        public static bool NamesAServer(string? commonName, IEnumerable<SubjectAlternativeName> names) =>
+            Covered(commonName, names).Exists(n => n.Type == SubjectAlternativeNameType.Dns || n.Type == SubjectAlternativeNameType.IpAddress);
+
+        /// <summary>
+        /// The DNS names (validated) and IP addresses of the subjectAltName in <paramref name="extensions"/> (a request's
+        /// or a certificate's), each once; other kinds of name do not belong in a server certificate.
+        /// </summary>
+        public static List<SubjectAlternativeName> ServerNames(X509Extensions? extensions)
+        {
+            var names = new List<SubjectAlternativeName>();
+            var san = extensions?.GetExtension(X509Extensions.SubjectAlternativeName);
+            if (san == null) return names;
+            foreach (var general in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
+            {
+                var entry = general.TagNo switch
+                {
+                    GeneralName.DnsName => NameRules.Parse(DerIA5String.GetInstance(general.Name).GetString()),
+                    GeneralName.IPAddress => new SubjectAlternativeName(SubjectAlternativeNameType.IpAddress,
+                        new IPAddress(Asn1OctetString.GetInstance(general.Name).GetOctets()).ToString()),
+                    _ => null,
+                };
+                if (entry != null && entry.Type != SubjectAlternativeNameType.Email) NameRules.AddDistinct(names, entry);
+            }
+            return names;
+        }
+
+        /// <summary>The subjectAltName's value for <paramref name="names"/>, in their order.</summary>
+        public static GeneralNames ToGeneralNames(IEnumerable<SubjectAlternativeName> names)
+        {
+            var general = new List<GeneralName>();
+            foreach (var name in names)
+            {
+                general.Add(name.Type switch
+                {
+                    SubjectAlternativeNameType.Dns => new GeneralName(GeneralName.DnsName, new DerIA5String(name.Value)),
+                    SubjectAlternativeNameType.IpAddress => new GeneralName(GeneralName.IPAddress, new DerOctetString(IPAddress.Parse(name.Value).GetAddressBytes())),
+                    _ => new GeneralName(GeneralName.Rfc822Name, new DerIA5String(name.Value)),
+                });
+            }
+            return new GeneralNames(general.ToArray());
+        }
+    }
+}

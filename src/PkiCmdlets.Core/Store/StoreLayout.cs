@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.IO;
+
+namespace PkiCmdlets.Core.Store
+{
+    /// <summary>
+    /// Every relative path of the store, format version <see cref="FormatVersion"/>: the code form of README's
+    /// "The store". No other class names a file or folder of the store; each folder of the core asks here for the
+    /// files it keeps, so none reaches into another's. Changing a path here changes the format: existing stores
+    /// must read as before.
+    /// </summary>
+    internal static class StoreLayout
+    {
+        /// <summary>The layout this version writes and the newest it reads.</summary>
+        public const int FormatVersion = 1;
+
+        /// <summary>The format version; a newer store is refused with StoreVersionUnsupported.</summary>
+        public const string VersionFile = "store.json";
+
+        /// <summary>The cross-process lock file.</summary>
+        public const string LockFile = ".lock";
+
+        /// <summary>The records of a folder (CAs, CSRs, orders) are its JSON files, one each.</summary>
+        public const string RecordFiles = "*.json";
+
+        // ---- CSRs: a numbered folder, their keys in the key folder ----------------------------------------
+
+        public const string CsrFolder = "csrs";
+
+        /// <summary>Private keys: CSRs' and CAs'.</summary>
+        public const string KeyFolder = "keys";
+
+        public static string CsrRecord(int id) => NumberedRecord(CsrFolder, id);
+
+        public static string CsrRequest(int id) => Path.Combine(CsrFolder, Number(id) + ".csr.pem");
+
+        public static string CsrKey(int id) => Path.Combine(KeyFolder, "csr-" + Number(id) + ".key.pem");
+
+        // ---- CAs ------------------------------------------------------------------------------------------
+
+        public const string CaFolder = "cas";
+
+        public static string CaRecord(string caId) => Path.Combine(CaFolder, caId + ".json");
+
+        public static string CaCertificate(string caId) => Path.Combine(CaFolder, caId + ".crt.pem");
+
+        public static string CaKey(string caId) => Path.Combine(KeyFolder, "ca-" + caId + ".key.pem");
+
+        // ---- Issued certificates: one journal per issuer ----------------------------------------------------
+
+        public const string IssuedFolder = "issued";
+
+        public static string IssuerFolder(string issuerId) => Path.Combine(IssuedFolder, issuerId);
+
+        public static string CertificateJournal(string issuerId) => Path.Combine(IssuerFolder(issuerId), "certificates.journal");
+
+        // ---- CRLs -----------------------------------------------------------------------------------------
+
+        public const string CrlFolder = "crls";
+
+        /// <summary>A CA's latest CRL (PEM).</summary>
+        public static string Crl(string caId) => Path.Combine(CrlFolder, caId + ".crl.pem");
+
+        /// <summary>The number of a CA's latest CRL.</summary>
+        public static string CrlNumber(string caId) => Path.Combine(CrlFolder, caId + ".json");
+
+        // ---- ACME accounts and orders -------------------------------------------------------------------------
+
+        public static readonly string AcmeAccountFolder = Path.Combine("acme", "accounts");
+
+        public static string AcmeAccountRecord(string accountId) => Path.Combine(AcmeAccountFolder, accountId + ".json");
+
+        public static string AcmeAccountKey(string accountId) => Path.Combine(AcmeAccountFolder, accountId + ".key.pem");
+
+        /// <summary>A numbered folder.</summary>
+        public static readonly string OrderFolder = Path.Combine("acme", "orders");
+
+        public static string OrderRecord(int id) => NumberedRecord(OrderFolder, id);
+
+        /// <summary>The CSR an order is finalized with.</summary>
+        public static string OrderCsr(int id) => Path.Combine(OrderFolder, Number(id) + ".csr.pem");
+
+        // ---- Numbered folders (CSRs, orders): &lt;n&gt;.json and a counter --------------------------------------
+
+        public static string NumberedRecord(string folder, int id) => Path.Combine(folder, Number(id) + ".json");
+
+        /// <summary>The next id of a numbered folder (ids are never reused).</summary>
+        public static string NextId(string folder) => Path.Combine(folder, "next-id.txt");
+
+        /// <summary>The id of a numbered folder's record file, or null for any other file.</summary>
+        public static int? NumberOf(string recordPath) =>
+            int.TryParse(Path.GetFileNameWithoutExtension(recordPath), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
+
+        private static string Number(int id) => id.ToString(CultureInfo.InvariantCulture);
+    }
+}
