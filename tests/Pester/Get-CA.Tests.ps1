@@ -56,7 +56,8 @@ Describe 'Get-CA' {
             (Get-CA -Name $ca.Root.Id -StorePath $store).Name | Should -Be 'Root'
             (Get-CA -Name $ca.Root.Id.ToUpperInvariant() -StorePath $store).Name | Should -Be 'Root'
             (@(Get-CA -Name 'Sub*' -StorePath $store) | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Sub,Sub2'
-            (@(Get-CA -Name 'Sub*', '*2', 'Sub2' -StorePath $store) | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Sub,Sub2'
+            # 'S*2', not '*2': a pattern also matches Ids, and a random Id ending in 2 would make the root match too.
+            (@(Get-CA -Name 'Sub*', 'S*2', 'Sub2' -StorePath $store) | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Sub,Sub2'
             (@(Get-CA 'Root' -StorePath $store) | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Root'
             (Get-CA -Id 'Sub' -StorePath $store).Name | Should -Be 'Sub'
             (Get-CA -Id $sub2.Id -StorePath $store).Name | Should -Be 'Sub2'
