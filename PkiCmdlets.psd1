@@ -10,6 +10,7 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('PkiCmdlets.format.ps1xml')
+    TypesToProcess       = @('PkiCmdlets.types.ps1xml')
     CmdletsToExport      = @(
         'New-Csr'
         'Get-Csr'

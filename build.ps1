@@ -113,6 +113,7 @@ $MamlAssemblyFileName = "$ModuleName.dll-Help.xml"
 $ModuleBinaryFiles = @(
     'PkiCmdlets.dll'
     'PkiCmdlets.format.ps1xml'
+    'PkiCmdlets.types.ps1xml'
 )
 $ModuleDependencyFolder = 'dependencies'
 $ModuleDependencyFiles = @(

@@ -23,6 +23,7 @@ namespace PkiCmdlets
 
         [Parameter]
         [Alias("KeyLength")]
+        [ArgumentCompleter(typeof(KeySizeCompleter))]
         public int? KeySize { get; set; }
 
         [Parameter]
@@ -38,6 +39,7 @@ namespace PkiCmdlets
         public string? CrlUrl { get; set; }
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? KeyPassword { get; set; }
 
         [Parameter]

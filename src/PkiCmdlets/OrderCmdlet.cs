@@ -1,3 +1,4 @@
+using System;
 using PkiCmdlets.Core.Orders;
 
 namespace PkiCmdlets
@@ -9,6 +10,6 @@ namespace PkiCmdlets
         /// Callbacks for one core call. The core calls them on this (the pipeline) thread even though the ACME
         /// work runs on the thread pool, so WriteVerbose and WriteProgress are safe here.
         /// </summary>
-        protected OrderCallbacks Callbacks(string activity) => new OrderCallbacks { Log = WriteVerbose, Progress = Progress(activity) };
+        protected OrderCallbacks Callbacks(IProgress<string> progress) => new OrderCallbacks { Log = WriteVerbose, Progress = progress };
     }
 }

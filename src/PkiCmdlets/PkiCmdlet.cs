@@ -138,7 +138,11 @@ namespace PkiCmdlets
             }
         }
 
-        /// <summary>Runs one core call for a pipeline item, reporting its failure as a non-terminating error.</summary>
+        /// <summary>
+        /// The one error path of every command: runs one pipeline item's core call and turns a failure of the core
+        /// (a <see cref="PkiException"/>) into a non-terminating error with its ErrorId, category and target, so the
+        /// pipeline goes on with the next item. Commands have no catch blocks of their own.
+        /// </summary>
         protected void Try(Action action)
         {
             try
@@ -151,12 +155,63 @@ namespace PkiCmdlets
             }
         }
 
+        /// <summary>
+        /// <see cref="Try(Action)"/> with the core's progress shown as one progress bar for <paramref name="activity"/>,
+        /// which is completed whether the call succeeds or fails.
+        /// </summary>
+        protected void Try(string activity, Action<IProgress<string>> action)
+        {
+            try
+            {
+                Try(() => action(new ProgressReporter(this, activity)));
+            }
+            finally
+            {
+                WriteProgress(new ProgressRecord(ProgressReporter.ActivityId, activity, Core.Messages.ProgressDone) { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        /// <summary>
+        /// Checks what makes the whole call fail, whatever comes through the pipeline, as a terminating error. Called from
+        /// BeginProcessing, it runs before any command of the pipeline processes its first object, so a bad argument of
+        /// the last command stops the pipeline before the first one writes anything.
+        /// </summary>
+        protected void Require(Action check)
+        {
+            try
+            {
+                check();
+            }
+            catch (PkiException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e));
+            }
+        }
+
+        /// <summary>Writes what a store query found, and its damaged records or unmatched names as non-terminating errors.</summary>
+        protected void WriteListing<T>(Listing<T> listing)
+        {
+            foreach (var item in listing.Items)
+            {
+                WriteObject(item);
+            }
+            foreach (var problem in listing.Problems)
+            {
+                WriteError(problem);
+            }
+        }
+
+        /// <summary>ShouldProcess for a record known by its name and common name: "name (common name)", or the common name alone.</summary>
+        protected static string NamedTarget(string? name, string commonName) =>
+            string.IsNullOrEmpty(name) ? commonName : Core.Messages.ShouldProcessNamedTarget.Format(name, commonName);
+
         private static PkiException InvalidStorePath(string path, string reason, Exception? inner) =>
             new PkiException(ErrorIds.StorePathInvalid, PkiErrorKind.InvalidArgument, path,
                 Core.Messages.StorePathInvalid.Format(path, reason), inner);
 
         /// <summary>Reports a failure on one pipeline item and lets the pipeline go on.</summary>
         protected void WriteError(PkiException e) => WriteError(ToErrorRecord(e));
+
 
         protected static ErrorRecord ToErrorRecord(PkiException e) =>
             new ErrorRecord(e, e.ErrorId, Category(e.Kind), e.Target);
@@ -172,12 +227,6 @@ namespace PkiCmdlets
             }
             return result;
         }
-
-        /// <summary>Progress from the core, shown as one progress bar for the activity.</summary>
-        protected IProgress<string> Progress(string activity) => new ProgressReporter(this, activity);
-
-        protected void CompleteProgress(string activity) =>
-            WriteProgress(new ProgressRecord(ProgressReporter.ActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
 
         private static ErrorCategory Category(PkiErrorKind kind) => kind switch
         {

@@ -1,10 +1,11 @@
 using System.Management.Automation;
+using PkiCmdlets.Completion;
 
 namespace PkiCmdlets
 {
     /// <summary>
-    /// The distinguished-name parameters New-RootCA, New-SubCA and New-ServerCertificate share (seed 002's
-    /// names are aliases). New-Csr and Set-Csr declare their own, which also bind from CSV by property name.
+    /// The distinguished-name parameters New-RootCA, New-SubCA, New-ServerCertificate and Set-Csr share (seed 002's
+    /// names are aliases). New-Csr declares its own, because its parameters bind from CSV rows by property name as well.
     /// </summary>
     public abstract class SubjectCmdlet : PkiCmdlet
     {
@@ -18,6 +19,7 @@ namespace PkiCmdlets
 
         [Parameter]
         [Alias("CountryCode", "C")]
+        [ArgumentCompleter(typeof(CountryCodeCompleter))]
         public string? Country { get; set; }
 
         [Parameter]

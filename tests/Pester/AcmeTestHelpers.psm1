@@ -208,6 +208,7 @@ function New-OrderTestRecord {
         [Parameter(Mandatory = $true)][ValidateSet('pending', 'ready', 'processing', 'valid', 'invalid')][string] $Status,
         [string] $Domain,
         [string] $CertificateIdentifier,
+        [System.Nullable[System.DateTimeOffset]] $CertificateNotAfter,
         [string] $Problem,
         [string] $WebRoot
     )
@@ -266,6 +267,9 @@ function New-OrderTestRecord {
     }
     if ($CertificateIdentifier) {
         $record['certificateIdentifier'] = $CertificateIdentifier
+    }
+    if ($CertificateNotAfter) {
+        $record['certificateNotAfter'] = ([System.DateTimeOffset]$CertificateNotAfter).ToString('o')
     }
     if ($Problem) {
         $record['error'] = "${Domain}: $Problem"

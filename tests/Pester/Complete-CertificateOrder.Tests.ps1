@@ -150,6 +150,11 @@ Describe 'Complete-CertificateOrder against Pebble' {
         }
         $certificate = Get-ServerCertificate -Identifier $done.Identifier -StorePath $store
         $certificate.IssuerId | Should -Be 'acme'
+        # The certificate's own expiry, not the order's: Pebble drops an order within hours, the certificate lasts longer.
+        $order.NotAfter | Should -BeNullOrEmpty
+        $done.NotAfter | Should -Be $certificate.NotAfter
+        (Get-CertificateOrder -OrderId $order.OrderId -StorePath $store).NotAfter | Should -Be $certificate.NotAfter
+        (Get-CertificateOrder -OrderId $order.OrderId -StorePath $store | Out-String -Width 80) | Should -Match ([regex]::Escape($certificate.NotAfter.ToString('yyyy-MM-dd')))
         $certificate.CsrId | Should -Be $done.CsrId
         (@($certificate.DnsNames) | Sort-Object) -join ',' | Should -Be ((@("www.$domain", $domain) | Sort-Object) -join ',')
         $certificate.CertificateChain | Should -Match '-----BEGIN CERTIFICATE-----'

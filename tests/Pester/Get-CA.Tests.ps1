@@ -56,7 +56,8 @@ Describe 'Get-CA' {
             (Get-CA -Name $ca.Root.Id -StorePath $store).Name | Should -Be 'Root'
             (Get-CA -Name $ca.Root.Id.ToUpperInvariant() -StorePath $store).Name | Should -Be 'Root'
             (@(Get-CA -Name 'Sub*' -StorePath $store) | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Sub,Sub2'
-            (@(Get-CA -Name 'Sub*', '*2', 'Sub2' -StorePath $store) | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Sub,Sub2'
+            # 'S*2', not '*2': a pattern also matches Ids, and a random Id ending in 2 would make the root match too.
+            (@(Get-CA -Name 'Sub*', 'S*2', 'Sub2' -StorePath $store) | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Sub,Sub2'
             (@(Get-CA 'Root' -StorePath $store) | ForEach-Object { $_.Name }) -join ',' | Should -Be 'Root'
             (Get-CA -Id 'Sub' -StorePath $store).Name | Should -Be 'Sub'
             (Get-CA -Id $sub2.Id -StorePath $store).Name | Should -Be 'Sub2'
@@ -118,13 +119,16 @@ Describe 'Get-CA' {
             (Get-CA -Name 'Sub' -StorePath $store).KeyProtected | Should -BeFalse
         }
 
-        It 'shows CAs in the default table view' {
+        It 'shows CAs in the default list view, with their ids, and in a table with Format-Table' {
+            $list = Get-CA -StorePath $store | Out-String -Width 80
             $table = Get-CA -StorePath $store | Format-Table | Out-String -Width 200
 
+            $list | Should -Match "Id\s+: $([regex]::Escape($ca.Root.Id))"
+            $list | Should -Match 'Kind\s+: Intermediate'
+            $list | Should -Match 'Locked\s+: False'
             $table | Should -Match 'Kind'
             $table | Should -Match 'Intermediate'
             $table | Should -Match 'Locked'
-            $table | Should -Match ([regex]::Escape($ca.Root.Id))
         }
 
         It 'finds nothing in a store that does not exist, and does not create it' {

@@ -169,7 +169,8 @@ Describe 'Get-ServerCertificate' {
 
             $table | Should -Match 'SerialNumber'
             $table | Should -Match ([regex]::Escape($www.SerialNumber))
-            $table | Should -Match 'www\.example\.com, 192\.0\.2\.10'
+            $table | Should -Match '(?m)www\.example\.com\s*\r?\n\s+192\.0\.2\.10'
+            $table | Should -Match 'IssuerName: Sub'
         }
 
         It 'finds nothing in a store without certificates, and never changes the store' {

@@ -85,7 +85,7 @@ Describe 'PkiCmdlets module' {
             $dependencies = @(Get-ChildItem -LiteralPath (Join-Path $Module.ModuleBase 'dependencies') -File | ForEach-Object { $_.Name } | Sort-Object)
             $folders = @(Get-ChildItem -LiteralPath $Module.ModuleBase -Directory | ForEach-Object { $_.Name } | Sort-Object)
 
-            ($files -join ',') | Should -Be 'PkiCmdlets.dll,PkiCmdlets.format.ps1xml,PkiCmdlets.psd1'
+            ($files -join ',') | Should -Be 'PkiCmdlets.dll,PkiCmdlets.format.ps1xml,PkiCmdlets.psd1,PkiCmdlets.types.ps1xml'
             ($dependencies -join ',') | Should -Be 'BouncyCastle.Cryptography.dll,Newtonsoft.Json.dll,PkiCmdlets.Core.dll'
             ($folders -join ',') | Should -Be 'dependencies,en-US'
         }
@@ -205,9 +205,9 @@ Describe 'PkiCmdlets module' {
 
             $table = $csr | Format-Table | Out-String -Width 200
 
-            $table | Should -Match 'Protected'
-            $table | Should -Match 'Sans'
-            $table | Should -Match 'www\.example\.com, example\.com'
+            $table | Should -Match 'KeyProtected'
+            $table | Should -Match 'SubjectAlternativeNames'
+            $table | Should -Match '(?m)www\.example\.com\s*\r?\n\s+example\.com'
             $table | Should -Match 'ECC_256'
         }
     }

@@ -497,7 +497,7 @@ Describe 'New-ServerCertificate' {
 
         It 'writes ValidityBoundsIncomplete for <Case>' -ForEach @(
             @{ Case = '-NotBefore without -NotAfter'; Bound = 'NotBefore' }
-            @{ Case = '-AfterTime without -BeforeTime'; Bound = 'AfterTime' }
+            @{ Case = '-BeforeTime without -AfterTime'; Bound = 'BeforeTime' }
         ) {
             $parameters = @{ Issuer = 'Sub'; StorePath = $store; ErrorAction = 'Stop' }
             $parameters[$Bound] = [System.DateTime]::UtcNow.AddDays(1)

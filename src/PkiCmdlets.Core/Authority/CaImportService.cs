@@ -42,13 +42,11 @@ namespace PkiCmdlets.Core.Authority
 
             var (der, readKey, source) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
             // The certificate is checked before the key is read: a key we cannot sign with is refused by what it is.
-            var certificate = ParseCertificate(der, source);
-            var basic = certificate.TbsCertificate.Extensions?.GetExtension(X509Extensions.BasicConstraints);
-            if (basic == null || !BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA())
+            var (certificate, isCa, publicKey) = ParseCertificate(der, source);
+            if (!isCa)
             {
                 throw new PkiException(ErrorIds.CaImportNotCa, PkiErrorKind.InvalidData, source, Messages.CaImportNotCa.Format(source));
             }
-            var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), source);
             KeyPolicy.CaImport.Require(publicKey, source);
             using (var key = readKey())
             {
@@ -66,7 +64,15 @@ namespace PkiCmdlets.Core.Authority
                         throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(record.Name, record.Id));
                     }
                 }
-                var issuerId = FindIssuer(certificate, existing, source);
+                string? issuerId;
+                try
+                {
+                    issuerId = FindIssuer(certificate, existing, source);
+                }
+                catch (Exception e) when (Malformed.Is(e))
+                {
+                    throw Unreadable(source, e, Messages.ReasonCertificateDamaged);
+                }
                 if (name != null) CaRepository.EnsureNameFree(existing, name);
                 var keyPem = Pkcs8Pem.Encode(key, request.KeyPassword);
 
@@ -138,29 +144,70 @@ namespace PkiCmdlets.Core.Authority
                 pfx = new Pkcs12StoreBuilder().Build();
                 pfx.Load(new MemoryStream(bytes), password);
             }
-            catch (Exception e) when (e is IOException || e is ArgumentException || e is InvalidCastException || e is Org.BouncyCastle.Crypto.CryptoException || e is Org.BouncyCastle.Security.SecurityUtilityException)
+            catch (Exception e) when (Malformed.Is(e))
             {
                 // A wrong password shows as a MAC failure; anything else is a file we cannot read.
                 if (e.Message.IndexOf("MAC", StringComparison.OrdinalIgnoreCase) >= 0 || e.Message.IndexOf("password", StringComparison.OrdinalIgnoreCase) >= 0)
                 {
                     throw new PkiException(ErrorIds.KeyPasswordIncorrect, PkiErrorKind.SecurityError, path, Messages.KeyPasswordIncorrect.Format(path), e);
                 }
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, e.Message), e);
+                throw Unreadable(path, e, Messages.ReasonPfxDamaged);
             }
             finally
             {
                 Array.Clear(password, 0, password.Length);
             }
-            var alias = pfx.Aliases.Cast<string>().FirstOrDefault(pfx.IsKeyEntry)
-                ?? throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, "it holds no private key"));
-            var certificate = pfx.GetCertificate(alias)?.Certificate.GetEncoded()
-                ?? throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, "its key has no certificate"));
-            return (certificate, () => KeyFile.FromBouncyCastle(pfx.GetKey(alias).Key, path), path);
+            string? alias;
+            byte[]? certificate;
+            try
+            {
+                alias = pfx.Aliases.Cast<string>().FirstOrDefault(pfx.IsKeyEntry);
+                certificate = alias == null ? null : pfx.GetCertificate(alias)?.Certificate.GetEncoded();
+            }
+            catch (Exception e) when (Malformed.Is(e))
+            {
+                throw Unreadable(path, e, Messages.ReasonPfxDamaged);
+            }
+            if (alias == null)
+            {
+                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, Messages.ReasonPfxNoKey));
+            }
+            if (certificate == null)
+            {
+                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, Messages.ReasonPfxKeyWithoutCertificate));
+            }
+            return (certificate, () =>
+            {
+                try
+                {
+                    return KeyFile.FromBouncyCastle(pfx.GetKey(alias).Key, path);
+                }
+                catch (Exception e) when (Malformed.Is(e))
+                {
+                    throw PrivateKey.Unreadable(path, e);
+                }
+            }, path);
         }
 
-        private static X509CertificateStructure ParseCertificate(byte[] der, string source) =>
-            CertificateContent.FromDer(der, e => new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, source,
-                Messages.ImportFileUnreadable.Format(source, e.Message), e)).Structure;
+        /// <summary>The certificate, whether it is a CA's, and its public key; ImportFileUnreadable when any of them is malformed.</summary>
+        private static (X509CertificateStructure Certificate, bool IsCa, PublicKeyInfo PublicKey) ParseCertificate(byte[] der, string source)
+        {
+            try
+            {
+                var content = CertificateContent.FromDer(der, e => Unreadable(source, e, Messages.ReasonCertificateDamaged));
+                var basic = content.Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.BasicConstraints);
+                var isCa = basic != null && BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA();
+                return (content.Structure, isCa, PublicKeyInfo.FromSubjectPublicKeyInfo(content.SubjectPublicKeyInfo, source));
+            }
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.KeyUnreadable })
+            {
+                throw Unreadable(source, e, Messages.ReasonCertificateDamaged);
+            }
+        }
+
+        private static PkiException Unreadable(string path, Exception e, string reason) =>
+            new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path,
+                Messages.ImportFileUnreadable.Format(path, e is PkiException ? e.Message : Malformed.Reason(e, reason)), e);
 
         private static byte[] ReadFile(string path)
         {

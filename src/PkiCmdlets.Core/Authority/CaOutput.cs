@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Asn1.X509;
+using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Store;
@@ -57,9 +58,9 @@ namespace PkiCmdlets.Core.Authority
                     StorePath = store.Root,
                 };
             }
-            catch (Exception e) when (e is ArgumentException || e is InvalidCastException || e is System.Security.Cryptography.CryptographicException)
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.KeyUnreadable })
             {
-                throw store.Corrupt(StoreLayout.CaCertificate(record.Id), e.Message, e);
+                throw store.Corrupt(StoreLayout.CaCertificate(record.Id), CertificateContent.Reason(e), e);
             }
         }
     }

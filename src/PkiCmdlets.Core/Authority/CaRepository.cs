@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
@@ -61,11 +60,11 @@ namespace PkiCmdlets.Core.Authority
             try
             {
                 var der = Pem.Decode(_store.ReadText(path), Pem.CertificateLabel);
-                return new StoredCa(record, CertificateContent.FromDer(der, e => _store.Corrupt(path, e.Message, e)).Structure, der);
+                return new StoredCa(record, CertificateContent.FromDer(der, e => _store.Corrupt(path, CertificateContent.Reason(e), e)).Structure, der);
             }
-            catch (Exception e) when (e is ArgumentException || e is IOException || e is InvalidCastException || (e is PkiException p && p.ErrorId == ErrorIds.InvalidPem))
+            catch (Exception e) when (Malformed.Is(e) || (e is PkiException p && p.ErrorId == ErrorIds.InvalidPem))
             {
-                throw _store.Corrupt(path, e.Message, e);
+                throw _store.Corrupt(path, CertificateContent.Reason(e), e);
             }
         }
 

@@ -34,6 +34,8 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The issuing CA's Id; null for a root.</summary>
         public string? IssuerId { get; set; }
         public bool IsRoot { get; set; }
+        /// <summary>Root or Intermediate, as the table shows it: <c>Get-CA | Where-Object Kind -eq Root</c>.</summary>
+        public string Kind => IsRoot ? "Root" : "Intermediate";
         /// <summary>basicConstraints pathLenConstraint; null means unlimited.</summary>
         public int? PathLength { get; set; }
         /// <summary>Where this CA's CRL is published; certificates it issues with -EnableCrl point there.</summary>
@@ -44,9 +46,17 @@ namespace PkiCmdlets.Core.Authority
         public bool KeyProtected { get; set; }
         /// <summary>True while Unlock-CA keeps the key usable in this process.</summary>
         public bool Unlocked { get; set; }
+        /// <summary>True when signing with this CA needs a password now: its key is encrypted and not unlocked in this process.</summary>
+        public bool Locked => KeyProtected && !Unlocked;
         public bool Imported { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
-        public X509Certificate2? Certificate { get; set; }
+        internal X509Certificate2? Certificate { get; set; }
+
+        /// <summary>
+        /// The CA certificate for .NET's and PowerShell's certificate tooling. In PowerShell it is the Certificate property
+        /// (PkiCmdlets.types.ps1xml), hidden so that ConvertTo-Json and Format-List * stay short.
+        /// </summary>
+        public X509Certificate2? GetCertificate() => Certificate;
         public string Pem { get; set; } = string.Empty;
         /// <summary>PEM of this CA and its issuers, up to the root.</summary>
         public string Chain { get; set; } = string.Empty;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using PkiCmdlets.Core.Errors;
@@ -45,11 +44,17 @@ namespace PkiCmdlets.Core.Authority
             {
                 return new CertificateContent(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)));
             }
-            catch (Exception e) when (e is ArgumentException || e is IOException || e is InvalidCastException)
+            catch (Exception e) when (Malformed.Is(e))
             {
                 throw unreadable(e);
             }
         }
+
+        /// <summary>
+        /// What to tell the user about a certificate that does not parse: the message of our own error, or else "the
+        /// certificate is damaged", never a library's words (see <see cref="Malformed.Reason"/>).
+        /// </summary>
+        public static string Reason(Exception e) => e is PkiException ? e.Message : Malformed.Reason(e, Messages.ReasonCertificateDamaged);
 
         /// <summary>A file's certificate: the file itself when it is DER (it starts with a SEQUENCE), else its first PEM CERTIFICATE block.</summary>
         public static byte[] FirstCertificate(byte[] file) =>

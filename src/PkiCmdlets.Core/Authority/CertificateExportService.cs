@@ -47,8 +47,11 @@ namespace PkiCmdlets.Core.Authority
             _certificates = new CertificateService(store);
         }
 
-        /// <summary>Writes the file and returns its path; checks everything before writing anything.</summary>
-        public string Export(ExportRequest request)
+        /// <summary>
+        /// What makes an export fail whatever certificate it is given: the format and its options, the passwords, and the
+        /// file to write. Export-ServerCertificate checks it before the commands before it in the pipeline make anything.
+        /// </summary>
+        public static void Check(ExportRequest request)
         {
             if (request.Format == ExportFormat.Der && (request.IncludeChain || request.IncludePrivateKey))
             {
@@ -59,9 +62,18 @@ namespace PkiCmdlets.Core.Authority
             {
                 throw new PkiException(ErrorIds.PfxPasswordRequired, PkiErrorKind.InvalidArgument, null, Messages.PfxPasswordRequired);
             }
-            KeyProtection.RequireNonEmpty(request.Password);
+            if (request.Password != null && request.Password.Length == 0)
+            {
+                throw new PkiException(ErrorIds.KeyPasswordEmpty, PkiErrorKind.InvalidArgument, null,
+                    request.Format == ExportFormat.Pfx ? Messages.ExportPfxPasswordEmpty : Messages.ExportPemPasswordEmpty);
+            }
             OutputFile.RequireNewOrForced(request.Path, request.Force);
+        }
 
+        /// <summary>Writes the file and returns its path; checks everything before writing anything.</summary>
+        public string Export(ExportRequest request)
+        {
+            Check(request);
             var certificate = _certificates.Get(request.Identifier);
             var leaf = Pem.Decode(certificate.X509Certificate, Pem.CertificateLabel);
             var certificates = new List<byte[]> { leaf };

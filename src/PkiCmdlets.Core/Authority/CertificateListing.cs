@@ -32,14 +32,19 @@ namespace PkiCmdlets.Core.Authority
                 : _cas.Repository.LoadAll(problems).Where(r => !r.IsRoot).Select(r => TryLoad(r, problems)).Where(c => c != null)
                     .Select(c => IssuerSource.Of(_cas, c!)).Append(IssuerSource.External()).ToList();
             var identifiers = Normalized(query.Identifiers, i => i.Trim().ToLowerInvariant());
+            // An identifier may also be a serial number, in any case, with or without colons, as openssl and .NET show it.
+            var identifierSerials = query.Identifiers == null ? null
+                : new HashSet<string>(query.Identifiers.Select(SerialOrNull).Where(v => v != null)!, StringComparer.OrdinalIgnoreCase);
             var serials = Normalized(query.SerialNumbers, SerialNumber.Normalize);
             var namePatterns = query.DnsNames?.Select(p => new NamePattern(p)).ToList();
             var now = _cas.Now;
             var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            bool IdentifierWanted(string identifier, string serial) =>
+                identifiers == null || identifiers.Contains(identifier) || identifierSerials!.Contains(serial);
             bool WantedKey(string identifier, string serial) =>
-                (identifiers == null || identifiers.Contains(identifier)) && (serials == null || serials.Contains(serial));
+                IdentifierWanted(identifier, serial) && (serials == null || serials.Contains(serial));
             bool Wanted(IssuedRecord record) =>
-                (identifiers == null || identifiers.Contains(record.Identifier))
+                IdentifierWanted(record.Identifier, record.SerialNumber)
                 && (serials == null || serials.Contains(record.SerialNumber))
                 && (namePatterns == null || namePatterns.Any(p => record.DnsNames.Concat(record.IpAddresses).Append(record.CommonName).Any(p.IsMatch)));
             foreach (var source in sources)
@@ -72,9 +77,14 @@ namespace PkiCmdlets.Core.Authority
                 }
             }
             // A certificate asked for by identifier or serial that is not there is an error of its own, as Get-Item's would be.
-            foreach (var missing in (identifiers ?? new HashSet<string>()).Concat(serials ?? new HashSet<string>()).Where(v => !found.Contains(v)))
+            // Named as the user wrote it, not as it was compared.
+            var missing = (query.Identifiers ?? Array.Empty<string>())
+                .Where(v => !found.Contains(v.Trim()) && (SerialOrNull(v) is not string serial || !found.Contains(serial)))
+                .Concat((query.SerialNumbers ?? Array.Empty<string>()).Where(v => !found.Contains(SerialNumber.Normalize(v))))
+                .Distinct(StringComparer.OrdinalIgnoreCase);
+            foreach (var value in missing.Reverse())
             {
-                problems.Insert(0, NotFound(missing));
+                problems.Insert(0, NotFound(value.Trim()));
             }
         }
 
@@ -90,6 +100,19 @@ namespace PkiCmdlets.Core.Authority
             catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
             {
                 problems.Add(e);
+                return null;
+            }
+        }
+
+        /// <summary>The serial number <paramref name="value"/> would be, or null when it is not one.</summary>
+        private static string? SerialOrNull(string value)
+        {
+            try
+            {
+                return SerialNumber.Normalize(value);
+            }
+            catch (PkiException)
+            {
                 return null;
             }
         }

@@ -28,8 +28,11 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>
         /// Revokes each certificate named, with one durable append per issuer: one reading of the store finds them
         /// all (Revoke-ServerCertificate's pipeline). Each one that cannot be revoked is a problem of its own; the rest are.
+        /// <paramref name="confirm"/>, when given, is asked for each certificate found, before the store is locked, with the
+        /// certificate itself so that the question can name it (common name, serial number, issuer); one it declines is left as it is.
         /// </summary>
-        public Listing<IssuedCertificate> RevokeMany(IReadOnlyList<string> identifiers, RevocationReason reason, CancellationToken cancellation = default)
+        public Listing<IssuedCertificate> RevokeMany(IReadOnlyList<string> identifiers, RevocationReason reason, CancellationToken cancellation = default,
+            Func<IssuedCertificate, bool>? confirm = null)
         {
             if (!Enum.IsDefined(typeof(RevocationReason), reason))
             {
@@ -49,6 +52,7 @@ namespace PkiCmdlets.Core.Authority
                         Messages.CertificateNotRevocable.Format(found.Identifier, found.IssuerName)));
                     continue;
                 }
+                if (confirm != null && !confirm(found)) continue;
                 byIdentifier[found.Identifier] = found;
             }
             using (_store.Lock(cancellation))
@@ -97,9 +101,9 @@ namespace PkiCmdlets.Core.Authority
             if (appended.Count > 0) journal.AppendRevoked(appended);
             foreach (var found in revoked)
             {
-                found.Status = CertificateStatus.Revoked;
+                found.Status = CertificateStatus.Revoked.ToString();
                 found.RevokedAt = now;
-                found.RevocationReason = reason;
+                found.RevocationReason = reason.ToString();
             }
             return revoked;
         }

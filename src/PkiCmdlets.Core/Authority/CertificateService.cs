@@ -88,8 +88,11 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>
         /// Revokes each certificate named, with one durable append per issuer: one reading of the store finds them
         /// all (Revoke-ServerCertificate's pipeline). Each one that cannot be revoked is a problem of its own; the rest are.
+        /// <paramref name="confirm"/>, when given, is asked for each certificate found before anything is written; one it
+        /// declines is left as it is.
         /// </summary>
-        public Listing<IssuedCertificate> RevokeMany(IReadOnlyList<string> identifiers, RevocationReason reason, CancellationToken cancellation = default) =>
-            new CertificateRevocation(_cas, _listing).RevokeMany(identifiers, reason, cancellation);
+        public Listing<IssuedCertificate> RevokeMany(IReadOnlyList<string> identifiers, RevocationReason reason, CancellationToken cancellation = default,
+            Func<IssuedCertificate, bool>? confirm = null) =>
+            new CertificateRevocation(_cas, _listing).RevokeMany(identifiers, reason, cancellation, confirm);
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using Org.BouncyCastle.Asn1.X509;
@@ -34,21 +33,35 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         public IssuedCertificate Keep(byte[] leafDer, IReadOnlyList<byte[]> chainDer, CancellationToken cancellation = default)
         {
-            static PkiException Unreadable(Exception e) =>
-                new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(e.Message), e);
-            var content = CertificateContent.FromDer(leafDer, Unreadable);
-            X509Certificate2 certificate;
+            IssuedRecord record;
             try
             {
-                certificate = new X509Certificate2(leafDer);
+                record = Read(leafDer, chainDer);
             }
-            catch (CryptographicException e)
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.KeyUnreadable })
             {
                 throw Unreadable(e);
             }
+            using (_store.Lock(cancellation))
+            {
+                record.IssuedAt = _cas.Now;
+                new IssuedJournal(_store, CertificateService.ExternalIssuerId).AppendIssued(new[] { new KeyValuePair<IssuedRecord, byte[]>(record, leafDer) });
+            }
+            return IssuedOutput.From(record.IssuerName ?? string.Empty, CertificateService.ExternalIssuerId, record, () => leafDer, string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))),
+                IssuedOutput.StatusOf(record, _cas.Now), _store.Root);
+        }
+
+        private static PkiException Unreadable(Exception e) =>
+            new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(CertificateContent.Reason(e)), e);
+
+        /// <summary>The record of a certificate an outside CA issued, read from its DER; CertificateUnreadable, or what the parsers throw, when it does not read.</summary>
+        private IssuedRecord Read(byte[] leafDer, IReadOnlyList<byte[]> chainDer)
+        {
+            var content = CertificateContent.FromDer(leafDer, Unreadable);
+            var certificate = new X509Certificate2(leafDer);
             var names = content.ServerNames;
             var spki = content.SubjectPublicKeyInfo;
-            var record = new IssuedRecord
+            return new IssuedRecord
             {
                 Identifier = Hex.Lower(SerialNumber.Generate()),
                 SerialNumber = certificate.SerialNumber,
@@ -65,13 +78,6 @@ namespace PkiCmdlets.Core.Authority
                 Chain = chainDer.Select(Convert.ToBase64String).ToList(),
                 Profile = CertificateProfiles.Server.Name, // what ACME orders are
             };
-            using (_store.Lock(cancellation))
-            {
-                record.IssuedAt = _cas.Now;
-                new IssuedJournal(_store, CertificateService.ExternalIssuerId).AppendIssued(new[] { new KeyValuePair<IssuedRecord, byte[]>(record, leafDer) });
-            }
-            return IssuedOutput.From(record.IssuerName, CertificateService.ExternalIssuerId, record, () => leafDer, string.Concat(chainDer.Select(c => Pem.Encode(Pem.CertificateLabel, c))),
-                IssuedOutput.StatusOf(record, _cas.Now), _store.Root);
         }
     }
 }

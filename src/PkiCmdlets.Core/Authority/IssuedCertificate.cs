@@ -1,5 +1,8 @@
 using System;
+using System.Linq;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Revocation;
 
@@ -26,6 +29,8 @@ namespace PkiCmdlets.Core.Authority
         public string CommonName { get; set; } = string.Empty;
         public string[] DnsNames { get; set; } = new string[0];
         public string[] IpAddresses { get; set; } = new string[0];
+        /// <summary>Every name the certificate covers: its DNS names, then its IP addresses.</summary>
+        public string[] Names => DnsNames.Length == 0 ? IpAddresses : IpAddresses.Length == 0 ? DnsNames : DnsNames.Concat(IpAddresses).ToArray();
         public string Algorithm { get; set; } = string.Empty;
         public DateTimeOffset NotBefore { get; set; }
         public DateTimeOffset NotAfter { get; set; }
@@ -33,16 +38,25 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The issuing CA's Id (seed 002's ParentIdentifier).</summary>
         public string IssuerId { get; set; } = string.Empty;
         public string Thumbprint { get; set; } = string.Empty;
-        public CertificateStatus Status { get; set; }
+        /// <summary>Valid, Revoked or Expired (a CertificateStatus name: a string, so that ConvertTo-Json writes the name).</summary>
+        public string Status { get; set; } = string.Empty;
         public DateTimeOffset? RevokedAt { get; set; }
-        public RevocationReason? RevocationReason { get; set; }
+        /// <summary>The RFC 5280 reason's name once revoked (KeyCompromise, Superseded, …); null before.</summary>
+        public string? RevocationReason { get; set; }
         /// <summary>The CSR in the store whose key this certificate carries, when there is one (so the key can be exported).</summary>
         public int? CsrId { get; set; }
         public DateTimeOffset IssuedAt { get; set; }
         /// <summary>The certificate profile that made it: Server for New-ServerCertificate's (and for those ordered over ACME).</summary>
         public string Profile { get; set; } = string.Empty;
         /// <remarks>Read from the store when first asked for, so that a listing of thousands reads only the certificates looked at.</remarks>
-        public X509Certificate2 Certificate => _certificate ??= new X509Certificate2(Der);
+        internal X509Certificate2 Certificate => _certificate ??= Parse(Der);
+
+        /// <summary>
+        /// The certificate for .NET's and PowerShell's certificate tooling. In PowerShell it is the Certificate property
+        /// (PkiCmdlets.types.ps1xml), hidden so that ConvertTo-Json and Format-List * stay short; a method here, because
+        /// ConvertTo-Json writes every public property of the class whatever the type data says.
+        /// </summary>
+        public X509Certificate2 GetCertificate() => Certificate;
         /// <summary>The certificate as PEM (the seed's X509Certificate).</summary>
         public string X509Certificate => _pem ??= Pem.Encode(Pem.CertificateLabel, Der);
 
@@ -57,6 +71,19 @@ namespace PkiCmdlets.Core.Authority
                 _der = null;
                 _certificate = null;
                 _pem = null;
+            }
+        }
+
+        /// <summary>The certificate as .NET reads it; a store whose bytes were damaged gives CertificateUnreadable, not .NET's exception.</summary>
+        private static X509Certificate2 Parse(byte[] der)
+        {
+            try
+            {
+                return new X509Certificate2(der);
+            }
+            catch (CryptographicException e)
+            {
+                throw new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, null, Messages.CertificateUnreadable.Format(Messages.ReasonCertificateDamaged), e);
             }
         }
 

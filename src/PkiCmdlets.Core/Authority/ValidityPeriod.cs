@@ -33,12 +33,11 @@ namespace PkiCmdlets.Core.Authority
             RequirePositive("Days", days);
             RequirePositive("Months", months);
             RequirePositive("Years", years);
-            if (!days.HasValue && (notBefore.HasValue != notAfter.HasValue))
+            // An end alone starts now, as openssl's -not_after and step's --not-after do; a start needs its end.
+            if (!days.HasValue && notBefore.HasValue && !notAfter.HasValue)
             {
-                var given = notBefore.HasValue ? "NotBefore" : "NotAfter";
-                var missing = notBefore.HasValue ? "NotAfter" : "NotBefore";
-                throw new PkiException(ErrorIds.ValidityBoundsIncomplete, PkiErrorKind.InvalidArgument, notBefore ?? notAfter,
-                    Messages.ValidityBoundsIncomplete.Format(given, missing));
+                throw new PkiException(ErrorIds.ValidityBoundsIncomplete, PkiErrorKind.InvalidArgument, notBefore,
+                    Messages.ValidityBoundsIncomplete.Format("NotBefore", "NotAfter"));
             }
 
             ValidityPeriod period;
@@ -62,7 +61,7 @@ namespace PkiCmdlets.Core.Authority
             TimeSpan defaultLifetime, DateTimeOffset start, DateTimeOffset issuerNotAfter)
         {
             if (days.HasValue) return new ValidityPeriod(start, start.AddDays(days.Value));
-            if (notBefore.HasValue) return new ValidityPeriod(Seconds(notBefore.Value), Seconds(notAfter!.Value));
+            if (notAfter.HasValue) return new ValidityPeriod(notBefore.HasValue ? Seconds(notBefore.Value) : start, Seconds(notAfter.Value));
             if (months.HasValue || years.HasValue) return new ValidityPeriod(start, start.AddYears(years ?? 0).AddMonths(months ?? 0));
             // The default, unlike an explicit period, is cut to the issuer's end rather than refused.
             var end = start + defaultLifetime;

@@ -56,7 +56,7 @@ namespace PkiCmdlets.Core.Keys
             if (curveOid.Equals(SecObjectIdentifiers.SecP256r1)) size = 256;
             else if (curveOid.Equals(SecObjectIdentifiers.SecP384r1)) size = 384;
             else if (curveOid.Equals(SecObjectIdentifiers.SecP521r1)) size = 521;
-            else throw Unreadable(source, new NotSupportedException("curve " + curveOid.Id + " is not supported"));
+            else throw Unreadable(source, new NotSupportedException(Messages.ReasonCurveUnsupported.Format(curveOid.Id)));
 
             var point = (q ?? SecNamedCurves.GetByOid(curveOid).G.Multiply(d)).Normalize();
             var length = (size + 7) / 8;

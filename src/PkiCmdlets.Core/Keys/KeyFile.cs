@@ -51,7 +51,7 @@ namespace PkiCmdlets.Core.Keys
                         ? Sm2PrivateKey.FromScalar(ec.D)
                         : EcdsaPrivateKey.FromBouncyCastle(ec.PublicKeyParamSet, ec.D, source);
                 default:
-                    throw PrivateKey.Unreadable(source, new NotSupportedException("only RSA and named-curve EC keys are supported"));
+                    throw PrivateKey.Unreadable(source, new NotSupportedException(Messages.ReasonOnlyRsaAndNamedEc));
             }
         }
 
@@ -65,7 +65,7 @@ namespace PkiCmdlets.Core.Keys
                 using var reader = new StringReader(pemText);
                 read = new PemReader(reader, encrypted ? new PasswordFinder(password!) : null).ReadObject();
             }
-            catch (Exception e) when (e is IOException || e is ArgumentException || e is InvalidCastException || e is PemException || e is InvalidCipherTextException)
+            catch (Exception e) when (Errors.Malformed.Is(e))
             {
                 if (encrypted)
                 {
@@ -74,12 +74,19 @@ namespace PkiCmdlets.Core.Keys
                 }
                 throw PrivateKey.Unreadable(source, e);
             }
-            return read switch
+            try
             {
-                AsymmetricCipherKeyPair pair => FromBouncyCastle(pair.Private, source),
-                AsymmetricKeyParameter key when key.IsPrivate => FromBouncyCastle(key, source),
-                _ => throw PrivateKey.Unreadable(source, new InvalidDataException("no private key was found in the file")),
-            };
+                return read switch
+                {
+                    AsymmetricCipherKeyPair pair => FromBouncyCastle(pair.Private, source),
+                    AsymmetricKeyParameter key when key.IsPrivate => FromBouncyCastle(key, source),
+                    _ => throw PrivateKey.Unreadable(source, new InvalidDataException(Messages.ReasonNoPrivateKey)),
+                };
+            }
+            catch (Exception e) when (Errors.Malformed.Is(e))
+            {
+                throw PrivateKey.Unreadable(source, e);
+            }
         }
 
         private static Errors.PkiException PasswordRequired(string source) =>

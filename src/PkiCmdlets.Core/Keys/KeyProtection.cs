@@ -76,28 +76,29 @@ namespace PkiCmdlets.Core.Keys
                 info = EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(encryptedPkcs8));
                 if (!info.EncryptionAlgorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdPbeS2))
                 {
-                    throw new NotSupportedException("only PBES2 encryption is supported");
+                    throw new NotSupportedException(Messages.ReasonOnlyPbes2);
                 }
                 pbes2 = PbeS2Parameters.GetInstance(info.EncryptionAlgorithm.Parameters);
                 if (!pbes2.KeyDerivationFunc.Algorithm.Equals(PkcsObjectIdentifiers.IdPbkdf2)
                     || !pbes2.EncryptionScheme.Algorithm.Equals(NistObjectIdentifiers.IdAes256Cbc))
                 {
-                    throw new NotSupportedException("only PBKDF2 with AES-256-CBC is supported");
+                    throw new NotSupportedException(Messages.ReasonOnlyPbkdf2Aes);
                 }
                 pbkdf2 = Pbkdf2Params.GetInstance(pbes2.KeyDerivationFunc.Parameters);
             }
-            catch (Exception e) when (e is ArgumentException || e is System.IO.IOException || e is InvalidCastException || e is NotSupportedException)
+            catch (Exception e) when (Malformed.Is(e))
             {
                 throw PrivateKey.Unreadable(source, e);
             }
 
-            var iv = Asn1OctetString.GetInstance(pbes2.EncryptionScheme.Parameters).GetOctets();
+            byte[] iv;
             byte[] key;
             try
             {
+                iv = Asn1OctetString.GetInstance(pbes2.EncryptionScheme.Parameters).GetOctets();
                 key = DeriveKey(password, pbkdf2.GetSalt(), pbkdf2.IterationCount.IntValue, pbkdf2.Prf);
             }
-            catch (NotSupportedException e)
+            catch (Exception e) when (Malformed.Is(e))
             {
                 throw PrivateKey.Unreadable(source, e);
             }
@@ -109,7 +110,7 @@ namespace PkiCmdlets.Core.Keys
                 PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(plain));
                 return plain;
             }
-            catch (Exception e) when (e is CryptographicException || e is ArgumentException || e is System.IO.IOException || e is InvalidCastException)
+            catch (Exception e) when (Malformed.Is(e))
             {
                 throw new PkiException(ErrorIds.KeyPasswordIncorrect, PkiErrorKind.SecurityError, source,
                     Messages.KeyPasswordIncorrect.Format(source), e);
@@ -141,7 +142,7 @@ namespace PkiCmdlets.Core.Keys
                     ? (Org.BouncyCastle.Crypto.IDigest)new Sha1Digest()
                     : prf.Algorithm.Equals(PkcsObjectIdentifiers.IdHmacWithSha256)
                         ? new Sha256Digest()
-                        : throw new NotSupportedException("PBKDF2 PRF " + prf.Algorithm.Id + " is not supported");
+                        : throw new NotSupportedException(Messages.ReasonPrfUnsupported.Format(prf.Algorithm.Id));
                 if (digest is Sha256Digest && NativePbkdf2Sha256 != null)
                 {
                     using var native = (DeriveBytes)NativePbkdf2Sha256.Invoke(new object[] { passwordBytes, salt, iterations, HashAlgorithmName.SHA256 });

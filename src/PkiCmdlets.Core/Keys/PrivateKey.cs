@@ -53,19 +53,22 @@ namespace PkiCmdlets.Core.Keys
             _ => Sm2PrivateKey.Create(),
         };
 
-        /// <summary>Reads an unencrypted PKCS#8 PrivateKeyInfo.</summary>
+        /// <summary>Reads an unencrypted PKCS#8 PrivateKeyInfo; anything malformed in it, outside or in the key inside, is KeyUnreadable.</summary>
         public static PrivateKey FromPkcs8(byte[] der, string source)
         {
-            PrivateKeyInfo info;
             try
             {
-                info = PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der));
+                return ReadPkcs8(der, source);
             }
-            catch (Exception e) when (e is ArgumentException || e is System.IO.IOException || e is InvalidCastException)
+            catch (Exception e) when (Malformed.Is(e))
             {
                 throw Unreadable(source, e);
             }
+        }
 
+        private static PrivateKey ReadPkcs8(byte[] der, string source)
+        {
+            var info = PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der));
             var algorithm = info.PrivateKeyAlgorithm.Algorithm;
             if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
             {
@@ -76,7 +79,7 @@ namespace PkiCmdlets.Core.Keys
                 var curve = X962Parameters.GetInstance(info.PrivateKeyAlgorithm.Parameters);
                 if (!curve.IsNamedCurve)
                 {
-                    throw Unreadable(source, new NotSupportedException("explicit curve parameters are not supported"));
+                    throw Unreadable(source, new NotSupportedException(Messages.ReasonExplicitCurve));
                 }
                 var curveOid = (DerObjectIdentifier)curve.Parameters;
                 var ecKey = (ECPrivateKeyParameters)PrivateKeyFactory.CreateKey(info);
@@ -85,19 +88,19 @@ namespace PkiCmdlets.Core.Keys
                 var q = publicKey == null ? null : ecKey.Parameters.Curve.DecodePoint(publicKey.GetOctets());
                 return EcdsaPrivateKey.FromBouncyCastle(curveOid, ecKey.D, source, q);
             }
-            throw Unreadable(source, new NotSupportedException("key algorithm " + algorithm.Id + " is not supported"));
+            throw Unreadable(source, new NotSupportedException(Messages.ReasonKeyAlgorithmUnsupported.Format(algorithm.Id)));
         }
 
         internal static PkiException Unreadable(string source, Exception cause) =>
             new PkiException(ErrorIds.KeyUnreadable, PkiErrorKind.InvalidData, source,
-                Messages.KeyUnreadable.Format(source, cause.Message), cause);
+                Messages.KeyUnreadable.Format(source, Malformed.Reason(cause, Messages.ReasonKeyDamaged)), cause);
 
         /// <summary>Big-endian unsigned bytes left-padded to <paramref name="length"/>, as .NET's key parameters need.</summary>
         internal static byte[] FixedLength(Org.BouncyCastle.Math.BigInteger value, int length)
         {
             var bytes = value.ToByteArrayUnsigned();
             if (bytes.Length == length) return bytes;
-            if (bytes.Length > length) throw new CryptographicException("Key component is longer than its field.");
+            if (bytes.Length > length) throw new CryptographicException(Messages.ReasonKeyComponentTooLong);
             var padded = new byte[length];
             Buffer.BlockCopy(bytes, 0, padded, length - bytes.Length, bytes.Length);
             return padded;

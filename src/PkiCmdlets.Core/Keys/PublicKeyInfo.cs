@@ -79,33 +79,37 @@ namespace PkiCmdlets.Core.Keys
         /// <summary>The native key that checks RSA PKCS#1 v1.5 and ECDSA signatures; null where BouncyCastle does.</summary>
         internal AsymmetricAlgorithm? NativeKey => _native.Value;
 
-        /// <summary>Reads a SubjectPublicKeyInfo; <paramref name="source"/> names it in errors.</summary>
+        /// <summary>Reads a SubjectPublicKeyInfo; <paramref name="source"/> names it in errors, and anything malformed in it is KeyUnreadable.</summary>
         public static PublicKeyInfo FromSubjectPublicKeyInfo(byte[] spki, string source)
         {
-            SubjectPublicKeyInfo info;
-            AsymmetricKeyParameter key;
             try
             {
-                info = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(spki));
-                if (info.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
-                {
-                    var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
-                    var (modulus, exponent) = (rsa.Modulus, rsa.PublicExponent);
-                    CheckRsa(modulus, exponent);
-                    var bits = modulus.BitLength;
-                    return new PublicKeyInfo(spki, () => new RsaKeyParameters(false, modulus, exponent), KeyFamily.Rsa, bits,
-                        "RSA_" + bits.ToString(CultureInfo.InvariantCulture), () => ImportRsa(modulus, exponent))
-                    {
-                        _rsaModulus = modulus.ToByteArrayUnsigned(),
-                        _rsaExponent = exponent.ToByteArrayUnsigned(),
-                    };
-                }
-                key = PublicKeyFactory.CreateKey(info);
+                return Read(spki);
             }
-            catch (Exception e) when (e is ArgumentException || e is System.IO.IOException || e is InvalidCastException || e is SecurityUtilityException || e is InvalidOperationException)
+            catch (Exception e) when (Errors.Malformed.Is(e))
             {
-                throw PrivateKey.Unreadable(source, e);
+                throw new Errors.PkiException(Errors.ErrorIds.KeyUnreadable, Errors.PkiErrorKind.InvalidData, source,
+                    Messages.PublicKeyUnreadable.Format(source, Errors.Malformed.Reason(e, Messages.ReasonDerDamaged)), e);
             }
+        }
+
+        private static PublicKeyInfo Read(byte[] spki)
+        {
+            var info = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(spki));
+            if (info.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+            {
+                var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
+                var (modulus, exponent) = (rsa.Modulus, rsa.PublicExponent);
+                CheckRsa(modulus, exponent);
+                var bits = modulus.BitLength;
+                return new PublicKeyInfo(spki, () => new RsaKeyParameters(false, modulus, exponent), KeyFamily.Rsa, bits,
+                    "RSA_" + bits.ToString(CultureInfo.InvariantCulture), () => ImportRsa(modulus, exponent))
+                {
+                    _rsaModulus = modulus.ToByteArrayUnsigned(),
+                    _rsaExponent = exponent.ToByteArrayUnsigned(),
+                };
+            }
+            var key = PublicKeyFactory.CreateKey(info);
 
             var algorithm = info.Algorithm.Algorithm;
             if (key is ECPublicKeyParameters ec)
@@ -131,7 +135,7 @@ namespace PkiCmdlets.Core.Keys
                     // import (which checks the point's order) and verify take about twice as long as BouncyCastle's verify.
                     return new PublicKeyInfo(spki, () => key, KeyFamily.Ecc, bits, "ECC_384");
                 }
-                var curveName = curve == null ? "explicit parameters" : (ECNamedCurveTable.GetName(curve) ?? curve.Id);
+                var curveName = curve == null ? Messages.ReasonExplicitParameters : (ECNamedCurveTable.GetName(curve) ?? curve.Id);
                 return new PublicKeyInfo(spki, () => key, null, bits, "EC " + curveName);
             }
             var name = key is DsaPublicKeyParameters ? "DSA" : key is Ed25519PublicKeyParameters ? "Ed25519" : algorithm.Id;
@@ -144,14 +148,14 @@ namespace PkiCmdlets.Core.Keys
         /// </summary>
         private static void CheckRsa(Org.BouncyCastle.Math.BigInteger modulus, Org.BouncyCastle.Math.BigInteger exponent)
         {
-            if (modulus.SignValue <= 0 || !modulus.TestBit(0)) throw new ArgumentException("RSA modulus is even or not positive");
-            if (exponent.SignValue <= 0 || !exponent.TestBit(0)) throw new ArgumentException("RSA public exponent is even or not positive");
+            if (modulus.SignValue <= 0 || !modulus.TestBit(0)) throw new ArgumentException(Messages.ReasonRsaModulusInvalid);
+            if (exponent.SignValue <= 0 || !exponent.TestBit(0)) throw new ArgumentException(Messages.ReasonRsaExponentInvalid);
             // BouncyCastle: big-endian two's complement; System.Numerics: little-endian.
             var bigEndian = modulus.ToByteArray();
             Array.Reverse(bigEndian);
             if (!System.Numerics.BigInteger.GreatestCommonDivisor(new System.Numerics.BigInteger(bigEndian), SmallPrimesProduct).IsOne)
             {
-                throw new ArgumentException("RSA modulus has a small prime factor");
+                throw new ArgumentException(Messages.ReasonRsaModulusSmallFactor);
             }
         }
 

@@ -223,7 +223,7 @@ namespace PkiCmdlets.Core.Orders
             var chain = await client.DownloadCertificateAsync(order.Certificate, cancellation).ConfigureAwait(false);
             var csr = CsrContent.FromDer(_orders.ReadCsr(record.Id), _orders.CsrFile(record.Id));
             var leaf = CertificateContent.FromDer(chain.Leaf, e => new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, order.Certificate,
-                Messages.AcmeBadResponse.Format(HttpMethod.Post, order.Certificate, e.Message), e));
+                Messages.AcmeBadResponse.Format(HttpMethod.Post, order.Certificate, CertificateContent.Reason(e)), e));
             if (!csr.PublicKeyInfo.SubjectPublicKeyInfo.SequenceEqual(leaf.SubjectPublicKeyInfo))
             {
                 throw new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, order.Certificate,
@@ -235,7 +235,9 @@ namespace PkiCmdlets.Core.Orders
             var current = _orders.Load(record.Id);
             if (current.CertificateIdentifier == null)
             {
-                record.CertificateIdentifier = new CertificateService(_store).RecordExternal(chain.Leaf, chain.Chain, cancellation).Identifier;
+                var stored = new CertificateService(_store).RecordExternal(chain.Leaf, chain.Chain, cancellation);
+                record.CertificateIdentifier = stored.Identifier;
+                record.CertificateNotAfter = stored.NotAfter;
             }
             record.Challenges.ForEach(c => WebRoot.Delete(c.FilePath));
             return Save(record);

@@ -12,17 +12,22 @@ namespace PkiCmdlets.Core.Orders
         /// <summary>The store's number for the order: 1, 2, 3, … never reused (the seed's OrderId).</summary>
         public int OrderId { get; internal set; }
 
-        public OrderStatus Status { get; internal set; }
+        /// <summary>An OrderStatus name (a string, so that ConvertTo-Json writes the name).</summary>
+        public string Status { get; internal set; } = string.Empty;
 
         /// <summary>The DNS names and IP addresses ordered: the CSR's common name and subjectAltNames.</summary>
         public string[] Domains { get; internal set; } = new string[0];
 
-        public ValidationMethod ValidationMethod { get; internal set; }
+        /// <summary>Dns or Http (a ValidationMethod name).</summary>
+        public string ValidationMethod { get; internal set; } = string.Empty;
 
         /// <summary>One entry per domain: the TXT record or file that proves control of it.</summary>
         public OrderChallenge[] Challenges { get; internal set; } = new OrderChallenge[0];
 
-        /// <summary>When the certificate authority drops the order if it is not finished.</summary>
+        /// <summary>When the certificate expires, once the order has brought one (its NotAfter); null before.</summary>
+        public DateTimeOffset? NotAfter { get; internal set; }
+
+        /// <summary>When the certificate authority drops the order if it is not finished (not when the certificate expires: that is NotAfter).</summary>
         public DateTimeOffset? Expires { get; internal set; }
 
         /// <summary>The ACME directory URL.</summary>

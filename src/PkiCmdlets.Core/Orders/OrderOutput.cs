@@ -10,14 +10,15 @@ namespace PkiCmdlets.Core.Orders
         public static CertificateOrder From(OrderRecord record, string storePath) => new CertificateOrder
         {
             OrderId = record.Id,
-            Status = OrderStatuses.FromAcme(record.Status),
+            Status = OrderStatuses.FromAcme(record.Status).ToString(),
             Domains = record.Domains.ToArray(),
-            ValidationMethod = ValidationMethods.FromChallengeType(record.ChallengeType),
+            ValidationMethod = ValidationMethods.FromChallengeType(record.ChallengeType).ToString(),
             Challenges = record.Challenges.Select(Challenge).ToArray(),
             Expires = record.Expires,
             Server = record.Server,
             Profile = record.Profile,
             CertificateIdentifier = record.CertificateIdentifier,
+            NotAfter = record.CertificateNotAfter,
             Error = record.Error,
             CommonName = record.CommonName,
             CsrId = record.CsrId,

@@ -25,6 +25,8 @@ namespace PkiCmdlets.Core.Orders
         public string? Error { get; set; }
         public string? CertificateUrl { get; set; }
         public string? CertificateIdentifier { get; set; }
+        /// <summary>The certificate's NotAfter, kept with the order when the certificate is stored.</summary>
+        public DateTimeOffset? CertificateNotAfter { get; set; }
         public string? CommonName { get; set; }
         public int? CsrId { get; set; }
         public string? Email { get; set; }

@@ -25,7 +25,7 @@ namespace PkiCmdlets.Core.Orders
         private NumberedRecords<OrderRecord> Records => new NumberedRecords<OrderRecord>(_store, StoreLayout.OrderFolder,
             id => new PkiException(ErrorIds.OrderNotFound, PkiErrorKind.ObjectNotFound, id, Messages.OrderNotFound.Format(id, _store.Root)),
             (id, record) => record.Id != id || !Uri.TryCreate(record.OrderUrl, UriKind.Absolute, out _) || !Uri.TryCreate(record.Server, UriKind.Absolute, out _)
-                ? "its id, server or order URL is not valid" : null);
+                ? Messages.ReasonOrderRecordInvalid : null);
 
         /// <summary>The order, or OrderNotFound, or StoreRecordCorrupt.</summary>
         public OrderRecord Load(int id) => Records.Load(id);
@@ -54,6 +54,7 @@ namespace PkiCmdlets.Core.Orders
             {
                 var current = Load(record.Id);
                 record.CertificateIdentifier ??= current.CertificateIdentifier;
+                record.CertificateNotAfter ??= current.CertificateNotAfter;
                 Records.Write(record.Id, record, Array.Empty<KeyValuePair<string, byte[]>>(), isNew: false);
             }
         }

@@ -24,6 +24,10 @@ namespace PkiCmdlets.Core.Requests
             return covered;
         }
 
+        /// <summary>True when a certificate for these names would name a server: what it covers holds a DNS name or an IP address.</summary>
+        public static bool NamesAServer(string? commonName, IEnumerable<SubjectAlternativeName> names) =>
+            Covered(commonName, names).Exists(n => n.Type == SubjectAlternativeNameType.Dns || n.Type == SubjectAlternativeNameType.IpAddress);
+
         /// <summary>
         /// The DNS names (validated) and IP addresses of the subjectAltName in <paramref name="extensions"/> (a request's
         /// or a certificate's), each once; other kinds of name do not belong in a server certificate.

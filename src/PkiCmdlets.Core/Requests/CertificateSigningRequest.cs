@@ -12,7 +12,8 @@ namespace PkiCmdlets.Core.Requests
     {
         public int Id { get; internal set; }
         public string Name { get; internal set; } = string.Empty;
-        public CsrStatus Status { get; internal set; }
+        /// <summary>Draft or Generated (a CsrStatus name: a string, so that ConvertTo-Json writes the name).</summary>
+        public string Status { get; internal set; } = string.Empty;
         public string CommonName { get; internal set; } = string.Empty;
 
         /// <summary>DNS names (punycode), IP addresses and e-mail addresses, the common name first when it is a name.</summary>

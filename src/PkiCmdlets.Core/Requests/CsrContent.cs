@@ -104,42 +104,79 @@ namespace PkiCmdlets.Core.Requests
                 : FromText(Store.PkiStore.FromUtf8(bytes), path);
         }
 
-        /// <summary>Reads a DER request, checks the structure and the signature.</summary>
+        /// <summary>
+        /// Reads a DER request, checks the structure and the signature. Anything malformed, before the signature or after it
+        /// (a damaged key, an extension of the wrong type), is CsrUnreadable.
+        /// </summary>
         public static CsrContent FromDer(byte[] der, string source)
         {
             CertificationRequest request;
             CertificationRequestInfo info;
+            PublicKeyInfo publicKey;
             try
             {
                 request = CertificationRequest.GetInstance(Asn1Object.FromByteArray(der));
                 info = request.GetCertificationRequestInfo();
                 if (info?.SubjectPublicKeyInfo == null || request.SignatureAlgorithm == null || request.Signature == null)
                 {
-                    throw new ArgumentException("the request is incomplete");
+                    throw new ArgumentException(Messages.ReasonCsrIncomplete);
                 }
+                publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(info.SubjectPublicKeyInfo.GetDerEncoded(), source);
             }
-            catch (Exception e) when (e is ArgumentException || e is System.IO.IOException || e is InvalidCastException || e is InvalidOperationException || e is NullReferenceException)
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.KeyUnreadable })
             {
-                throw new PkiException(ErrorIds.CsrUnreadable, PkiErrorKind.InvalidData, source, Messages.CsrUnreadable.Format(source, e.Message), e);
+                throw Unreadable(source, e);
             }
 
-            var publicKey = PublicKeyInfo.FromSubjectPublicKeyInfo(info.SubjectPublicKeyInfo.GetDerEncoded(), source);
             if (!publicKey.Verify(request.SignatureAlgorithm.GetDerEncoded(), info.GetDerEncoded(), request.Signature.GetOctets()))
             {
                 throw new PkiException(ErrorIds.CsrSignatureInvalid, PkiErrorKind.SecurityError, source, Messages.CsrSignatureInvalid.Format(source));
             }
 
-            var subject = new Dictionary<DerObjectIdentifier, string>();
-            var name = info.Subject;
-            var oids = name.GetOidList();
-            var values = name.GetValueList();
-            for (var i = 0; i < oids.Count; i++)
+            try
             {
-                var oid = (DerObjectIdentifier)oids[i]!;
-                if (!subject.ContainsKey(oid)) subject[oid] = (string)values[i]!;
+                var subject = new Dictionary<DerObjectIdentifier, string>();
+                var name = info.Subject;
+                var oids = name.GetOidList();
+                var values = name.GetValueList();
+                for (var i = 0; i < oids.Count; i++)
+                {
+                    var oid = (DerObjectIdentifier)oids[i]!;
+                    if (!subject.ContainsKey(oid)) subject[oid] = (string)values[i]!;
+                }
+                return new CsrContent(der, publicKey, subject, ReadNames(info));
             }
-            return new CsrContent(der, publicKey, subject, ReadNames(info));
+            catch (Exception e) when (Malformed.Is(e))
+            {
+                throw Unreadable(source, e);
+            }
         }
+
+        /// <summary>
+        /// What a confirmation or -WhatIf calls a request given as text: its common name, else its first name, read without
+        /// checking the signature (that comes with the real reading); null when the text is not a request at all.
+        /// </summary>
+        public static string? Describe(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            try
+            {
+                var trimmed = text!.Trim();
+                var label = Labels.FirstOrDefault(l => trimmed.IndexOf("-----BEGIN " + l + "-----", StringComparison.Ordinal) >= 0);
+                var der = label != null ? Pem.Decode(trimmed, label) : Convert.FromBase64String(trimmed);
+                var info = CertificationRequest.GetInstance(Asn1Object.FromByteArray(der)).GetCertificationRequestInfo();
+                var commonName = info.Subject.GetValueList(X509Name.CN).Cast<object>().FirstOrDefault()?.ToString();
+                return !string.IsNullOrWhiteSpace(commonName) ? commonName : ReadNames(info).Select(n => n.Value).FirstOrDefault();
+            }
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException)
+            {
+                return null;
+            }
+        }
+
+        private static PkiException Unreadable(string source, Exception e) =>
+            new PkiException(ErrorIds.CsrUnreadable, PkiErrorKind.InvalidData, source,
+                Messages.CsrUnreadable.Format(source, Malformed.Reason(e is PkiException ? e.InnerException ?? e : e, Messages.ReasonDerDamaged)), e);
 
         private string? Attribute(DerObjectIdentifier oid) => SubjectAttributes.TryGetValue(oid, out var value) ? value : null;
 

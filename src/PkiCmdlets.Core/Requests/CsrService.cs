@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
@@ -40,7 +39,12 @@ namespace PkiCmdlets.Core.Requests
         {
             var subject = SubjectName.Create(request.CommonName, request.Country, request.State, request.Locality,
                 request.Organization, request.OrganizationalUnit, request.Email);
+            NameRules.CheckCommonName(request.CommonName);
             var requestedNames = NameRules.ParseList(request.SubjectAlternativeNames);
+            if (!CertificateNames.NamesAServer(subject.CommonName, requestedNames))
+            {
+                request.Warn?.Invoke(Messages.CsrNamesNoServer.Format(subject.CommonName));
+            }
             var spec = KeySpec.Parse(request.Algorithm, request.KeySize);
             var explicitName = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name; // a blank CSV cell is no name
             if (explicitName != null) RecordNames.Validate(explicitName);
@@ -115,6 +119,7 @@ namespace PkiCmdlets.Core.Requests
             var current = request.Name != null ? RecordByName(request.Name) : Records.Load(request.Id);
             EnsureDraft(current);
 
+            if (request.CommonName != null) NameRules.CheckCommonName(request.CommonName);
             var subject = SubjectName.Create(
                 request.CommonName ?? current.CommonName,
                 request.Country ?? current.Country,
@@ -194,7 +199,7 @@ namespace PkiCmdlets.Core.Requests
 
         private NumberedRecords<CsrRecord> Records => new NumberedRecords<CsrRecord>(_store, StoreLayout.CsrFolder,
             id => new PkiException(ErrorIds.CsrNotFound, PkiErrorKind.ObjectNotFound, id, Messages.CsrNotFoundById.Format(id, _store.Root)),
-            (id, record) => record.Id == id ? null : "its id is " + record.Id.ToString(CultureInfo.InvariantCulture));
+            (id, record) => record.Id == id ? null : Messages.ReasonRecordIdMismatch.Format(record.Id));
 
         private GeneratedMaterial Generate(CsrRecord record, SubjectName subject, KeySpec spec, System.Security.SecureString? password,
             IProgress<string>? progress, CancellationToken cancellation)
@@ -314,7 +319,7 @@ namespace PkiCmdlets.Core.Requests
                 {
                     Id = record.Id,
                     Name = record.Name,
-                    Status = record.Status,
+                    Status = record.Status.ToString(),
                     CommonName = record.CommonName,
                     SubjectAlternativeNames = CertificateNames.Covered(record.CommonName, NameRules.ParseList(record.SubjectAlternativeNames)).Select(n => n.Value).ToArray(),
                     Subject = subject.ToString(),

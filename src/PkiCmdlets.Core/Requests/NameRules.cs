@@ -63,6 +63,34 @@ namespace PkiCmdlets.Core.Requests
             }
         }
 
+        /// <summary>
+        /// Refuses a common name that can only be meant as a server's name and cannot be one in any certificate: a wildcard
+        /// that is not the whole leftmost label (web.*.corp.test: MisplacedWildcard), or an address written as four numbers
+        /// or in IPv6 form that is not a valid one (10.0.0.01, with its leading zero: InvalidIpAddress). Anything else passes:
+        /// free text such as CN=alice is a right common name for a client certificate.
+        /// </summary>
+        public static void CheckCommonName(string? commonName)
+        {
+            var value = (commonName ?? string.Empty).Trim();
+            if (value.IndexOf('*') >= 0)
+            {
+                NormalizeDnsName(value);
+            }
+            else if (LooksLikeDottedQuad(value) || LooksLikeIpv6(value))
+            {
+                NormalizeIpAddress(value);
+            }
+        }
+
+        private static bool LooksLikeDottedQuad(string value)
+        {
+            var parts = value.Split('.');
+            return parts.Length == 4 && parts.All(p => p.Length > 0 && p.All(c => c >= '0' && c <= '9'));
+        }
+
+        private static bool LooksLikeIpv6(string value) =>
+            value.Count(c => c == ':') >= 2 && value.All(c => Uri.IsHexDigit(c) || c == ':' || c == '.' || c == '[' || c == ']');
+
         /// <summary>The SAN entry a common name stands for, or null when it is free text rather than a name.</summary>
         public static SubjectAlternativeName? FromCommonName(string commonName)
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Security;
 
@@ -7,6 +8,8 @@ namespace PkiCmdlets.Core.Requests
     public sealed class NewCsrRequest
     {
         public string? CommonName { get; set; }
+        /// <summary>Told what is allowed but probably not meant (a common name that names no server); New-Csr writes it as a warning.</summary>
+        public Action<string>? Warn { get; set; }
         public IList<string>? SubjectAlternativeNames { get; set; }
         public string? Country { get; set; }
         public string? State { get; set; }

@@ -6,24 +6,32 @@ using System.Runtime.InteropServices;
 namespace PkiCmdlets.Core.Store
 {
     /// <summary>
-    /// Owner-only permissions on Unix (0700 folders, 0600 files). On Windows the store sits in the
-    /// user's own %LOCALAPPDATA%, whose inherited ACL already admits only the user and SYSTEM.
+    /// Owner-only store files on every platform, wherever -StorePath or PKICMDLETS_STORE puts the store.
+    /// Unix: folders 0700 and files 0600, set before the first byte is written.
+    /// Windows: each store folder gets a protected DACL (nothing inherited from the folders above) with one entry, full
+    /// control for the current user, inherited by every file and folder below it, and the user as its owner; files are
+    /// not touched one by one, they inherit that entry when they are created.
     /// </summary>
     internal static class FilePermissions
     {
         public const int OwnerOnlyFile = 0x180;   // 0600
         public const int OwnerOnlyFolder = 0x1C0; // 0700
 
-        private static readonly bool IsUnix = !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+        private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
         // File.SetUnixFileMode exists from .NET 7 (PowerShell 7.3+); this assembly targets netstandard2.0,
         // so it is found at run time, with libc's chmod for older runtimes.
         private static readonly MethodInfo? SetUnixFileMode = typeof(File).GetMethod(
             "SetUnixFileMode", new[] { typeof(string), typeof(File).Assembly.GetType("System.IO.UnixFileMode") ?? typeof(void) });
 
+        /// <summary>Makes a store file or folder owner-only: the Unix <paramref name="mode"/>, or on Windows a folder's owner-only ACL.</summary>
         public static void Restrict(string path, int mode)
         {
-            if (!IsUnix) return;
+            if (IsWindows)
+            {
+                if (mode == OwnerOnlyFolder) WindowsAcl.SetOwnerOnly(path);
+                return;
+            }
             if (SetUnixFileMode != null)
             {
                 var unixMode = Enum.ToObject(SetUnixFileMode.GetParameters()[1].ParameterType, mode);
@@ -39,11 +47,67 @@ namespace PkiCmdlets.Core.Store
             }
             if (chmod(path, mode) != 0)
             {
-                throw new IOException("chmod failed for '" + path + "' (errno " + Marshal.GetLastWin32Error() + ").");
+                throw new IOException(Messages.ReasonChmodFailed.Format(path, Marshal.GetLastWin32Error()));
             }
         }
 
+        /// <summary>
+        /// The security descriptor of a store folder on Windows, in SDDL: owner the user; a DACL that is protected (P: no entry
+        /// inherited from the folders above) and holds one entry, allow (A) full access (FA) to the user, inherited by the
+        /// files (OI) and folders (CI) below. No entry for SYSTEM, Administrators or anyone else.
+        /// </summary>
+        internal static string OwnerOnlySddl(string userSid) => "O:" + userSid + "D:P(A;OICI;FA;;;" + userSid + ")";
+
         [DllImport("libc", SetLastError = true)]
         private static extern int chmod(string path, int mode);
+
+        /// <summary>The Windows half: the current user's SID, and the descriptor set on a folder. Nothing here runs elsewhere.</summary>
+        private static class WindowsAcl
+        {
+            private const uint SddlRevision1 = 1;
+            private const uint OwnerSecurityInformation = 0x1;
+            private const uint DaclSecurityInformation = 0x4;
+            private const uint ProtectedDaclSecurityInformation = 0x80000000;
+
+            public static void SetOwnerOnly(string folder)
+            {
+                if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(OwnerOnlySddl(CurrentUserSid()), SddlRevision1, out var descriptor, out _))
+                {
+                    throw new IOException(Messages.ReasonAclFailed.Format(folder, Marshal.GetLastWin32Error()));
+                }
+                try
+                {
+                    if (!SetFileSecurityW(folder, OwnerSecurityInformation | DaclSecurityInformation | ProtectedDaclSecurityInformation, descriptor))
+                    {
+                        throw new IOException(Messages.ReasonAclFailed.Format(folder, Marshal.GetLastWin32Error()));
+                    }
+                }
+                finally
+                {
+                    LocalFree(descriptor);
+                }
+            }
+
+            /// <summary>
+            /// WindowsIdentity.GetCurrent().User as "S-1-5-…": System.Security.Principal.Windows on .NET, mscorlib on .NET
+            /// Framework; neither is in netstandard2.0, so it is found at run time.
+            /// </summary>
+            private static string CurrentUserSid()
+            {
+                var identity = Type.GetType("System.Security.Principal.WindowsIdentity, System.Security.Principal.Windows", throwOnError: false)
+                    ?? Type.GetType("System.Security.Principal.WindowsIdentity, mscorlib", throwOnError: true)!;
+                var current = identity.GetMethod("GetCurrent", Type.EmptyTypes)!.Invoke(null, null);
+                return identity.GetProperty("User")!.GetValue(current)!.ToString();
+            }
+
+            [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+            private static extern bool ConvertStringSecurityDescriptorToSecurityDescriptorW(string sddl, uint revision, out IntPtr descriptor, out uint size);
+
+            [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+            private static extern bool SetFileSecurityW(string path, uint securityInformation, IntPtr descriptor);
+
+            [DllImport("kernel32.dll")]
+            private static extern IntPtr LocalFree(IntPtr memory);
+        }
     }
 }

@@ -66,8 +66,8 @@ namespace PkiCmdlets.Core.Store
                 try
                 {
                     var entry = parser.Parse(line.Buffer, line.Start, tab - line.Start);
-                    if (entry.Op != JournalEntry.Issued) throw new JsonSerializationException("a line with a certificate is not an issue line");
-                    record = entry.Certificate ?? throw new JsonSerializationException("an issue line has no certificate record");
+                    if (entry.Op != JournalEntry.Issued) throw new JsonSerializationException(Messages.ReasonJournalNotIssueLine);
+                    record = entry.Certificate ?? throw new JsonSerializationException(Messages.ReasonJournalNoRecord);
                 }
                 catch (JsonException e)
                 {
@@ -113,7 +113,7 @@ namespace PkiCmdlets.Core.Store
                 }
                 try
                 {
-                    var record = parser.Parse(line.Buffer, line.Start, tab - line.Start).Certificate ?? throw new JsonSerializationException("an issue line has no certificate record");
+                    var record = parser.Parse(line.Buffer, line.Start, tab - line.Start).Certificate ?? throw new JsonSerializationException(Messages.ReasonJournalNoRecord);
                     Add(record.Identifier, record.SerialNumber);
                 }
                 catch (JsonException e)
@@ -139,8 +139,8 @@ namespace PkiCmdlets.Core.Store
                 try
                 {
                     var entry = JournalEntry.TryReadRevocation(line.Buffer, line.Start, line.Length) ?? parser.Parse(line.Buffer, line.Start, line.Length);
-                    if (entry.Op != JournalEntry.Revoked) throw new JsonSerializationException(entry.Op == JournalEntry.Issued ? "an issue line has no certificate after its record" : "unknown op '" + entry.Op + "'");
-                    if (entry.Identifier == null || entry.RevokedAt == null) throw new JsonSerializationException("a revocation line needs identifier and revokedAt");
+                    if (entry.Op != JournalEntry.Revoked) throw new JsonSerializationException(entry.Op == JournalEntry.Issued ? Messages.ReasonJournalNoCertificate : Messages.ReasonJournalUnknownOp.Format(entry.Op));
+                    if (entry.Identifier == null || entry.RevokedAt == null) throw new JsonSerializationException(Messages.ReasonJournalRevocationIncomplete);
                     if (!revocations.ContainsKey(entry.Identifier)) revocations.Add(entry.Identifier, entry);
                 }
                 catch (JsonException e)
@@ -249,7 +249,7 @@ namespace PkiCmdlets.Core.Store
             var text = _journal.ReadAt(offset, length);
             try
             {
-                if (text.Length < length) throw new FormatException("the file is shorter than when it was listed");
+                if (text.Length < length) throw new FormatException(Messages.ReasonJournalShorter);
                 return Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(text));
             }
             catch (FormatException e)
@@ -278,7 +278,7 @@ namespace PkiCmdlets.Core.Store
                 throw new PkiException(ErrorIds.StoreVersionUnsupported, PkiErrorKind.InvalidOperation, _store.FullPath(_journal.RelativePath),
                     Messages.StoreVersionUnsupported.Format(_store.FullPath(_journal.RelativePath), header.FormatVersion, FormatVersion));
             }
-            if (header?.Journal != JournalHeader.Name) throw Damaged(line.Number, "the first line is not the journal's header", null);
+            if (header?.Journal != JournalHeader.Name) throw Damaged(line.Number, Messages.ReasonJournalNoHeader, null);
         }
 
         private sealed class SerialCache

@@ -85,6 +85,7 @@ namespace PkiCmdlets.Core.Store
                 reason = value;
             }
             if (position != end - 1 || buffer[position] != (byte)'}') return null;
+            if (reason.HasValue && !Enum.IsDefined(typeof(RevocationReason), reason.Value)) return null;
             return new JournalEntry { Op = Revoked, Identifier = identifier, RevokedAt = revokedAt, RevocationReason = (RevocationReason?)reason };
         }
 
@@ -133,14 +134,27 @@ namespace PkiCmdlets.Core.Store
             public JournalEntry Parse(byte[] buffer, int start, int length)
             {
                 using var reader = Reader(buffer, start, length);
-                return ReadEntry(reader);
+                return Guarded(() => ReadEntry(reader));
             }
 
             /// <exception cref="JsonException">The line is not a journal header's JSON.</exception>
             public JournalHeader ParseHeader(byte[] buffer, int start, int length)
             {
                 using var reader = Reader(buffer, start, length);
-                return ReadHeader(reader);
+                return Guarded(() => ReadHeader(reader));
+            }
+
+            /// <summary>Whatever else a damaged line makes the reader throw is a JsonException too, which callers report as the damaged line it is.</summary>
+            private static T Guarded<T>(Func<T> read)
+            {
+                try
+                {
+                    return read();
+                }
+                catch (Exception e) when (Errors.Malformed.Is(e) && !(e is JsonException))
+                {
+                    throw new JsonSerializationException(Errors.Malformed.Reason(e, Messages.ReasonDerDamaged), e);
+                }
             }
 
             char[] IArrayPool<char>.Rent(int minimumLength)
@@ -173,7 +187,7 @@ namespace PkiCmdlets.Core.Store
                     case "certificate": entry.Certificate = ReadRecord(reader); break;
                     case "identifier": entry.Identifier = ReadString(reader); break;
                     case "revokedAt": entry.RevokedAt = ReadDate(reader); break;
-                    case "revocationReason": entry.RevocationReason = (RevocationReason?)ReadInt(reader); break;
+                    case "revocationReason": entry.RevocationReason = ReadReason(reader); break;
                     default: reader.Skip(); break;
                 }
             });
@@ -216,7 +230,7 @@ namespace PkiCmdlets.Core.Store
                     case "csrId": record.CsrId = ReadInt(reader); break;
                     case "issuedAt": record.IssuedAt = ReadDate(reader) ?? default; break;
                     case "revokedAt": record.RevokedAt = ReadDate(reader); break;
-                    case "revocationReason": record.RevocationReason = (RevocationReason?)ReadInt(reader); break;
+                    case "revocationReason": record.RevocationReason = ReadReason(reader); break;
                     case "issuerName": record.IssuerName = ReadString(reader); break;
                     case "chain": record.Chain = ReadStrings(reader); break;
                     case "profile": record.Profile = ReadString(reader); break;
@@ -225,7 +239,7 @@ namespace PkiCmdlets.Core.Store
             });
             if (record.Identifier.Length == 0 || record.SerialNumber.Length == 0)
             {
-                throw new JsonSerializationException("the certificate record has no identifier or serial number");
+                throw new JsonSerializationException(Messages.ReasonJournalNoKey);
             }
             return record;
         }
@@ -235,49 +249,59 @@ namespace PkiCmdlets.Core.Store
         private static void ReadObject(JsonTextReader reader, Action<string> property)
         {
             if (reader.TokenType == JsonToken.None) reader.Read();
-            if (reader.TokenType != JsonToken.StartObject) throw new JsonSerializationException("an object was expected, not " + reader.TokenType);
+            if (reader.TokenType != JsonToken.StartObject) throw new JsonSerializationException(Messages.ReasonJournalNotObject.Format(reader.TokenType));
             while (Next(reader) == JsonToken.PropertyName)
             {
                 var name = (string)reader.Value!;
                 Next(reader);
                 property(name);
             }
-            if (reader.TokenType != JsonToken.EndObject) throw new JsonSerializationException("the object is not closed");
+            if (reader.TokenType != JsonToken.EndObject) throw new JsonSerializationException(Messages.ReasonJournalObjectNotClosed);
         }
 
         private static JsonToken Next(JsonTextReader reader) =>
-            reader.Read() ? reader.TokenType : throw new JsonSerializationException("the line ends in the middle of its JSON");
+            reader.Read() ? reader.TokenType : throw new JsonSerializationException(Messages.ReasonJournalLineEnds);
 
         private static string? ReadString(JsonTextReader reader) => reader.TokenType switch
         {
             JsonToken.String => (string)reader.Value!,
             JsonToken.Null => null,
-            _ => throw new JsonSerializationException("a string was expected at " + reader.Path),
+            _ => throw new JsonSerializationException(Messages.ReasonJournalStringExpected.Format(reader.Path)),
         };
 
         private static int? ReadInt(JsonTextReader reader) => reader.TokenType switch
         {
-            JsonToken.Integer => checked((int)(long)reader.Value!),
+            JsonToken.Integer when reader.Value is long value && value >= int.MinValue && value <= int.MaxValue => (int)value,
             JsonToken.Null => null,
-            _ => throw new JsonSerializationException("a whole number was expected at " + reader.Path),
+            _ => throw new JsonSerializationException(Messages.ReasonJournalNumberExpected.Format(reader.Path)),
         };
+
+        private static RevocationReason? ReadReason(JsonTextReader reader)
+        {
+            var value = ReadInt(reader);
+            if (value.HasValue && !Enum.IsDefined(typeof(RevocationReason), value.Value))
+            {
+                throw new JsonSerializationException(Messages.ReasonJournalNumberExpected.Format(reader.Path));
+            }
+            return (RevocationReason?)value;
+        }
 
         private static DateTimeOffset? ReadDate(JsonTextReader reader) => reader.TokenType switch
         {
             JsonToken.Date => reader.Value is DateTimeOffset offset ? offset : new DateTimeOffset((DateTime)reader.Value!),
             JsonToken.Null => null,
-            _ => throw new JsonSerializationException("a date was expected at " + reader.Path),
+            _ => throw new JsonSerializationException(Messages.ReasonJournalDateExpected.Format(reader.Path)),
         };
 
         [MethodImpl(OptimizeAtOnce)]
         private static List<string>? ReadStrings(JsonTextReader reader)
         {
             if (reader.TokenType == JsonToken.Null) return null;
-            if (reader.TokenType != JsonToken.StartArray) throw new JsonSerializationException("a list was expected at " + reader.Path);
+            if (reader.TokenType != JsonToken.StartArray) throw new JsonSerializationException(Messages.ReasonJournalListExpected.Format(reader.Path));
             var values = new List<string>();
             while (Next(reader) != JsonToken.EndArray)
             {
-                values.Add(ReadString(reader) ?? throw new JsonSerializationException("a list holds null at " + reader.Path));
+                values.Add(ReadString(reader) ?? throw new JsonSerializationException(Messages.ReasonJournalListNull.Format(reader.Path)));
             }
             return values;
         }

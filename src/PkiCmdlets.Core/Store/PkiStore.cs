@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using Newtonsoft.Json;
@@ -70,7 +71,7 @@ namespace PkiCmdlets.Core.Store
         {
             try
             {
-                CreateFolder(Root);
+                CreateRoot(Root);
                 foreach (var folder in folders)
                 {
                     CreateFolder(FullPath(folder));
@@ -193,7 +194,7 @@ namespace PkiCmdlets.Core.Store
             {
                 throw Corrupt(relativePath, e.Message, e);
             }
-            return value ?? throw Corrupt(relativePath, "the file is empty", null);
+            return value ?? throw Corrupt(relativePath, Messages.ReasonFileEmpty, null);
         }
 
         public void DeleteFile(string relativePath)
@@ -241,8 +242,22 @@ namespace PkiCmdlets.Core.Store
             }
             if (version.FormatVersion < 1)
             {
-                throw Corrupt(StoreLayout.VersionFile, "formatVersion is missing", null);
+                throw Corrupt(StoreLayout.VersionFile, Messages.ReasonFormatVersionMissing, null);
             }
+        }
+
+        /// <summary>
+        /// The store's own folder: made owner-only when this creates it, and also when it was made beforehand and is still
+        /// empty (mkdir, then -StorePath to it); a folder that already holds other things keeps its permissions.
+        /// </summary>
+        private static void CreateRoot(string path)
+        {
+            if (Directory.Exists(path) && !File.Exists(Path.Combine(path, StoreLayout.VersionFile)) && !Directory.EnumerateFileSystemEntries(path).Any())
+            {
+                FilePermissions.Restrict(path, FilePermissions.OwnerOnlyFolder);
+                return;
+            }
+            CreateFolder(path);
         }
 
         private static void CreateFolder(string path)

@@ -35,19 +35,9 @@ namespace PkiCmdlets.Commands
             foreach (var id in OrderId)
             {
                 if (!ShouldProcess(Messages.ShouldProcessOrderTarget.Format(id), Messages.ShouldProcessCompleteOrder)) continue;
-                var activity = Messages.ProgressActivityCompleteOrder.Format(id);
-                Try(() =>
-                {
-                    try
-                    {
-                        WriteObject(_orders!.Complete(new CompleteCertificateOrderRequest { OrderId = id, Wait = Wait, TimeoutSeconds = TimeoutSec },
-                            Callbacks(activity), Cancellation));
-                    }
-                    finally
-                    {
-                        CompleteProgress(activity);
-                    }
-                });
+                Try(Messages.ProgressActivityCompleteOrder.Format(id), progress =>
+                    WriteObject(_orders!.Complete(new CompleteCertificateOrderRequest { OrderId = id, Wait = Wait, TimeoutSeconds = TimeoutSec },
+                        Callbacks(progress), Cancellation)));
             }
         }
     }

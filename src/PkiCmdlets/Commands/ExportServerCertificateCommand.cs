@@ -2,6 +2,7 @@ using System.IO;
 using System.Management.Automation;
 using PkiCmdlets.Completion;
 using System.Security;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
 
 namespace PkiCmdlets.Commands
@@ -41,10 +42,12 @@ namespace PkiCmdlets.Commands
 
         /// <summary>The PFX password, or for PEM the password that encrypts the exported key.</summary>
         [Parameter]
+        [SecureStringArgument]
         public SecureString? Password { get; set; }
 
         /// <summary>The password of the key in the store, when New-Csr -KeyPassword encrypted it.</summary>
         [Parameter]
+        [SecureStringArgument]
         public SecureString? KeyPassword { get; set; }
 
         /// <summary>PFX only: 3DES and a SHA-1 MAC instead of AES-256 and SHA-256, for Windows Server 2016 and older.</summary>
@@ -54,26 +57,40 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        private string? _path;
+
+        /// <summary>
+        /// Everything but the certificate is known now, so it is checked now: an empty -Password or a missing folder stops
+        /// `New-Csr | New-ServerCertificate | Export-ServerCertificate` before the CSR and the certificate are made.
+        /// </summary>
+        protected override void BeginProcessing() => Require(() =>
+        {
+            _path = ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true) : ResolveOutputFile(Path, literal: false);
+            CertificateExportService.Check(Request(_path));
+        });
+
         protected override void ProcessRecord()
         {
+            if (!ShouldProcess(_path, Messages.ShouldProcessExport.Format(Identifier, Format))) return;
             Try(() =>
             {
-                var path = ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true) : ResolveOutputFile(Path, literal: false);
-                if (!ShouldProcess(path, "Export certificate " + Identifier + " as " + Format)) return;
-                var written = new CertificateExportService(OpenStore()).Export(new ExportRequest
-                {
-                    Identifier = Identifier,
-                    Format = Format,
-                    Path = path,
-                    IncludeChain = IncludeChain,
-                    IncludePrivateKey = IncludePrivateKey,
-                    Password = Password,
-                    KeyPassword = KeyPassword,
-                    LegacyEncryption = LegacyEncryption,
-                    Force = Force,
-                });
-                WriteObject(new FileInfo(written));
+                var written = new CertificateExportService(OpenStore()).Export(Request(_path!));
+                // The provider's item, as Get-Item gives it: Mode, Length and the PS* properties are filled in.
+                WriteObject(InvokeProvider.Item.Get(new[] { written }, force: true, literalPath: true), enumerateCollection: true);
             });
         }
+
+        private ExportRequest Request(string path) => new ExportRequest
+        {
+            Identifier = Identifier,
+            Format = Format,
+            Path = path,
+            IncludeChain = IncludeChain,
+            IncludePrivateKey = IncludePrivateKey,
+            Password = Password,
+            KeyPassword = KeyPassword,
+            LegacyEncryption = LegacyEncryption,
+            Force = Force,
+        };
     }
 }

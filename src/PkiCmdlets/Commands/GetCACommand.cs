@@ -33,15 +33,7 @@ namespace PkiCmdlets.Commands
         protected override void ProcessRecord()
         {
             bool? roots = Root ? true : Intermediate ? false : (bool?)null;
-            var listing = _cas!.Find(Name == null || Name.Length == 0 ? null : Name, roots);
-            foreach (var ca in listing.Items)
-            {
-                WriteObject(ca);
-            }
-            foreach (var problem in listing.Problems)
-            {
-                WriteError(problem);
-            }
+            WriteListing(_cas!.Find(Name == null || Name.Length == 0 ? null : Name, roots));
         }
     }
 }

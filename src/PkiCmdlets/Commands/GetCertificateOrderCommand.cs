@@ -23,26 +23,7 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            var activity = Messages.ProgressActivityGetOrder;
-            Try(() =>
-            {
-                try
-                {
-                    var listing = _orders!.Find(OrderId, Callbacks(activity), Cancellation);
-                    foreach (var order in listing.Items)
-                    {
-                        WriteObject(order);
-                    }
-                    foreach (var problem in listing.Problems)
-                    {
-                        WriteError(problem);
-                    }
-                }
-                finally
-                {
-                    CompleteProgress(activity);
-                }
-            });
+            Try(Messages.ProgressActivityGetOrder, progress => WriteListing(_orders!.Find(OrderId, Callbacks(progress), Cancellation)));
         }
     }
 }

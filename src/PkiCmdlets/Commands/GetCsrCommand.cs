@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using PkiCmdlets.Completion;
-using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Requests;
 
 namespace PkiCmdlets.Commands
@@ -22,6 +21,7 @@ namespace PkiCmdlets.Commands
 
         [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("CsrId")]
+        [ArgumentCompleter(typeof(CsrIdCompleter))]
         public int[] Id { get; set; } = new int[0];
 
         protected override void BeginProcessing() => _csrs = new CsrService(OpenStore());
@@ -32,27 +32,11 @@ namespace PkiCmdlets.Commands
             {
                 foreach (var id in Id)
                 {
-                    try
-                    {
-                        WriteObject(_csrs!.Get(id));
-                    }
-                    catch (PkiException e)
-                    {
-                        WriteError(e);
-                    }
+                    Try(() => WriteObject(_csrs!.Get(id)));
                 }
                 return;
             }
-
-            var listing = _csrs!.Find(Name == null || Name.Length == 0 ? null : Name);
-            foreach (var csr in listing.Items)
-            {
-                WriteObject(csr);
-            }
-            foreach (var problem in listing.Problems)
-            {
-                WriteError(problem);
-            }
+            WriteListing(_csrs!.Find(Name == null || Name.Length == 0 ? null : Name));
         }
     }
 }

@@ -25,11 +25,12 @@ namespace PkiCmdlets.Commands
         /// <summary>The intermediate whose certificates to list: a name, an Id, or a CA object from the pipeline.</summary>
         [Parameter(ValueFromPipeline = true)]
         [Alias("ParentIdentifier")]
-        [ArgumentCompleter(typeof(CaNameCompleter))]
+        [ArgumentCompleter(typeof(IntermediateNameCompleter))]
         public CaIdentity? Issuer { get; set; }
 
         [Parameter]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DnsNameCompleter))]
         public string[]? DnsName { get; set; }
 
         [Parameter]

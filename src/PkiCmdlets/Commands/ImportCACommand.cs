@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Core.Authority;
-using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core;
 
 namespace PkiCmdlets.Commands
 {
@@ -27,12 +27,14 @@ namespace PkiCmdlets.Commands
 
         /// <summary>The password of the key file or of the PFX file.</summary>
         [Parameter]
+        [SecureStringArgument]
         public SecureString? Password { get; set; }
 
         [Parameter]
         public string? Name { get; set; }
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? KeyPassword { get; set; }
 
         [Parameter]
@@ -43,7 +45,7 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            try
+            Try(() =>
             {
                 var request = new ImportCaRequest
                 {
@@ -62,13 +64,9 @@ namespace PkiCmdlets.Commands
                     request.CertificatePath = ResolveInputFile(CertificatePath);
                     request.KeyPath = ResolveInputFile(KeyPath);
                 }
-                if (!ShouldProcess(request.PfxPath ?? request.CertificatePath, "Import CA certificate and key")) return;
+                if (!ShouldProcess(request.PfxPath ?? request.CertificatePath, Messages.ShouldProcessImportCa)) return;
                 WriteObject(new CaImportService(OpenStore()).Import(request, Cancellation));
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
+            });
         }
     }
 }

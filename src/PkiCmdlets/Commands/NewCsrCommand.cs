@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
-using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Requests;
 using PkiCmdlets.Core.Store;
 
@@ -30,6 +29,7 @@ namespace PkiCmdlets.Commands
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("CountryCode", "C")]
+        [ArgumentCompleter(typeof(CountryCodeCompleter))]
         public string? Country { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -58,12 +58,14 @@ namespace PkiCmdlets.Commands
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("KeyLength")]
+        [ArgumentCompleter(typeof(KeySizeCompleter))]
         public int? KeySize { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Name { get; set; }
 
         [Parameter(ParameterSetName = GenerateSet)]
+        [SecureStringArgument]
         public SecureString? KeyPassword { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -80,13 +82,9 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            var target = string.IsNullOrEmpty(Name) ? CommonName : Name + " (" + CommonName + ")";
-            if (!ShouldProcess(target, Draft ? "Create draft CSR" : "Create key pair and CSR")) return;
-
-            var activity = Core.Messages.ProgressActivityNewCsr.Format(CommonName);
-            try
-            {
-                var csr = new CsrService(_store!).Create(new NewCsrRequest
+            if (!ShouldProcess(NamedTarget(Name, CommonName), Draft ? Messages.ShouldProcessNewDraftCsr : Messages.ShouldProcessNewCsr)) return;
+            Try(Messages.ProgressActivityNewCsr.Format(CommonName), progress =>
+                WriteObject(new CsrService(_store!).Create(new NewCsrRequest
                 {
                     CommonName = CommonName,
                     SubjectAlternativeNames = SubjectAlternativeName,
@@ -103,17 +101,8 @@ namespace PkiCmdlets.Commands
                     Remark = Remark,
                     Tags = ToTags(Tag),
                     Draft = Draft,
-                }, Progress(activity), Cancellation);
-                WriteObject(csr);
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
-            finally
-            {
-                CompleteProgress(activity);
-            }
+                    Warn = WriteWarning,
+                }, progress, Cancellation)));
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
-using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Commands
 {
@@ -15,22 +14,13 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(string.IsNullOrEmpty(Name) ? CommonName : Name + " (" + CommonName + ")", "Create root CA")) return;
-            var activity = Messages.ProgressActivityNewCa.Format(CommonName);
-            try
+            if (!ShouldProcess(NamedTarget(Name, CommonName), Messages.ShouldProcessNewRootCa)) return;
+            Try(Messages.ProgressActivityNewCa.Format(CommonName), progress =>
             {
                 var request = Request();
                 request.PathLength = PathLength;
-                WriteObject(new CaService(OpenStore()).CreateRoot(request, Progress(activity), Cancellation));
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
-            finally
-            {
-                CompleteProgress(activity);
-            }
+                WriteObject(new CaService(OpenStore()).CreateRoot(request, progress, Cancellation));
+            });
         }
     }
 }

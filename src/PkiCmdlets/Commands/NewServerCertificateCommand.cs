@@ -4,7 +4,8 @@ using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
-using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Requests;
 
 namespace PkiCmdlets.Commands
 {
@@ -16,22 +17,27 @@ namespace PkiCmdlets.Commands
         private const string CsrSet = "Csr";
         private const string CsrPathSet = "CsrPath";
 
+        private readonly PemLines _lines = new PemLines();
         private IssuanceBatch? _batch;
 
         /// <summary>PEM text, or a Csr object from New-Csr / Get-Csr through the pipeline.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = CsrSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString] // the blank lines of a PEM file piped by Get-Content
         public string Csr { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, ParameterSetName = CsrPathSet)]
+        /// <summary>A PEM or DER file; files from Get-ChildItem bind here by their PSPath.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CsrPathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath")]
         [SupportsWildcards]
         public string CsrPath { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true)]
         [Alias("ParentIdentifier")]
-        [ArgumentCompleter(typeof(CaNameCompleter))]
+        [ArgumentCompleter(typeof(IntermediateNameCompleter))]
         public CaIdentity Issuer { get; set; } = new CaIdentity(string.Empty);
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? IssuerKeyPassword { get; set; }
 
         /// <summary>Extra DNS names and IP addresses, as an array or separated by commas.</summary>
@@ -72,12 +78,14 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            var activity = Messages.ProgressActivityIssue.Format(Issuer);
-            try
+            // Lines of a PEM file piped by Get-Content come one at a time: they are one request once its END line arrives.
+            var csr = ParameterSetName != CsrSet ? null : MyInvocation.ExpectingInput ? _lines.Add(Csr) : Csr;
+            if (ParameterSetName == CsrSet && csr == null) return;
+            Try(Messages.ProgressActivityIssue.Format(Issuer), progress =>
             {
                 var request = new NewCertificateRequest
                 {
-                    Csr = ParameterSetName == CsrSet ? Csr : null,
+                    Csr = csr,
                     CsrPath = ParameterSetName == CsrPathSet ? ResolveInputFile(CsrPath) : null,
                     Issuer = Issuer,
                     IssuerKeyPassword = IssuerKeyPassword,
@@ -97,27 +105,24 @@ namespace PkiCmdlets.Commands
                     IncludeChain = IncludeChain,
                     EnableCrl = EnableCrl,
                 };
-                var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName! : request.CsrPath ?? "CSR";
-                if (!ShouldProcess(target, "Issue server certificate from " + Issuer)) return;
+                var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName!
+                    : request.CsrPath ?? (CsrContent.Describe(csr) is string name ? Messages.ShouldProcessCsrTarget.Format(name) : Messages.ShouldProcessPipedCsr);
+                if (!ShouldProcess(target, Messages.ShouldProcessIssue.Format(Issuer))) return;
                 // Checked and signed on worker threads; a refused request's error is written in its turn, before any
                 // certificate of its batch (so -ErrorAction Stop still leaves that batch out of the store).
-                _batch!.Submit(request, Progress(activity), Cancellation);
+                _batch!.Submit(request, progress, Cancellation);
                 WriteRefused(wait: false);
                 if (_batch.IsFull) Commit();
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
-            finally
-            {
-                CompleteProgress(activity);
-            }
+            });
         }
 
         protected override void BeginProcessing() => _batch = new CertificateService(OpenStore()).BeginBatch();
 
-        protected override void EndProcessing() => Commit();
+        protected override void EndProcessing()
+        {
+            Try(_lines.Finish);
+            Commit();
+        }
 
         public void Dispose() => _batch?.Dispose();
 
@@ -125,18 +130,11 @@ namespace PkiCmdlets.Commands
         /// Writes the errors of the requests refused so far, in the order they came; then records the certificates signed
         /// so far and only then outputs them: what is returned is in the store.
         /// </summary>
-        private void Commit()
+        private void Commit() => Try(() =>
         {
-            try
-            {
-                WriteRefused(wait: true);
-                foreach (var certificate in _batch!.Commit(Cancellation)) WriteObject(certificate);
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
-        }
+            WriteRefused(wait: true);
+            WriteObject(_batch!.Commit(Cancellation), enumerateCollection: true);
+        });
 
         private void WriteRefused(bool wait)
         {

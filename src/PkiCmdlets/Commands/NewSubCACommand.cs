@@ -3,7 +3,6 @@ using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
-using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Commands
 {
@@ -18,6 +17,7 @@ namespace PkiCmdlets.Commands
         public CaIdentity Issuer { get; set; } = new CaIdentity(string.Empty);
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? IssuerKeyPassword { get; set; }
 
         [Parameter]
@@ -34,10 +34,8 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            var target = (string.IsNullOrEmpty(Name) ? CommonName : Name + " (" + CommonName + ")") + ", issued by " + Issuer;
-            if (!ShouldProcess(target, "Create intermediate CA")) return;
-            var activity = Messages.ProgressActivityNewCa.Format(CommonName);
-            try
+            if (!ShouldProcess(Messages.ShouldProcessNewSubCaTarget.Format(NamedTarget(Name, CommonName), Issuer), Messages.ShouldProcessNewSubCa)) return;
+            Try(Messages.ProgressActivityNewCa.Format(CommonName), progress =>
             {
                 var request = Request();
                 request.Issuer = Issuer;
@@ -46,16 +44,8 @@ namespace PkiCmdlets.Commands
                 request.PermittedDnsDomains = PermittedDnsDomain;
                 request.ExcludedDnsDomains = ExcludedDnsDomain;
                 request.PermittedIpRanges = PermittedIpRange;
-                WriteObject(new CaService(OpenStore()).CreateSubordinate(request, Progress(activity), Cancellation));
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
-            finally
-            {
-                CompleteProgress(activity);
-            }
+                WriteObject(new CaService(OpenStore()).CreateSubordinate(request, progress, Cancellation));
+            });
         }
     }
 }

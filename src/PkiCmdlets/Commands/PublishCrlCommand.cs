@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Revocation;
 
@@ -21,6 +22,7 @@ namespace PkiCmdlets.Commands
         public CaIdentity Issuer { get; set; } = new CaIdentity(string.Empty);
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? IssuerKeyPassword { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet)]
@@ -53,7 +55,7 @@ namespace PkiCmdlets.Commands
                 var path = ParameterSetName == PathSet ? ResolveOutputFile(Path, literal: false)
                     : ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true)
                     : null;
-                if (!ShouldProcess(Issuer.Value, path == null ? "Publish CRL to the store" : "Publish CRL to " + path)) return;
+                if (!ShouldProcess(Issuer.Value, path == null ? Messages.ShouldProcessPublishCrlToStore : Messages.ShouldProcessPublishCrlToFile.Format(path))) return;
                 WriteObject(new CrlService(OpenStore()).Publish(new PublishCrlRequest
                 {
                     Issuer = Issuer, IssuerKeyPassword = IssuerKeyPassword, NextUpdateHours = NextUpdateHours, Path = path,

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using PkiCmdlets.Completion;
-using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Requests;
 
 namespace PkiCmdlets.Commands
@@ -17,6 +17,7 @@ namespace PkiCmdlets.Commands
 
         [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("CsrId")]
+        [ArgumentCompleter(typeof(CsrIdCompleter))]
         public int[] Id { get; set; } = new int[0];
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
@@ -35,7 +36,7 @@ namespace PkiCmdlets.Commands
             {
                 foreach (var id in Id)
                 {
-                    Remove(id, "Id " + id);
+                    Remove(id, Messages.ShouldProcessCsrIdTarget.Format(id));
                 }
                 return;
             }
@@ -52,16 +53,12 @@ namespace PkiCmdlets.Commands
 
         private void Remove(int id, string target)
         {
-            if (!ShouldProcess(target, "Remove CSR and its private key")) return;
-            try
+            if (!ShouldProcess(target, Messages.ShouldProcessRemoveCsr)) return;
+            Try(() =>
             {
                 var removed = _csrs!.Remove(id, Cancellation);
                 if (PassThru && removed != null) WriteObject(removed);
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
+            });
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using PkiCmdlets.Completion;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Revocation;
 
@@ -32,23 +33,22 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (var identifier in Identifier)
-            {
-                if (!ShouldProcess(identifier, "Revoke certificate (" + Reason + ")")) continue;
-                _pending.Add(identifier);
-            }
+            _pending.AddRange(Identifier);
         }
 
         /// <summary>
         /// Revokes everything the pipeline brought with one reading of the store and one durable write per issuer:
         /// finding each certificate costs a read of its issuer's journal, so per-item writes would grow with the store.
+        /// The confirmation comes once each certificate is found, so that it names what is revoked.
         /// </summary>
         protected override void EndProcessing()
         {
             if (_pending.Count == 0) return;
             Try(() =>
             {
-                var result = _certificates!.RevokeMany(_pending, Reason, Cancellation);
+                var result = _certificates!.RevokeMany(_pending, Reason, Cancellation, certificate => ShouldProcess(
+                    Messages.ShouldProcessRevokeTarget.Format(certificate.CommonName, certificate.SerialNumber, certificate.IssuerName),
+                    Messages.ShouldProcessRevoke.Format(Reason)));
                 foreach (var problem in result.Problems) WriteError(problem);
                 if (PassThru) WriteObject(result.Items, enumerateCollection: true);
             });

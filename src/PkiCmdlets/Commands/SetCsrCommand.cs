@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
-using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Requests;
 
 namespace PkiCmdlets.Commands
@@ -14,7 +13,7 @@ namespace PkiCmdlets.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "Csr", SupportsShouldProcess = true, DefaultParameterSetName = IdSet)]
     [OutputType(typeof(CertificateSigningRequest))]
-    public sealed class SetCsrCommand : PkiCmdlet
+    public sealed class SetCsrCommand : SubjectCmdlet
     {
         private const string IdSet = "Id";
         private const string NameSet = "Name";
@@ -23,6 +22,7 @@ namespace PkiCmdlets.Commands
 
         [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("CsrId")]
+        [ArgumentCompleter(typeof(CsrIdCompleter))]
         public int Id { get; set; }
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
@@ -41,26 +41,6 @@ namespace PkiCmdlets.Commands
         public string[]? SubjectAlternativeName { get; set; }
 
         [Parameter]
-        [Alias("CountryCode", "C")]
-        public string? Country { get; set; }
-
-        [Parameter]
-        [Alias("Province", "ST")]
-        public string? State { get; set; }
-
-        [Parameter]
-        [Alias("City", "L")]
-        public string? Locality { get; set; }
-
-        [Parameter]
-        [Alias("CorpName", "O")]
-        public string? Organization { get; set; }
-
-        [Parameter]
-        [Alias("Department", "OU", "OrganizationUnit")]
-        public string? OrganizationalUnit { get; set; }
-
-        [Parameter]
         public string? Email { get; set; }
 
         [Parameter]
@@ -70,6 +50,7 @@ namespace PkiCmdlets.Commands
 
         [Parameter]
         [Alias("KeyLength")]
+        [ArgumentCompleter(typeof(KeySizeCompleter))]
         public int? KeySize { get; set; }
 
         [Parameter]
@@ -83,6 +64,7 @@ namespace PkiCmdlets.Commands
         public SwitchParameter Generate { get; set; }
 
         [Parameter]
+        [SecureStringArgument]
         public SecureString? KeyPassword { get; set; }
 
         [Parameter]
@@ -92,11 +74,9 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            var target = ParameterSetName == NameSet ? Name : "Id " + Id;
-            if (!ShouldProcess(target, Generate ? "Generate key pair and CSR" : "Update draft CSR")) return;
-
-            var activity = Core.Messages.ProgressActivitySetCsr.Format(target);
-            try
+            var target = ParameterSetName == NameSet ? Name : Messages.ShouldProcessCsrIdTarget.Format(Id);
+            if (!ShouldProcess(target, Generate ? Messages.ShouldProcessGenerateCsr : Messages.ShouldProcessUpdateCsr)) return;
+            Try(Messages.ProgressActivitySetCsr.Format(target), progress =>
             {
                 var csr = _csrs!.Update(new SetCsrRequest
                 {
@@ -117,17 +97,9 @@ namespace PkiCmdlets.Commands
                     Tags = ToTags(Tag),
                     Generate = Generate,
                     KeyPassword = KeyPassword,
-                }, Progress(activity), Cancellation);
+                }, progress, Cancellation);
                 if (PassThru) WriteObject(csr);
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
-            finally
-            {
-                CompleteProgress(activity);
-            }
+            });
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
-using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Orders;
 
 namespace PkiCmdlets.Commands
@@ -20,9 +20,12 @@ namespace PkiCmdlets.Commands
 
         /// <summary>PEM text, or a Csr object from New-Csr / Get-Csr through the pipeline.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = CsrSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString] // the blank lines of a PEM file piped by Get-Content
         public string Csr { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, ParameterSetName = CsrPathSet)]
+        /// <summary>A PEM or DER file; files from Get-ChildItem bind here by their PSPath.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CsrPathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath")]
         [SupportsWildcards]
         public string CsrPath { get; set; } = string.Empty;
 
@@ -63,6 +66,7 @@ namespace PkiCmdlets.Commands
         /// <summary>External account binding: the HMAC key the certificate authority gave you (base64url).</summary>
         [Parameter]
         [Alias("ExternalAccountHmacKey")]
+        [SecureStringArgument]
         public SecureString? EabHmacKey { get; set; }
 
         [Parameter]
@@ -76,14 +80,18 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public string? WebRoot { get; set; }
 
+        private readonly PemLines _lines = new PemLines();
+
         protected override void ProcessRecord()
         {
-            var activity = Messages.ProgressActivitySubmitOrder.Format(Server);
-            try
+            // Lines of a PEM file piped by Get-Content come one at a time: they are one request once its END line arrives.
+            var csr = ParameterSetName != CsrSet ? null : MyInvocation.ExpectingInput ? _lines.Add(Csr) : Csr;
+            if (ParameterSetName == CsrSet && csr == null) return;
+            Try(Messages.ProgressActivitySubmitOrder.Format(Server), progress =>
             {
                 var request = new SubmitCertificateOrderRequest
                 {
-                    Csr = ParameterSetName == CsrSet ? Csr : null,
+                    Csr = csr,
                     CsrPath = ParameterSetName == CsrPathSet ? ResolveInputFile(CsrPath) : null,
                     Email = Email,
                     Username = Username,
@@ -99,17 +107,11 @@ namespace PkiCmdlets.Commands
                 };
                 // The core asks once it has checked the request, naming the domains and the server.
                 var order = new CertificateOrderService(OpenStore()).Submit(request, target => ShouldProcess(target, Messages.ShouldProcessSubmitOrder),
-                    Callbacks(activity), Cancellation);
+                    Callbacks(progress), Cancellation);
                 if (order != null) WriteObject(order);
-            }
-            catch (PkiException e)
-            {
-                WriteError(e);
-            }
-            finally
-            {
-                CompleteProgress(activity);
-            }
+            });
         }
+
+        protected override void EndProcessing() => Try(_lines.Finish);
     }
 }

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core.Authority;
-using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core;
 
 namespace PkiCmdlets.Commands
 {
@@ -21,6 +21,7 @@ namespace PkiCmdlets.Commands
         public string Name { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, Position = 1)]
+        [SecureStringArgument]
         public SecureString Password { get; set; } = new SecureString();
 
         /// <summary>Seconds the key stays unlocked; 900 by default.</summary>
@@ -33,7 +34,7 @@ namespace PkiCmdlets.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(Name, "Unlock CA key in this PowerShell process")) return;
+            if (!ShouldProcess(Name, Messages.ShouldProcessUnlockCa)) return;
             Try(() =>
             {
                 var ca = new CaService(OpenStore()).Unlock(new CaIdentity(Name), Password, TimeSpan.FromSeconds(Timeout));

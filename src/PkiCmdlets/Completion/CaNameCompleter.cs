@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Store;
 
@@ -9,6 +10,6 @@ namespace PkiCmdlets.Completion
     public sealed class CaNameCompleter : StoreNameCompleter
     {
         protected override IEnumerable<(string Name, string ToolTip)> Find(PkiStore store, string pattern) =>
-            new CaService(store).Find(new[] { pattern }).Items.Select(c => (c.Name, (c.IsRoot ? "Root: " : "Intermediate: ") + c.Subject));
+            new CaService(store).Find(new[] { pattern }).Items.Select(c => (c.Name, (c.IsRoot ? Messages.CompletionRootToolTip : Messages.CompletionIntermediateToolTip).Format(c.Subject)));
     }
 }

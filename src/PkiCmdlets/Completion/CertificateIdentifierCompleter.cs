@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Store;
 
@@ -13,7 +14,7 @@ namespace PkiCmdlets.Completion
             var prefix = pattern.TrimEnd('*');
             return new CertificateService(store).Find(new CertificateQuery()).Items
                 .Where(c => c.Identifier.StartsWith(prefix, System.StringComparison.OrdinalIgnoreCase))
-                .Select(c => (c.Identifier, c.CommonName + " (" + c.Status + ", until " + c.NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ")"));
+                .Select(c => (c.Identifier, Messages.CompletionCertificateToolTip.Format(c.CommonName, c.Status, c.NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using PkiCmdlets.Core;
 using PkiCmdlets.Core.Orders;
 using PkiCmdlets.Core.Store;
 
@@ -15,7 +16,7 @@ namespace PkiCmdlets.Completion
             return new CertificateOrderService(store).ListStored()
                 .Select(o => (Id: o.OrderId.ToString(CultureInfo.InvariantCulture), o))
                 .Where(x => x.Id.StartsWith(prefix, System.StringComparison.Ordinal))
-                .Select(x => (x.Id, string.Join(", ", x.o.Domains) + " (" + x.o.Status + ")"));
+                .Select(x => (x.Id, Messages.CompletionOrderToolTip.Format(string.Join(", ", x.o.Domains), x.o.Status)));
         }
     }
 }

@@ -131,5 +131,41 @@ public sealed class ExportTests : IDisposable
         Refused(ErrorIds.CertificateNotFound, new ExportRequest { Identifier = "00000000000000000000000000000000" });
     }
 
+    [Fact]
+    public void A_missing_folder_or_a_folder_as_path_is_named_plainly_before_the_certificate_is_read()
+    {
+        var folder = Path.GetDirectoryName(Target("x.pem"))!;
+        var missing = Path.Combine(folder, "nofolder", "x.pem");
+
+        // Check alone, as Export-ServerCertificate runs it before the pipeline makes anything: no certificate needed.
+        var error = Assert.Throws<PkiException>(() => CertificateExportService.Check(new ExportRequest { Path = missing }));
+        Assert.Equal(ErrorIds.OutputFileNotWritable, error.ErrorId);
+        Assert.Equal(PkiErrorKind.ObjectNotFound, error.Kind);
+        Assert.Equal(missing, error.Target);
+        Assert.Contains("'" + Path.Combine(folder, "nofolder") + "' does not exist", error.Message);
+        Assert.DoesNotContain(".tmp", error.Message);
+
+        var isFolder = Assert.Throws<PkiException>(() => CertificateExportService.Check(new ExportRequest { Path = folder, Force = true }));
+        Assert.Equal(ErrorIds.OutputFileNotWritable, isFolder.ErrorId);
+        Assert.Equal(PkiErrorKind.InvalidArgument, isFolder.Kind);
+        Assert.Contains("is a folder", isFolder.Message);
+        Assert.DoesNotContain("already exists", isFolder.Message);
+    }
+
+    [Theory]
+    [InlineData(ExportFormat.Pfx, "A PFX file is always protected")]
+    [InlineData(ExportFormat.Pem, "leave -Password out")]
+    public void An_empty_password_is_named_as_the_Password_it_was(ExportFormat format, string words)
+    {
+        var error = Assert.Throws<PkiException>(() => CertificateExportService.Check(new ExportRequest
+        {
+            Path = Target("empty.out"), Format = format, Password = new System.Security.SecureString(),
+        }));
+        Assert.Equal(ErrorIds.KeyPasswordEmpty, error.ErrorId);
+        Assert.Contains("-Password", error.Message);
+        Assert.DoesNotContain("-KeyPassword", error.Message);
+        Assert.Contains(words, error.Message);
+    }
+
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, string.Empty).Length) / part.Length;
 }

@@ -33,7 +33,7 @@ public sealed class IssueRulesTests : IDisposable
         Assert.Matches("^[0-9A-F]{32}$", issued.SerialNumber);
         Assert.Equal(new[] { "www.example.com", "example.com", "api.example.com" }, issued.DnsNames);
         Assert.Equal(new[] { "192.0.2.7" }, issued.IpAddresses);
-        Assert.Equal(CertificateStatus.Valid, issued.Status);
+        Assert.Equal(nameof(CertificateStatus.Valid), issued.Status);
         Assert.Equal("Sub", issued.IssuerName);
         Assert.Equal(_pki.Sub.Id, issued.IssuerId);
         Assert.Equal(issued.SerialNumber, issued.Certificate!.SerialNumber);
@@ -212,6 +212,16 @@ public sealed class IssueRulesTests : IDisposable
         var error = Refused(RsaCsr, r => r.NotBefore = DateTimeOffset.UtcNow);
         Assert.Equal(ErrorIds.ValidityBoundsIncomplete, error.ErrorId);
         Assert.Contains("-NotAfter", error.Message);
+    }
+
+    [Fact]
+    public void NotAfter_alone_is_a_certificate_valid_from_now_until_then()
+    {
+        var end = DateTimeOffset.UtcNow.AddDays(45);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-2);
+        var issued = _pki.Issue(RsaCsr, r => r.NotAfter = end);
+        Assert.InRange(issued.NotBefore, before, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(end.ToUnixTimeSeconds(), issued.NotAfter.ToUnixTimeSeconds());
     }
 
     [Fact]

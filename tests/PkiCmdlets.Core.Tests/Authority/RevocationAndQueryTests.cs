@@ -21,9 +21,9 @@ public sealed class RevocationAndQueryTests : IDisposable
         var issued = Issue("www.example.com");
         var certificates = Services.Certificates(_pki.Open());
         var revoked = certificates.Revoke(issued.Identifier, RevocationReason.KeyCompromise);
-        Assert.Equal(CertificateStatus.Revoked, revoked.Status);
-        Assert.Equal(RevocationReason.KeyCompromise, revoked.RevocationReason);
-        Assert.Equal(CertificateStatus.Revoked, certificates.Get(issued.Identifier).Status);
+        Assert.Equal(nameof(CertificateStatus.Revoked), revoked.Status);
+        Assert.Equal(nameof(RevocationReason.KeyCompromise), revoked.RevocationReason);
+        Assert.Equal(nameof(CertificateStatus.Revoked), certificates.Get(issued.Identifier).Status);
 
         var other = Issue("b.example.com");
         var before = _pki.Store.Snapshot();
@@ -33,6 +33,51 @@ public sealed class RevocationAndQueryTests : IDisposable
         Assert.Equal(ErrorIds.InvalidRevocationReason, Assert.Throws<PkiException>(() => certificates.Revoke(other.Identifier, (RevocationReason)8)).ErrorId);
         Assert.Equal(ErrorIds.CertificateNotFound, Assert.Throws<PkiException>(() => certificates.Revoke("ffffffffffffffffffffffffffffffff", RevocationReason.Unspecified)).ErrorId);
         Assert.Equal(before, _pki.Store.Snapshot());
+    }
+
+    [Theory]
+    [InlineData("upper")]
+    [InlineData("lower")]
+    [InlineData("colons")]
+    [InlineData("lower colons")]
+    public void An_identifier_may_be_the_serial_number_in_any_case_with_or_without_colons(string form)
+    {
+        var issued = Issue("serial.example.com");
+        var serial = issued.SerialNumber;
+        var text = form.Contains("lower") ? serial.ToLowerInvariant() : serial;
+        if (form.Contains("colons")) text = string.Join(":", Enumerable.Range(0, text.Length / 2).Select(i => text.Substring(2 * i, 2)));
+        var certificates = Services.Certificates(_pki.Open());
+
+        var listing = certificates.Find(new CertificateQuery { Identifiers = new[] { text } });
+        Assert.Empty(listing.Problems);
+        Assert.Equal(issued.Identifier, Assert.Single(listing.Items).Identifier);
+        Assert.Equal(issued.Identifier, certificates.Find(new CertificateQuery { SerialNumbers = new[] { text } }).Items.Single().Identifier);
+    }
+
+    [Fact]
+    public void An_identifier_found_nowhere_is_named_as_it_was_typed()
+    {
+        Issue("www.example.com");
+        var listing = Services.Certificates(_pki.Open()).Find(new CertificateQuery { Identifiers = new[] { "AB:CD:EF", "NotAnId" } });
+        Assert.Empty(listing.Items);
+        Assert.Equal(new[] { "AB:CD:EF", "NotAnId" }, listing.Problems.Select(p => p.Target));
+        Assert.All(listing.Problems, p => Assert.Equal(ErrorIds.CertificateNotFound, p.ErrorId));
+        Assert.Contains("'AB:CD:EF'", listing.Problems[0].Message);
+    }
+
+    [Fact]
+    public void Revoking_asks_for_each_certificate_by_what_it_is_and_keeps_those_declined()
+    {
+        var a = Issue("a.example.com");
+        var b = Issue("b.example.com");
+        var asked = new List<IssuedCertificate>();
+        var result = Services.Certificates(_pki.Open()).RevokeMany(new[] { a.Identifier, b.Identifier }, RevocationReason.Superseded, default,
+            c => { asked.Add(c); return c.Identifier == a.Identifier; });
+
+        Assert.Equal(new[] { "a.example.com", "b.example.com" }, asked.Select(c => c.CommonName).Order());
+        Assert.All(asked, c => Assert.Equal("Sub", c.IssuerName));
+        Assert.Equal(a.Identifier, Assert.Single(result.Items).Identifier);
+        Assert.Equal(nameof(CertificateStatus.Valid), Services.Certificates(_pki.Open()).Get(b.Identifier).Status);
     }
 
     [Fact]
@@ -89,7 +134,7 @@ public sealed class RevocationAndQueryTests : IDisposable
         Assert.All(certificates.Find(new CertificateQuery()).Items, c => Assert.Equal(_pki.Sub.Pem + _pki.Root.Pem, c.CertificateChain));
 
         var later = Services.Certificates(_pki.Open(), () => DateTimeOffset.UtcNow.AddDays(50));
-        Assert.Equal(CertificateStatus.Expired, later.Get(www.Identifier).Status);
+        Assert.Equal(nameof(CertificateStatus.Expired), later.Get(www.Identifier).Status);
         Assert.Equal(new[] { "www.example.com" }, later.Find(new CertificateQuery { Status = CertificateStatus.Expired }).Items.Select(c => c.CommonName));
     }
 

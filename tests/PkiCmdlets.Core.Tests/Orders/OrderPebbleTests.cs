@@ -51,9 +51,9 @@ public sealed class OrderPebbleTests : IDisposable
         _output.WriteLine($"dns-01 order for 2 names through CertificateOrderService (submit, TXT records, complete -Wait, certificate stored): {clock.ElapsedMilliseconds} ms");
 
         Assert.Equal(1, order.OrderId);
-        Assert.Equal(OrderStatus.Pending, order.Status);
+        Assert.Equal(nameof(OrderStatus.Pending), order.Status);
         Assert.Equal(new[] { domain, "www." + domain }, order.Domains);
-        Assert.Equal(ValidationMethod.Dns, order.ValidationMethod);
+        Assert.Equal(nameof(ValidationMethod.Dns), order.ValidationMethod);
         Assert.Equal(_pebble.DirectoryUrl.AbsoluteUri, order.Server);
         Assert.Equal(("ops@example.com", "keller", "1381111****"), (order.Email, order.Username, order.Phone));
         Assert.Equal(csr.Id, order.CsrId);
@@ -71,10 +71,14 @@ public sealed class OrderPebbleTests : IDisposable
             Assert.Null(c.Url);
         });
 
-        Assert.Equal(OrderStatus.Valid, done.Status);
+        Assert.Equal(nameof(OrderStatus.Valid), done.Status);
         Assert.NotNull(done.CertificateIdentifier);
         Assert.Equal(done.CertificateIdentifier, done.Identifier);
         Assert.All(done.Challenges, c => Assert.Equal("valid", c.Status));
+        // The certificate's own expiry, not the order's (which Pebble sets to hours from now).
+        Assert.Null(order.NotAfter);
+        Assert.Equal(Services.Certificates(_temp.Open()).Get(done.CertificateIdentifier!).NotAfter, done.NotAfter);
+        Assert.Equal(done.NotAfter, orders.Get(order.OrderId).NotAfter);
 
         // Every request logged as method, URL and status, and every callback on this (the "pipeline") thread.
         Assert.Contains(log, l => l.StartsWith("POST " + order.OrderUrl + " 200", StringComparison.Ordinal));
@@ -113,7 +117,7 @@ public sealed class OrderPebbleTests : IDisposable
 
         var order = orders.Submit(Request(csr.Csr!, _pebble.WebRootDirectoryUrl, r => { r.ValidationMethod = "FILE"; r.WebRoot = _pebble.WebRoot; }))!;
 
-        Assert.Equal(ValidationMethod.Http, order.ValidationMethod);
+        Assert.Equal(nameof(ValidationMethod.Http), order.ValidationMethod);
         Assert.Equal(_pebble.WebRoot, order.WebRoot);
         var challenge = Assert.Single(order.Challenges);
         Assert.Equal(AcmeChallenge.Http01, challenge.Type);
@@ -127,7 +131,7 @@ public sealed class OrderPebbleTests : IDisposable
 
         var done = orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId, Wait = true, TimeoutSeconds = 60 });
 
-        Assert.Equal(OrderStatus.Valid, done.Status);
+        Assert.Equal(nameof(OrderStatus.Valid), done.Status);
         Assert.False(File.Exists(challenge.FilePath), "the challenge file should be removed once the order is done");
         var stored = Services.Certificates(_temp.Open()).Get(done.Identifier!);
         Assert.Equal(new[] { domain }, stored.DnsNames);
@@ -151,7 +155,7 @@ public sealed class OrderPebbleTests : IDisposable
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
         Assert.Contains("-Wait", e.Message);
         Assert.Equal(order.OrderId, Assert.IsType<CertificateOrder>(e.Target).OrderId);
-        Assert.Equal(OrderStatus.Pending, orders.Find(new[] { order.OrderId }).Items.Single().Status);
+        Assert.Equal(nameof(OrderStatus.Pending), orders.Find(new[] { order.OrderId }).Items.Single().Status);
     }
 
     [Fact]
@@ -167,7 +171,7 @@ public sealed class OrderPebbleTests : IDisposable
         Assert.Equal(ErrorIds.AcmeOrderInvalid, e.ErrorId);
         Assert.Equal(PkiErrorKind.InvalidOperation, e.Kind);
         var failed = Assert.IsType<CertificateOrder>(e.Target);
-        Assert.Equal(OrderStatus.Invalid, failed.Status);
+        Assert.Equal(nameof(OrderStatus.Invalid), failed.Status);
         Assert.Contains(domain, e.Message);
         Assert.Contains(AcmeProblem.ErrorNamespace, e.Message);
         Assert.Contains("dns-01", e.Message);
@@ -175,7 +179,7 @@ public sealed class OrderPebbleTests : IDisposable
         Assert.Equal("invalid", challenge.Status);
         Assert.Contains(AcmeProblem.ErrorNamespace, challenge.Error);
         Assert.Equal(failed.Error, orders.Get(order.OrderId).Error);
-        Assert.Equal(OrderStatus.Invalid, orders.Get(order.OrderId).Status);
+        Assert.Equal(nameof(OrderStatus.Invalid), orders.Get(order.OrderId).Status);
 
         var again = Assert.Throws<PkiException>(() => orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId, Wait = true }));
         Assert.Equal(ErrorIds.OrderStateError, again.ErrorId);
@@ -196,7 +200,7 @@ public sealed class OrderPebbleTests : IDisposable
             try
             {
                 var state = orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId });
-                Assert.NotEqual(OrderStatus.Invalid, state.Status);
+                Assert.NotEqual(nameof(OrderStatus.Invalid), state.Status);
                 Thread.Sleep(50);
             }
             catch (PkiException e)
@@ -208,7 +212,7 @@ public sealed class OrderPebbleTests : IDisposable
         Assert.NotNull(failure);
         Assert.Contains(failure!.ErrorId, new[] { ErrorIds.AcmeOrderInvalid, ErrorIds.OrderStateError });
         Assert.Contains(AcmeProblem.ErrorNamespace, failure.Message);
-        Assert.Equal(OrderStatus.Invalid, orders.Get(order.OrderId).Status);
+        Assert.Equal(nameof(OrderStatus.Invalid), orders.Get(order.OrderId).Status);
     }
 
     [Fact]
@@ -221,17 +225,17 @@ public sealed class OrderPebbleTests : IDisposable
 
         var answered = orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId });
         Assert.Null(answered.CertificateIdentifier);
-        Assert.Contains(answered.Status, new[] { OrderStatus.Pending, OrderStatus.Ready });
+        Assert.Contains(answered.Status, new[] { nameof(OrderStatus.Pending), nameof(OrderStatus.Ready) });
 
-        var ready = Poll(() => orders.Get(order.OrderId), o => o.Status == OrderStatus.Ready);
+        var ready = Poll(() => orders.Get(order.OrderId), o => o.Status == nameof(OrderStatus.Ready));
         Assert.True(ready.CheckedAt > order.CheckedAt);
         Assert.Equal("valid", ready.Challenges.Single().Status);
-        Assert.Equal(OrderStatus.Ready, Assert.Single(orders.Find().Items).Status);
+        Assert.Equal(nameof(OrderStatus.Ready), Assert.Single(orders.Find().Items).Status);
 
         var finalized = orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId });
-        Assert.Contains(finalized.Status, new[] { OrderStatus.Processing, OrderStatus.Valid });
+        Assert.Contains(finalized.Status, new[] { nameof(OrderStatus.Processing), nameof(OrderStatus.Valid) });
         var stored = Poll(() => orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId }), o => o.CertificateIdentifier != null);
-        Assert.Equal(OrderStatus.Valid, stored.Status);
+        Assert.Equal(nameof(OrderStatus.Valid), stored.Status);
         Assert.Equal(stored.CertificateIdentifier, orders.Get(order.OrderId).CertificateIdentifier);
     }
 
@@ -268,7 +272,7 @@ public sealed class OrderPebbleTests : IDisposable
         SetTxt(domain, order.Challenges.Single().RecordValue!);
         var done = orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId, Wait = true, TimeoutSeconds = 60 });
 
-        Assert.Equal(OrderStatus.Valid, done.Status);
+        Assert.Equal(nameof(OrderStatus.Valid), done.Status);
         var account = Assert.Single(Directory.GetFiles(Path.Combine(_temp.Root, "acme", "accounts"), "*.json"));
         Assert.Contains(PebbleFixture.EabKeyId, File.ReadAllText(account));
         Assert.DoesNotContain(_pebble.EabMacKey, string.Concat(_temp.Snapshot().Values));

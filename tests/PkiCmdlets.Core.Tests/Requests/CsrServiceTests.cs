@@ -38,7 +38,7 @@ public sealed class CsrServiceTests : IDisposable
 
         Assert.Equal(1, csr.Id);
         Assert.Equal("www.example.com", csr.Name);
-        Assert.Equal(CsrStatus.Generated, csr.Status);
+        Assert.Equal(nameof(CsrStatus.Generated), csr.Status);
         Assert.Equal(new[] { "www.example.com", "example.com", "192.0.2.1" }, csr.SubjectAlternativeNames);
         Assert.Equal("CN=www.example.com, O=Contoso, C=US", csr.Subject);
         Assert.Equal("ECC_256", csr.Algorithm);
@@ -163,19 +163,19 @@ public sealed class CsrServiceTests : IDisposable
     public void Draft_then_set_then_generate()
     {
         var draft = _csrs.Create(new NewCsrRequest { CommonName = "draft.example.com", Algorithm = "RSA", Draft = true, Name = "d1" });
-        Assert.Equal(CsrStatus.Draft, draft.Status);
+        Assert.Equal(nameof(CsrStatus.Draft), draft.Status);
         Assert.Null(draft.Csr);
         Assert.Null(draft.KeyPath);
         Assert.False(Directory.Exists(Path.Combine(_temp.Root, "keys")) && Directory.GetFiles(Path.Combine(_temp.Root, "keys")).Length > 0);
 
         var edited = _csrs.Update(new SetCsrRequest { Id = draft.Id, CommonName = "final.example.com", Algorithm = "ECC", KeySize = 384, Country = "FR", NewName = "final" });
-        Assert.Equal(CsrStatus.Draft, edited.Status);
+        Assert.Equal(nameof(CsrStatus.Draft), edited.Status);
         Assert.Equal("ECC_384", edited.Algorithm);
         Assert.Equal("final", edited.Name);
         Assert.Equal(new[] { "final.example.com" }, edited.SubjectAlternativeNames);
 
         var generated = _csrs.Update(new SetCsrRequest { Id = draft.Id, Generate = true, SubjectAlternativeNames = new[] { "alt.example.com" } });
-        Assert.Equal(CsrStatus.Generated, generated.Status);
+        Assert.Equal(nameof(CsrStatus.Generated), generated.Status);
         Assert.NotNull(generated.GeneratedAt);
         Assert.Equal(new[] { "final.example.com", "alt.example.com" }, generated.SubjectAlternativeNames);
         var path = Path.Combine(_temp.Folder, "g.csr");

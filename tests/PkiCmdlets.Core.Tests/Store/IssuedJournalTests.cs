@@ -230,12 +230,12 @@ public sealed class IssuedJournalTests : IDisposable
         var result = Certificates.RevokeMany(new[] { a.Identifier, b.Identifier, c.Identifier, "ffffffffffffffffffffffffffffffff" }, RevocationReason.Superseded);
 
         Assert.Equal(new[] { a.Identifier, b.Identifier }, result.Items.Select(i => i.Identifier).OrderBy(i => i == b.Identifier));
-        Assert.All(result.Items, i => Assert.Equal(CertificateStatus.Revoked, i.Status));
+        Assert.All(result.Items, i => Assert.Equal(nameof(CertificateStatus.Revoked), i.Status));
         Assert.Equal(new[] { ErrorIds.CertificateNotFound, ErrorIds.CertificateAlreadyRevoked }, result.Problems.Select(p => p.ErrorId));
         Assert.Equal(lines + 2, Lines(JournalPath).Length);
         var revoked = Certificates.Find(new CertificateQuery { Status = CertificateStatus.Revoked }).Items;
         Assert.Equal(3, revoked.Count);
-        Assert.Equal(RevocationReason.KeyCompromise, revoked.Single(r => r.Identifier == c.Identifier).RevocationReason);
+        Assert.Equal(nameof(RevocationReason.KeyCompromise), revoked.Single(r => r.Identifier == c.Identifier).RevocationReason);
     }
 
     [Fact]
