@@ -19,7 +19,9 @@ namespace PkiCmdlets.Core.Keys
     /// A public key read from a SubjectPublicKeyInfo someone else made (a CSR, an imported certificate):
     /// what it is, in our terms, and signature verification. RSA PKCS#1 v1.5 and ECDSA on P-256 and P-521 with
     /// SHA-2 verify on the platform's native provider, like our signing; everything else (SM2, P-384, RSASSA-PSS,
-    /// SHA-1, other curves, Ed25519) on BouncyCastle, so the set of signatures that verify is the same as ever.
+    /// SHA-1, other curves, Ed25519) on BouncyCastle, so the set of signatures that verify is the same as ever. Where
+    /// .NET runs on OpenSSL 3, <see cref="LibCryptoVerifier"/> checks the RSA and ECDSA ones first, without .NET's
+    /// costly key import; what it does not verify goes on to this reference path.
     /// </summary>
     public sealed class PublicKeyInfo
     {
