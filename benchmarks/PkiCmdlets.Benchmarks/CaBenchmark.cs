@@ -5,11 +5,12 @@ using PkiCmdlets.Core.Store;
 /// <summary>
 /// Section ca: issuing from many CSR files, ours next to `openssl ca -batch -infiles` (one process that checks each
 /// request's signature and signs, with its text database) over the same files and the same intermediate, per family
-/// (RSA-2048, P-256, SM2). Ours runs as New-ServerCertificate does with a pipeline: one IssuanceBatch, Add per CSR
-/// (read and verify it, every rule, build, sign), Commit whenever the batch is full and at the end (one durable journal
-/// append each). The time inside Add is the in-core figure, the whole loop the through-the-store one. Next to them,
-/// one core's sign+verify limit from `openssl speed`: a certificate from a CSR costs one verification and one
-/// signature. openssl ca writes a file per certificate (newcerts/), so its rate depends on the file system: it also runs
+/// (RSA-2048, P-256, SM2). Ours runs as New-ServerCertificate does with a pipeline: one IssuanceBatch, Submit per CSR
+/// (its worker threads, one per core, read and verify it, check every rule, build, sign), Commit whenever the batch is
+/// full and at the end (one durable journal append each). The time from a batch's first Submit until its workers are
+/// done is the in-core figure, the whole loop the through-the-store one. Next to them, one core's sign+verify limit
+/// from `openssl speed` (a certificate from a CSR costs one verification and one signature), and as ours uses every
+/// core, the same from `openssl speed -multi N`. openssl ca writes a file per certificate (newcerts/), so its rate depends on the file system: it also runs
 /// with its database on tmpfs (/dev/shm), printed in the notes. One certificate of each side is checked with
 /// `openssl verify` and the two compared. When the module is built (out/PkiCmdlets/), the same files are also piped to
 /// New-ServerCertificate in a fresh pwsh per run: what a user sees, JIT and PowerShell included.
@@ -32,8 +33,8 @@ internal static class CaBenchmark
         var count = numbers.Count > 0 ? numbers[0] : 1000;
         var runs = numbers.Count > 1 ? numbers[1] : 3;
         Console.WriteLine($"Issuing from {count} CSR files (PEM) per family with one intermediate of that family: openssl ca -batch -notext -infiles (one process), " +
-            $"ours piped (IssuanceBatch, commit every {IssuanceBatch.PreferredSize}; in-core = inside Add, store = the whole loop with every commit); " +
-            $"the fastest of {runs} runs of each, alternating (other work on the machine only ever slows a run down); limit = one core's 1/(1/sign + 1/verify) from openssl speed -seconds {SpeedSeconds}");
+            $"ours piped (IssuanceBatch, commit every {IssuanceBatch.PreferredSize}; in-core = from the first Submit of a batch to its workers done, store = the whole loop with every commit); " +
+            $"the fastest of {runs} runs of each, alternating (other work on the machine only ever slows a run down); limit = one core's 1/(1/sign + 1/verify) from openssl speed -seconds {SpeedSeconds}, the best of one measurement per run");
         var module = PwshPipeline.FindModule();
         var workers = IssuanceBatch.WorkerCount;
         Console.WriteLine($"Ours checks and signs on {workers} worker thread(s) (IssuanceBatch.Submit, one per core): in-core is held to the one-core limit " +
@@ -103,6 +104,8 @@ internal static class CaBenchmark
         var cores = new List<double>();
         var pwshRates = new List<double>();
         var tmpfsRates = new List<double>();
+        var speeds = new List<OpenSsl.SpeedResult>();
+        var speedsMulti = new List<OpenSsl.SpeedResult>();
         var tmpfs = Directory.Exists("/dev/shm") ? Path.Combine("/dev/shm", "pkicmdlets-bench-" + Guid.NewGuid().ToString("N")) : null;
         string? pwshProblem = null;
         OpenSslCa.Result? theirs = null;
@@ -133,6 +136,10 @@ internal static class CaBenchmark
             storeRates.Add(count / piped.Whole.TotalSeconds);
             cores.Add(piped.Cpu.TotalSeconds / piped.Whole.TotalSeconds);
 
+            // openssl speed in every run too, the best kept: like ours, the limit is taken from the quietest moment.
+            speeds.Add(OpenSsl.SpeedSignVerify(openSslName, SpeedSeconds));
+            if (workers > 1) speedsMulti.Add(OpenSsl.SpeedSignVerify(openSslName, SpeedSeconds, workers));
+
             if (module == null || pwshProblem != null) continue;
             try
             {
@@ -145,8 +152,8 @@ internal static class CaBenchmark
                 pwshProblem = e.Message; // reported below; the other figures stand
             }
         }
-        var speed = OpenSsl.SpeedSignVerify(openSslName, SpeedSeconds);
-        var speedMulti = workers > 1 ? OpenSsl.SpeedSignVerify(openSslName, SpeedSeconds, workers) : null;
+        var speed = speeds.OrderByDescending(r => r.SignPlusVerifyPerSecond).First();
+        var speedMulti = speedsMulti.OrderByDescending(r => r.SignPlusVerifyPerSecond).FirstOrDefault();
 
         // CSR 0 is for www0.example.com: ours is the first returned; openssl ca's found by name.
         var oursPath = Path.Combine(temp.Root, "ours-0.pem");
