@@ -31,10 +31,11 @@ internal static class StoreIssuance
         var piped = Stopwatch.StartNew();
         using (var batch = certificates.BeginBatch())
         {
-            // As New-ServerCertificate does with a pipeline: commit whenever the batch is full, and at the end.
+            // As New-ServerCertificate does with a pipeline: submit each, commit whenever the batch is full, and at the end.
             foreach (var csr in csrs)
             {
-                batch.Add(Request(csr));
+                batch.Submit(Request(csr));
+                if (batch.TakeRefused().Count > 0) throw new InvalidOperationException("a CSR was refused");
                 if (batch.IsFull) batch.Commit();
             }
             batch.Commit();
