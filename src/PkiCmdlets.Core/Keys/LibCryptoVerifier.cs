@@ -117,6 +117,7 @@ namespace PkiCmdlets.Core.Keys
             try
             {
                 if ((OpenSSL_version_num() >> 28) != 3) return false;
+                BN_free(IntPtr.Zero); // a no-op that binds the one function only a failure path calls
                 var message = System.Text.Encoding.ASCII.GetBytes("PkiCmdlets libcrypto self-test");
                 var other = System.Text.Encoding.ASCII.GetBytes("PkiCmdlets libcrypto self-tesT");
                 var modulus = Formats.Hex.Parse(TestModulus);
