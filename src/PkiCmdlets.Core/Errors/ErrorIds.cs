@@ -132,5 +132,9 @@ namespace PkiCmdlets.Core.Errors
         public const string InvalidTimeout = nameof(InvalidTimeout);
 
         public const string OperationCancelled = nameof(OperationCancelled);
+
+        // Client certificates, CAs without keys, trust stores, the CA lifecycle, files for servers
+        public const string InvalidUri = nameof(InvalidUri);
+        public const string InvalidUserPrincipalName = nameof(InvalidUserPrincipalName);
     }
 }
