@@ -43,12 +43,14 @@ namespace PkiCmdlets.Core.Authority
             {
                 CheckRemovable(_cas.Repository.Resolve(new CaIdentity(record.Id)), force);
                 // The record first: once it is gone the CA is gone, whatever of its files a crash leaves.
-                _store.DeleteFile(StoreLayout.CaRecord(record.Id));
-                _store.DeleteFile(StoreLayout.CaCertificate(record.Id));
-                _store.DeleteFile(StoreLayout.CaKey(record.Id));
-                _store.DeleteFile(StoreLayout.Crl(record.Id));
-                _store.DeleteFile(StoreLayout.CrlNumber(record.Id));
-                _store.DeleteFile(IssuedJournal.PathOf(record.Id));
+                foreach (var file in new[]
+                {
+                    StoreLayout.CaRecord(record.Id), StoreLayout.CaCertificate(record.Id), StoreLayout.CaKey(record.Id),
+                    StoreLayout.Crl(record.Id), StoreLayout.CrlNumber(record.Id), IssuedJournal.PathOf(record.Id),
+                })
+                {
+                    if (_store.Exists(file)) _store.DeleteFile(file);
+                }
                 _store.DeleteFolderIfEmpty(StoreLayout.IssuerFolder(record.Id));
             }
             _cas.Keys.Lock(record);

@@ -107,12 +107,12 @@ namespace PkiCmdlets.Core.Authority
             var source = request.CertificatePath;
             var all = ReadCertificates(source);
             var certificate = all[0];
-            CaChainLinks.RequireCa(certificate, source);
             var requested = CsrContent.FromText(_store.ReadText(StoreLayout.PendingCaRequest(pending.Id)), _store.FullPath(StoreLayout.PendingCaRequest(pending.Id)));
             if (!certificate.SubjectPublicKeyInfo.SequenceEqual(requested.PublicKeyInfo.SubjectPublicKeyInfo))
             {
                 throw new PkiException(ErrorIds.CaPendingKeyMismatch, PkiErrorKind.InvalidData, source, Messages.CaPendingKeyMismatch.Format(source, pending.Name));
             }
+            CaChainLinks.RequireCa(certificate, source);
             var stored = _cas.Repository.LoadAll(null).Select(_cas.Repository.Load).ToList();
             var already = stored.FirstOrDefault(c => c.Der.SequenceEqual(certificate.Der));
             if (already != null)

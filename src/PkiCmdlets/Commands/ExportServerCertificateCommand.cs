@@ -76,7 +76,7 @@ namespace PkiCmdlets.Commands
             {
                 var written = new CertificateExportService(OpenStore()).Export(Request(_path!));
                 // The provider's item, as Get-Item gives it: Mode, Length and the PS* properties are filled in.
-                WriteObject(InvokeProvider.Item.Get(new[] { written }, force: true, literalPath: true), enumerateCollection: true);
+                WriteObject(InvokeProvider.Item.Get(System.Linq.Enumerable.ToArray(written), force: true, literalPath: true), enumerateCollection: true);
             });
         }
 
