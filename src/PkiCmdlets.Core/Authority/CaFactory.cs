@@ -72,10 +72,16 @@ namespace PkiCmdlets.Core.Authority
         private CaRecord CreateForRequest(NewCaRequest request, StoredCa issuer, ValidityPeriod validity, int pathLength, NameConstraintSet constraints,
             CancellationToken cancellation)
         {
+            if (request.Algorithm != null || request.KeySize != null || request.KeyPassword != null || request.NoPassword)
+            {
+                throw new PkiException(ErrorIds.KeyParameterWithCsr, PkiErrorKind.InvalidArgument, request.CsrPath, Messages.KeyParameterWithCsr);
+            }
             var csr = CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
             var source = request.CsrPath ?? "-Csr";
             KeyPolicy.CaImport.Require(csr.PublicKeyInfo, source);
-            var subject = SubjectName.Create(csr.CommonName, csr.Country, csr.State, csr.Locality, csr.Organization, csr.OrganizationalUnit);
+            // As when a certificate is issued from a request: what is given here comes before what the request says.
+            var subject = SubjectName.Create(string.IsNullOrWhiteSpace(request.CommonName) ? csr.CommonName : request.CommonName, request.Country ?? csr.Country,
+                request.State ?? csr.State, request.Locality ?? csr.Locality, request.Organization ?? csr.Organization, request.OrganizationalUnit ?? csr.OrganizationalUnit);
             var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
             if (name != null) RecordNames.Validate(name);
             var crlUrl = ValidateCrlUrl(request.CrlUrl);

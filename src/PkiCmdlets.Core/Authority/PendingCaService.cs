@@ -204,9 +204,13 @@ namespace PkiCmdlets.Core.Authority
                 ?? records.FirstOrDefault(r => string.Equals(r.Name, value, StringComparison.OrdinalIgnoreCase));
         }
 
-        /// <summary>Removes a pending intermediate: its request, its key and its record.</summary>
-        internal PendingCa Remove(PendingCaRecord record, CancellationToken cancellation)
+        /// <summary>Whether <paramref name="nameOrId"/> names an intermediate waiting for its certificate.</summary>
+        public bool IsPending(string nameOrId) => TryFind(nameOrId) != null;
+
+        /// <summary>Removes a pending intermediate (its request, its key and its record); PendingCaNotFound when there is none.</summary>
+        public PendingCa Remove(string nameOrId, CancellationToken cancellation = default)
         {
+            var record = Find(nameOrId);
             var output = ToOutput(record);
             using (_store.Lock(cancellation))
             {

@@ -1,6 +1,4 @@
-using System.Collections.Generic;
 using Org.BouncyCastle.Asn1.X509;
-using PkiCmdlets.Core.Requests;
 
 namespace PkiCmdlets.Core.Authority
 {
@@ -17,15 +15,6 @@ namespace PkiCmdlets.Core.Authority
 
         protected override KeyPurposeID[] ExtendedKeyUsages => new[] { KeyPurposeID.id_kp_serverAuth, KeyPurposeID.id_kp_clientAuth };
 
-        public override List<SubjectAlternativeName> NamesAsked(IssuanceRequest request)
-        {
-            var names = base.NamesAsked(request);
-            foreach (var value in request.AddedUris)
-            {
-                if (string.IsNullOrWhiteSpace(value)) continue;
-                NameRules.AddDistinct(names, new SubjectAlternativeName(SubjectAlternativeNameType.Uri, NameRules.NormalizeUri(value)));
-            }
-            return names;
-        }
+        protected override bool TakesUris => true;
     }
 }

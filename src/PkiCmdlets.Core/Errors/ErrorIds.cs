@@ -154,5 +154,7 @@ namespace PkiCmdlets.Core.Errors
         public const string TrustStoreUnavailable = nameof(TrustStoreUnavailable);
         public const string TrustNotRoot = nameof(TrustNotRoot);
         public const string TrustNotInstalled = nameof(TrustNotInstalled);
+        public const string UriNotTaken = nameof(UriNotTaken);
+        public const string KeyParameterWithCsr = nameof(KeyParameterWithCsr);
     }
 }

@@ -33,8 +33,15 @@ namespace PkiCmdlets.Core.Trust
 
         private ITrustStore SystemStore => _chosen ??= _trustStore();
 
-        /// <summary>Where a root goes for <paramref name="scope"/>, for a confirmation that names it.</summary>
-        public string Location(TrustScope scope) => SystemStore.Location(scope);
+        /// <summary>
+        /// Where the root <paramref name="identity"/> names goes for <paramref name="scope"/>, for a confirmation that names it;
+        /// TrustNotRoot (and the rest of what the CA's name can be wrong about) before anything is asked.
+        /// </summary>
+        public string Location(CaIdentity identity, TrustScope scope)
+        {
+            Root(identity);
+            return SystemStore.Location(scope);
+        }
 
         /// <summary>Puts the root into the trust store of <paramref name="scope"/> (again, when it is there already).</summary>
         public TrustedRoot Install(CaIdentity identity, TrustScope scope)
