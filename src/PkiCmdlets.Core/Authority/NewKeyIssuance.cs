@@ -33,14 +33,15 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>
-        /// Makes a key as <paramref name="key"/> asks (algorithm, size, password, the CSR record's name), then issues
+        /// Makes a key as <paramref name="key"/> asks (algorithm, size, password, the CSR record's name; by default of the
+        /// issuer's family, at that family's default size), then issues
         /// <paramref name="request"/> for it; the request's Csr and CsrPath are not read. The subject's common name is the
         /// request's, else its first e-mail address, user principal name, DNS name or URI.
         /// </summary>
         public IssuedCertificate Issue(NewCertificateRequest request, NewCsrRequest key, IProgress<string>? progress = null, CancellationToken cancellation = default)
         {
             CertificateProfiles.Get(request.Profile);
-            var spec = KeySpec.Parse(key.Algorithm, key.KeySize);
+            var spec = key.Algorithm == null && key.KeySize == null ? IssuerFamily(request) : KeySpec.Parse(key.Algorithm, key.KeySize);
             KeyProtection.RequireNonEmpty(key.KeyPassword);
             var name = string.IsNullOrWhiteSpace(key.Name) ? null : key.Name!.Trim();
             if (name != null) RecordNames.Validate(name);
@@ -103,6 +104,14 @@ namespace PkiCmdlets.Core.Authority
             {
                 Array.Clear(pkcs8, 0, pkcs8.Length);
             }
+        }
+
+        /// <summary>Without an algorithm asked for, a key of the issuer's family (which it must be) at that family's default size.</summary>
+        private KeySpec IssuerFamily(NewCertificateRequest request)
+        {
+            var issuer = _cas.Load(request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request)));
+            var family = KeySpec.FromAlgorithmName(issuer.Record.Algorithm).AlgorithmName.Split('_')[0];
+            return KeySpec.Parse(family, null);
         }
 
         private static string[] Values(System.Collections.Generic.IList<string>? values) => values?.ToArray() ?? new string[0];
