@@ -4,7 +4,7 @@ BeforeDiscovery {
     Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $null = Import-PkiCmdletsModule
     # What each command is decides which convention tests apply to it (so none is skipped): discovery sees these.
-    $CommandCases = @(Get-Command -Module PkiCmdlets | Sort-Object -Property Name | ForEach-Object {
+    $CommandCases = @(Get-Command -Module PkiCmdlets -CommandType Cmdlet | Sort-Object -Property Name | ForEach-Object {
             $attribute = @($_.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false))[0]
             @{
                 Name                  = $_.Name
@@ -40,7 +40,7 @@ Describe 'PkiCmdlets module' {
         }
 
         It 'exports exactly the cmdlets that CmdletsToExport lists' {
-            $exported = @(Get-Command -Module PkiCmdlets | ForEach-Object { $_.Name } | Sort-Object)
+            $exported = @(Get-Command -Module PkiCmdlets -CommandType Cmdlet | ForEach-Object { $_.Name } | Sort-Object)
             $listed = @($Manifest['CmdletsToExport'] | Sort-Object)
 
             $listed.Count | Should -BeGreaterThan 0
