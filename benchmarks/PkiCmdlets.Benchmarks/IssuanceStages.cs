@@ -161,16 +161,19 @@ internal static class IssuanceStages
             var values = info.Subject.GetValueList();
             for (var i = 0; i < oids.Count; i++) subjectAttributes.TryAdd(oids[i], (string)values[i]);
             var csrNames = new List<SubjectAlternativeName>();
+            var extensionRequests = new List<X509Extensions>();
             foreach (var element in info.Attributes)
             {
                 var attribute = AttributePkcs.GetInstance(element);
                 if (!attribute.AttrType.Equals(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest)) continue;
                 foreach (var value in attribute.AttrValues)
                 {
-                    foreach (var entry in CertificateNames.ServerNames(X509Extensions.GetInstance(value))) NameRules.AddDistinct(csrNames, entry);
+                    var requested = X509Extensions.GetInstance(value);
+                    extensionRequests.Add(requested);
+                    foreach (var entry in CertificateNames.ServerNames(requested)) NameRules.AddDistinct(csrNames, entry);
                 }
             }
-            var csr = new CsrContent(der, publicKey, subjectAttributes, csrNames);
+            var csr = new CsrContent(der, publicKey, subjectAttributes, csrNames, extensionRequests, file);
             Done(7);
             var asked = IssuanceRequest.FromCsr(Request(file), csr);
             var profile = asked.Profile;

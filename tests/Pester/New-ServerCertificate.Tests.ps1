@@ -229,6 +229,26 @@ Describe 'New-ServerCertificate' {
             $certificate.NotAfter | Should -Be ($certificate.NotBefore.AddYears(1).AddMonths(2))
         }
 
+        It 'issues a certificate for a service that is a TLS server and client with -Profile ServerAndClient, which openssl verifies for both' {
+            $leaf = Join-Path $work 'svc.pem'
+            $rootFile = Join-Path $work 'root.pem'
+            $subFile = Join-Path $work 'sub.pem'
+            Write-PkiTestFile -Path $rootFile -Text $ca.Root.Pem
+            Write-PkiTestFile -Path $subFile -Text $ca.Sub.Pem
+
+            $certificate = New-Csr -CommonName 'svc.example.com' -Algorithm ECC -StorePath $store |
+                New-ServerCertificate -Issuer 'Sub' -Profile ServerAndClient -Uri 'spiffe://example.org/svc' -StorePath $store
+            Write-PkiTestFile -Path $leaf -Text $certificate.X509Certificate
+
+            $certificate.Profile | Should -Be 'ServerAndClient'
+            $certificate.Uris | Should -Be @('spiffe://example.org/svc')
+            foreach ($purpose in 'sslserver', 'sslclient') {
+                $verify = Invoke-PkiOpenSsl -ArgumentList @('verify', '-x509_strict', '-purpose', $purpose, '-CAfile', $rootFile, '-untrusted', $subFile, $leaf)
+                $verify.ExitCode | Should -Be 0 -Because "$purpose`: $($verify.Output)"
+            }
+            (Get-IssuedCertificate -Profile ServerAndClient -StorePath $store).Identifier | Should -Be $certificate.Identifier
+        }
+
         It 'returns the chain up to the root with -IncludeChain' {
             $certificate = New-Csr -CommonName 'chain.example.com' -Algorithm ECC -StorePath $store |
                 New-ServerCertificate -Issuer 'Sub' -IncludeChain -StorePath $store
@@ -368,6 +388,15 @@ Describe 'New-ServerCertificate' {
             $csr = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store
             $null = New-SubCA -CommonName 'Constrained Sub' -Name 'Constrained' -Issuer 'Root' -PermittedDnsDomain 'example.com' -Algorithm ECC -NoPassword -StorePath $store
             $before = Get-PkiStoreSnapshot -StorePath $store
+        }
+
+        It 'writes UriNotTaken for a URI in a server certificate alone, and leaves the store as it was' {
+            $csr = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { $csr | New-ServerCertificate -Issuer 'Sub' -Uri 'spiffe://example.org/www' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'UriNotTaken,PkiCmdlets.Commands.NewServerCertificateCommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
         It 'writes InvalidPem for a truncated request and leaves the store as it was' {

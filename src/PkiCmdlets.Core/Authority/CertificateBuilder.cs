@@ -77,6 +77,25 @@ namespace PkiCmdlets.Core.Authority
             return Sign(serial, subject, validity, issuer.Name, spki, extensions, issuer.Key, issuer.SignatureAlgorithm);
         }
 
+        /// <summary>
+        /// A new certificate for what <paramref name="current"/> certifies: its subject, key and every extension as they are
+        /// (so its key identifiers stay), with a new serial number and validity, signed by <paramref name="issuer"/>.
+        /// </summary>
+        public static byte[] Renewed(X509CertificateStructure current, Issuer issuer, byte[] serial, ValidityPeriod validity)
+        {
+            var extensions = new X509ExtensionsGenerator();
+            var old = current.TbsCertificate.Extensions;
+            if (old != null)
+            {
+                foreach (var oid in old.ExtensionOids)
+                {
+                    var extension = old.GetExtension(oid);
+                    extensions.AddExtension(oid, extension.IsCritical, extension.GetParsedValue());
+                }
+            }
+            return Sign(serial, current.Subject, validity, issuer.Name, current.SubjectPublicKeyInfo.GetDerEncoded(), extensions, issuer.Key);
+        }
+
         private static BasicConstraints CaConstraints(int? pathLength) =>
             pathLength.HasValue ? new BasicConstraints(pathLength.Value) : new BasicConstraints(true);
 

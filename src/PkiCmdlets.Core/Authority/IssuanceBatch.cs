@@ -220,6 +220,9 @@ namespace PkiCmdlets.Core.Authority
                     NotAfter = validity.NotAfter,
                     CsrId = CsrIds()(subjectKey.SubjectPublicKeyInfo),
                     Profile = profile.Name,
+                    EmailAddresses = IssuedOutput.NamesOf(names, SubjectAlternativeNameType.Email),
+                    UserPrincipalNames = IssuedOutput.NamesOf(names, SubjectAlternativeNameType.UserPrincipalName),
+                    Uris = IssuedOutput.NamesOf(names, SubjectAlternativeNameType.Uri),
                 },
             };
             pending.Record.Subject = new X500DistinguishedName(pending.Subject.GetDerEncoded()).Name;

@@ -9,7 +9,10 @@ using PkiCmdlets.Core.Requests;
 
 namespace PkiCmdlets.Commands
 {
-    /// <summary>Issues a server certificate from a CSR with an intermediate CA (seed 002's CreateServerCertificateWithCsr).</summary>
+    /// <summary>
+    /// Issues a server certificate from a CSR with an intermediate CA (seed 002's CreateServerCertificateWithCsr); with
+    /// -Profile ServerAndClient, one for a service that is a TLS client of its peers too.
+    /// </summary>
     [Cmdlet(VerbsCommon.New, "ServerCertificate", SupportsShouldProcess = true, DefaultParameterSetName = CsrSet)]
     [OutputType(typeof(IssuedCertificate))]
     public sealed class NewServerCertificateCommand : SubjectCmdlet, IDisposable
@@ -76,6 +79,15 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public SwitchParameter EnableCrl { get; set; }
 
+        /// <summary>Server (serverAuth), or ServerAndClient (serverAuth and clientAuth, for mutual TLS between services).</summary>
+        [Parameter]
+        [ValidateSet("Server", "ServerAndClient", IgnoreCase = true)]
+        public string Profile { get; set; } = "Server";
+
+        /// <summary>URIs such as SPIFFE IDs; a ServerAndClient certificate's only.</summary>
+        [Parameter]
+        public string[]? Uri { get; set; }
+
         protected override void ProcessRecord()
         {
             // Lines of a PEM file piped by Get-Content come one at a time: they are one request once its END line arrives.
@@ -104,6 +116,8 @@ namespace PkiCmdlets.Commands
                     NotAfter = Utc(NotAfter),
                     IncludeChain = IncludeChain,
                     EnableCrl = EnableCrl,
+                    Profile = Profile,
+                    Uris = Uri,
                 };
                 var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName!
                     : request.CsrPath ?? (CsrContent.Describe(csr) is string name ? Messages.ShouldProcessCsrTarget.Format(name) : Messages.ShouldProcessPipedCsr);
