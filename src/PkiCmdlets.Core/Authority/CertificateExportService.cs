@@ -129,7 +129,7 @@ namespace PkiCmdlets.Core.Authority
             // The CSR record is found by public key at issuance; this guards against a store edited since.
             using var key = PrivateKey.FromPkcs8(pkcs8, source);
             var certificateKey = PublicKeyInfo.FromSubjectPublicKeyInfo(
-                CertificateContent.FromDer(certificate.Der, e => new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, certificate.Identifier,
+                CertificateContent.FromDer(certificate.Der, certificate.Identifier, e => new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, certificate.Identifier,
                     Messages.CertificateUnreadable.Format(e.Message), e)).SubjectPublicKeyInfo,
                 certificate.Identifier);
             if (!certificateKey.Matches(key))
