@@ -48,7 +48,8 @@ namespace PkiCmdlets.Core.Authority
 
         public override void AddExtensions(X509ExtensionsGenerator extensions, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> names)
         {
-            var usage = subjectKey.Family == KeyFamily.Rsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
+            // An RSA key restricted to PSS signs only; it cannot encipher.
+            var usage = subjectKey.Family == KeyFamily.Rsa && !subjectKey.PssOnly ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
             extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
             extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
             extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(ExtendedKeyUsages));
