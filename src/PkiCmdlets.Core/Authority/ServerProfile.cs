@@ -39,6 +39,7 @@ namespace PkiCmdlets.Core.Authority
         public override IReadOnlyList<SubjectAlternativeName> Covered(string commonName, List<SubjectAlternativeName> namesAsked)
         {
             var names = CertificateNames.Covered(commonName, namesAsked);
+            CertificateNames.RequireAtMostMax(names.Count, commonName);
             if (names.Count == 0)
             {
                 throw new PkiException(ErrorIds.NoServerName, PkiErrorKind.InvalidArgument, commonName, Messages.NoServerName.Format(commonName));
