@@ -42,11 +42,7 @@ namespace PkiCmdlets.Core.Authority
 
             var (der, readKey, source) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
             // The certificate is checked before the key is read: a key we cannot sign with is refused by what it is.
-            var (certificate, isCa, publicKey) = ParseCertificate(der, source);
-            if (!isCa)
-            {
-                throw new PkiException(ErrorIds.CaImportNotCa, PkiErrorKind.InvalidData, source, Messages.CaImportNotCa.Format(source));
-            }
+            var (certificate, publicKey) = ParseCertificate(der, source);
             KeyPolicy.CaImport.Require(publicKey, source);
             using (var key = readKey())
             {
@@ -129,75 +125,54 @@ namespace PkiCmdlets.Core.Authority
             var keyPath = request.KeyPath ?? throw new ArgumentException("KeyPath is required with CertificatePath", nameof(request));
             var bytes = ReadFile(certificatePath);
             var der = CertificateContent.FirstCertificate(bytes);
-            return (der, () => KeyFile.Read(PkiStore.FromUtf8(ReadFile(keyPath)), request.KeyFilePassword, keyPath), certificatePath);
+            return (der, () => KeyFile.Read(InputFile.Text(ReadFile(keyPath)), request.KeyFilePassword, keyPath), certificatePath);
         }
 
-        /// <summary>The PFX's key entry and its certificate.</summary>
+        /// <summary>The PFX's first key and its certificate.</summary>
         private static (byte[] Der, Func<PrivateKey> Key, string Source) ReadPfx(ImportCaRequest request)
         {
             var path = request.PfxPath!;
             var bytes = ReadFile(path);
-            Pkcs12Store pfx;
             var password = request.KeyFilePassword == null ? new char[0] : KeyProtection.CopyChars(request.KeyFilePassword);
+            byte[] pkcs8;
+            byte[] certificate;
             try
             {
-                pfx = new Pkcs12StoreBuilder().Build();
-                pfx.Load(new MemoryStream(bytes), password);
-            }
-            catch (Exception e) when (Malformed.Is(e))
-            {
-                // A wrong password shows as a MAC failure; anything else is a file we cannot read.
-                if (e.Message.IndexOf("MAC", StringComparison.OrdinalIgnoreCase) >= 0 || e.Message.IndexOf("password", StringComparison.OrdinalIgnoreCase) >= 0)
-                {
-                    throw new PkiException(ErrorIds.KeyPasswordIncorrect, PkiErrorKind.SecurityError, path, Messages.KeyPasswordIncorrect.Format(path), e);
-                }
-                throw Unreadable(path, e, Messages.ReasonPfxDamaged);
+                (pkcs8, certificate) = Pkcs12Reader.Read(bytes, password, path,
+                    (reason, e) => new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path,
+                        Messages.ImportFileUnreadable.Format(path, e == null ? reason : Malformed.Reason(e, reason)), e));
             }
             finally
             {
                 Array.Clear(password, 0, password.Length);
             }
-            string? alias;
-            byte[]? certificate;
-            try
-            {
-                alias = pfx.Aliases.Cast<string>().FirstOrDefault(pfx.IsKeyEntry);
-                certificate = alias == null ? null : pfx.GetCertificate(alias)?.Certificate.GetEncoded();
-            }
-            catch (Exception e) when (Malformed.Is(e))
-            {
-                throw Unreadable(path, e, Messages.ReasonPfxDamaged);
-            }
-            if (alias == null)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, Messages.ReasonPfxNoKey));
-            }
-            if (certificate == null)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, Messages.ReasonPfxKeyWithoutCertificate));
-            }
             return (certificate, () =>
             {
                 try
                 {
-                    return KeyFile.FromBouncyCastle(pfx.GetKey(alias).Key, path);
+                    return PrivateKey.FromPkcs8(pkcs8, path);
                 }
-                catch (Exception e) when (Malformed.Is(e))
+                finally
                 {
-                    throw PrivateKey.Unreadable(path, e);
+                    Array.Clear(pkcs8, 0, pkcs8.Length);
                 }
             }, path);
         }
 
-        /// <summary>The certificate, whether it is a CA's, and its public key; ImportFileUnreadable when any of them is malformed.</summary>
-        private static (X509CertificateStructure Certificate, bool IsCa, PublicKeyInfo PublicKey) ParseCertificate(byte[] der, string source)
+        /// <summary>
+        /// The certificate, a CA that can sign (<see cref="ImportedCaRules"/>), and its public key; within the input limits,
+        /// and ImportFileUnreadable when malformed.
+        /// </summary>
+        private static (X509CertificateStructure Certificate, PublicKeyInfo PublicKey) ParseCertificate(byte[] der, string source)
         {
+            DerInput.Check(der, source);
             try
             {
-                var content = CertificateContent.FromDer(der, e => Unreadable(source, e, Messages.ReasonCertificateDamaged));
-                var basic = content.Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.BasicConstraints);
-                var isCa = basic != null && BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA();
-                return (content.Structure, isCa, PublicKeyInfo.FromSubjectPublicKeyInfo(content.SubjectPublicKeyInfo, source));
+                var content = CertificateContent.FromDer(der, source, e => ImportedCaRules.ValidityUnreadable(der)
+                    ? ImportedCaRules.Unusable(source, Messages.ReasonValidityUnreadable, e)
+                    : Unreadable(source, e, Messages.ReasonCertificateDamaged));
+                ImportedCaRules.Require(content, source);
+                return (content.Structure, PublicKeyInfo.FromSubjectPublicKeyInfo(content.SubjectPublicKeyInfo, source));
             }
             catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.KeyUnreadable })
             {
@@ -209,16 +184,7 @@ namespace PkiCmdlets.Core.Authority
             new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path,
                 Messages.ImportFileUnreadable.Format(path, e is PkiException ? e.Message : Malformed.Reason(e, reason)), e);
 
-        private static byte[] ReadFile(string path)
-        {
-            try
-            {
-                return File.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.ImportFileUnreadable.Format(path, e.Message), e);
-            }
-        }
+        private static byte[] ReadFile(string path) =>
+            InputFile.Read(path, e => new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.ImportFileUnreadable.Format(path, e.Message), e));
     }
 }
