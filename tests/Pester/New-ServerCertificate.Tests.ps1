@@ -457,6 +457,21 @@ Describe 'New-ServerCertificate' {
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
+        It 'writes CsrSignatureAlgorithmNotAllowed for a request openssl signed with SHA-1' {
+            $keyFile = Join-Path $work 'sha1.key'
+            $made = Invoke-PkiOpenSsl -ArgumentList @('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+                '-keyout', $keyFile, '-subj', '/CN=sha1.example.com', '-sha1')
+            $made.ExitCode | Should -Be 0 -Because $made.Output
+            $sha1 = [regex]::Match($made.Output, '-----BEGIN CERTIFICATE REQUEST-----[\s\S]+?-----END CERTIFICATE REQUEST-----').Value
+
+            New-ServerCertificate -Csr $sha1 -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CsrSignatureAlgorithmNotAllowed,PkiCmdlets.Commands.NewServerCertificateCommand'
+            $failures[0].Exception.Message | Should -Match 'SHA-1'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
         It 'writes CsrKeyTooWeak for an RSA-1024 request made with .NET' {
             $weak = New-PkiRsaCsrPem -CommonName 'weak.example.com' -KeySize 1024
 
