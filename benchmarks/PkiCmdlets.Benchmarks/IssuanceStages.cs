@@ -160,20 +160,14 @@ internal static class IssuanceStages
             var oids = info.Subject.GetOidList();
             var values = info.Subject.GetValueList();
             for (var i = 0; i < oids.Count; i++) subjectAttributes.TryAdd(oids[i], (string)values[i]);
-            var csrNames = new List<SubjectAlternativeName>();
-            var extensionRequests = new List<X509Extensions>();
+            X509Extensions? extensionRequest = null;
             foreach (var element in info.Attributes)
             {
                 var attribute = AttributePkcs.GetInstance(element);
-                if (!attribute.AttrType.Equals(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest)) continue;
-                foreach (var value in attribute.AttrValues)
-                {
-                    var requested = X509Extensions.GetInstance(value);
-                    extensionRequests.Add(requested);
-                    foreach (var entry in CertificateNames.ServerNames(requested)) NameRules.AddDistinct(csrNames, entry);
-                }
+                if (attribute.AttrType.Equals(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest)) extensionRequest = X509Extensions.GetInstance(attribute.AttrValues[0]);
             }
-            var csr = new CsrContent(der, publicKey, subjectAttributes, csrNames, extensionRequests, file);
+            var csrNames = CertificateNames.ServerNames(extensionRequest, file);
+            var csr = new CsrContent(der, publicKey, subjectAttributes, csrNames, extensionRequest, file);
             Done(7);
             var asked = IssuanceRequest.FromCsr(Request(file), csr);
             var profile = asked.Profile;

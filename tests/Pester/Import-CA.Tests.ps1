@@ -29,6 +29,9 @@ O = Example Lab
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
+[v3_no_cert_sign]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,digitalSignature
 [v3_sub]
 basicConstraints = critical,CA:TRUE,pathlen:0
 keyUsage = critical,keyCertSign,cRLSign
@@ -218,6 +221,24 @@ Describe 'Import-CA' {
         BeforeEach {
             $null = Import-CA -CertificatePath $rootFiles.Certificate -KeyPath $rootFiles.Key -Name 'Existing' -NoPassword -StorePath $store
             $before = Get-PkiStoreSnapshot -StorePath $store
+        }
+
+        It 'writes CaImportUnusable for an openssl-made CA whose keyUsage lacks keyCertSign' {
+            $config = Join-Path $work 'ca.cnf'
+            Write-PkiTestFile -Path $config -Text $OpenSslCaConfig
+            $certificate = Join-Path $work 'nosign.crt.pem'
+            $key = Join-Path $work 'nosign.key.pem'
+            $made = Invoke-PkiOpenSsl -ArgumentList @('req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+                '-keyout', $key, '-out', $certificate, '-days', '365', '-config', $config, '-extensions', 'v3_no_cert_sign')
+            $made.ExitCode | Should -Be 0 -Because $made.Output
+
+            Import-CA -CertificatePath $certificate -KeyPath $key -Name 'NoSign' -NoPassword -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CaImportUnusable,PkiCmdlets.Commands.ImportCACommand'
+            "$($failures[0].TargetObject)" | Should -BeLike '*nosign.crt.pem'
+            $failures[0].Exception.Message | Should -Match 'keyCertSign'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
         It 'writes CaKeyPasswordRequired without -KeyPassword or -NoPassword' {

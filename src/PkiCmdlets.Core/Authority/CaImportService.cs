@@ -44,11 +44,7 @@ namespace PkiCmdlets.Core.Authority
 
             var (der, readKey, source, chainDer) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
             // The certificate is checked before the key is read: a key we cannot sign with is refused by what it is.
-            var (certificate, isCa, publicKey) = ParseCertificate(der, source);
-            if (!isCa)
-            {
-                throw new PkiException(ErrorIds.CaImportNotCa, PkiErrorKind.InvalidData, source, Messages.CaImportNotCa.Format(source));
-            }
+            var (certificate, publicKey) = ParseCertificate(der, source);
             KeyPolicy.CaImport.Require(publicKey, source);
             var chain = chainDer.Select(d => ParseChainCertificate(d, source)).ToList();
             using var key = readKey?.Invoke();
@@ -68,7 +64,7 @@ namespace PkiCmdlets.Core.Authority
             CaChainLinks.Plan plan;
             try
             {
-                plan = CaChainLinks.Link(CertificateContent.FromDer(der, e => Unreadable(source, e, Messages.ReasonCertificateDamaged)), chain, stored, source);
+                plan = CaChainLinks.Link(certificate, chain, stored, source);
             }
             catch (Exception e) when (Malformed.Is(e))
             {
@@ -100,7 +96,7 @@ namespace PkiCmdlets.Core.Authority
                 }
                 created.IssuerId = issuerId;
                 created.IsRoot = issuerId == null;
-                var commonName = CertificateContent.Attribute(certificate.Subject, X509Name.CN) ?? Messages.ImportedCaName;
+                var commonName = certificate.SubjectAttribute(X509Name.CN) ?? Messages.ImportedCaName;
                 created.Name = name ?? RecordNames.UniqueFrom(commonName, names);
                 authorities.Add((created, der, keyPem));
                 _cas.Repository.WriteNewChain(authorities);
@@ -118,12 +114,10 @@ namespace PkiCmdlets.Core.Authority
             CreatedAt = _cas.Now,
         };
 
-        /// <summary>A certificate of the chain that came with the CA: a CA's, of a key we read; ImportFileUnreadable otherwise.</summary>
+        /// <summary>A certificate of the chain that came with the CA: a CA that can sign (<see cref="ImportedCaRules"/>), of a key we take.</summary>
         private static CertificateContent ParseChainCertificate(byte[] der, string source)
         {
-            var (_, _, publicKey) = ParseCertificate(der, source);
-            var content = CertificateContent.FromDer(der, e => Unreadable(source, e, Messages.ReasonCertificateDamaged));
-            CaChainLinks.RequireCa(content, source);
+            var (content, publicKey) = ParseCertificate(der, source);
             KeyPolicy.CaImport.Require(publicKey, source);
             return content;
         }
@@ -137,9 +131,9 @@ namespace PkiCmdlets.Core.Authority
             var certificatePath = request.CertificatePath ?? throw new ArgumentException("CertificatePath or PfxPath is required", nameof(request));
             var keyPath = request.KeyPath;
             var bytes = ReadFile(certificatePath);
-            var all = bytes.Length > 0 && bytes[0] == 0x30 ? new[] { bytes } : Pem.DecodeAll(PkiStore.FromUtf8(bytes), Pem.CertificateLabel);
+            var all = InputFile.IsDer(bytes) ? new[] { bytes } : Pem.DecodeAll(InputFile.Text(bytes), Pem.CertificateLabel);
             if (all.Count == 0) all = new[] { CertificateContent.FirstCertificate(bytes) };
-            Func<PrivateKey>? key = keyPath == null ? null : () => KeyFile.Read(PkiStore.FromUtf8(ReadFile(keyPath)), request.KeyFilePassword, keyPath);
+            Func<PrivateKey>? key = keyPath == null ? null : () => KeyFile.Read(InputFile.Text(ReadFile(keyPath)), request.KeyFilePassword, keyPath);
             return (all[0], key, certificatePath, all.Skip(1).ToList());
         }
 
@@ -148,78 +142,47 @@ namespace PkiCmdlets.Core.Authority
         {
             var path = request.PfxPath!;
             var bytes = ReadFile(path);
-            Pkcs12Store pfx;
             var password = request.KeyFilePassword == null ? new char[0] : KeyProtection.CopyChars(request.KeyFilePassword);
+            byte[] pkcs8;
+            byte[] certificate;
+            IReadOnlyList<byte[]> others;
             try
             {
-                pfx = new Pkcs12StoreBuilder().Build();
-                pfx.Load(new MemoryStream(bytes), password);
-            }
-            catch (Exception e) when (Malformed.Is(e))
-            {
-                // A wrong password shows as a MAC failure; anything else is a file we cannot read.
-                if (e.Message.IndexOf("MAC", StringComparison.OrdinalIgnoreCase) >= 0 || e.Message.IndexOf("password", StringComparison.OrdinalIgnoreCase) >= 0)
-                {
-                    throw new PkiException(ErrorIds.KeyPasswordIncorrect, PkiErrorKind.SecurityError, path, Messages.KeyPasswordIncorrect.Format(path), e);
-                }
-                throw Unreadable(path, e, Messages.ReasonPfxDamaged);
+                (pkcs8, certificate, others) = Pkcs12Reader.Read(bytes, password, path,
+                    (reason, e) => new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path,
+                        Messages.ImportFileUnreadable.Format(path, e == null ? reason : Malformed.Reason(e, reason)), e));
             }
             finally
             {
                 Array.Clear(password, 0, password.Length);
             }
-            string? alias;
-            byte[]? certificate;
-            var others = new List<byte[]>();
-            try
-            {
-                alias = pfx.Aliases.Cast<string>().FirstOrDefault(pfx.IsKeyEntry);
-                certificate = alias == null ? null : pfx.GetCertificate(alias)?.Certificate.GetEncoded();
-                foreach (var entry in pfx.Aliases.Cast<string>())
-                {
-                    var certificates = pfx.IsKeyEntry(entry)
-                        ? pfx.GetCertificateChain(entry)?.Select(c => c.Certificate) ?? Enumerable.Empty<Org.BouncyCastle.X509.X509Certificate>()
-                        : new[] { pfx.GetCertificate(entry)?.Certificate }.Where(c => c != null).Select(c => c!);
-                    foreach (var der in certificates.Select(c => c.GetEncoded()))
-                    {
-                        if (!others.Any(o => o.SequenceEqual(der))) others.Add(der);
-                    }
-                }
-            }
-            catch (Exception e) when (Malformed.Is(e))
-            {
-                throw Unreadable(path, e, Messages.ReasonPfxDamaged);
-            }
-            if (alias == null)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, Messages.ReasonPfxNoKey));
-            }
-            if (certificate == null)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, Messages.ReasonPfxKeyWithoutCertificate));
-            }
             return (certificate, () =>
             {
                 try
                 {
-                    return KeyFile.FromBouncyCastle(pfx.GetKey(alias).Key, path);
+                    return PrivateKey.FromPkcs8(pkcs8, path);
                 }
-                catch (Exception e) when (Malformed.Is(e))
+                finally
                 {
-                    throw PrivateKey.Unreadable(path, e);
+                    Array.Clear(pkcs8, 0, pkcs8.Length);
                 }
-            }, path, others.Where(o => !o.SequenceEqual(certificate)).ToList());
+            }, path, others);
         }
 
-        /// <summary>The certificate, whether it is a CA's, and its public key; ImportFileUnreadable when any of them is malformed.</summary>
-        private static (X509CertificateStructure Certificate, bool IsCa, PublicKeyInfo PublicKey) ParseCertificate(byte[] der, string source)
+        /// <summary>
+        /// The certificate, a CA that can sign (<see cref="ImportedCaRules"/>), and its public key; within the input limits,
+        /// and ImportFileUnreadable when malformed.
+        /// </summary>
+        private static (CertificateContent Certificate, PublicKeyInfo PublicKey) ParseCertificate(byte[] der, string source)
         {
+            DerInput.Check(der, source);
             try
             {
-                var content = CertificateContent.FromDer(der, e => Unreadable(source, e, Messages.ReasonCertificateDamaged));
-                var basic = content.Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.BasicConstraints);
-                var isCa = basic != null && BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA();
-                return (content.Structure, isCa, PublicKeyInfo.FromSubjectPublicKeyInfo(content.SubjectPublicKeyInfo, source));
+                var content = CertificateContent.FromDer(der, source, e => ImportedCaRules.ValidityUnreadable(der)
+                    ? ImportedCaRules.Unusable(source, Messages.ReasonValidityUnreadable, e)
+                    : Unreadable(source, e, Messages.ReasonCertificateDamaged));
+                ImportedCaRules.Require(content, source);
+                return (content, PublicKeyInfo.FromSubjectPublicKeyInfo(content.SubjectPublicKeyInfo, source));
             }
             catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.KeyUnreadable })
             {
@@ -231,16 +194,7 @@ namespace PkiCmdlets.Core.Authority
             new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path,
                 Messages.ImportFileUnreadable.Format(path, e is PkiException ? e.Message : Malformed.Reason(e, reason)), e);
 
-        private static byte[] ReadFile(string path)
-        {
-            try
-            {
-                return File.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.ImportFileUnreadable.Format(path, e.Message), e);
-            }
-        }
+        private static byte[] ReadFile(string path) =>
+            InputFile.Read(path, e => new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.ImportFileUnreadable.Format(path, e.Message), e));
     }
 }

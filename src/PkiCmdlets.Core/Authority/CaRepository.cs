@@ -60,7 +60,7 @@ namespace PkiCmdlets.Core.Authority
             try
             {
                 var der = Pem.Decode(_store.ReadText(path), Pem.CertificateLabel);
-                return new StoredCa(record, CertificateContent.FromDer(der, e => _store.Corrupt(path, CertificateContent.Reason(e), e)).Structure, der);
+                return new StoredCa(record, CertificateContent.FromDer(der, path, e => _store.Corrupt(path, CertificateContent.Reason(e), e)).Structure, der);
             }
             catch (Exception e) when (Malformed.Is(e) || (e is PkiException p && p.ErrorId == ErrorIds.InvalidPem))
             {

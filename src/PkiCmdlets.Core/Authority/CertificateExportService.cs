@@ -131,7 +131,7 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>Whether a certificate of the chain is a root: issued by its own subject, signed by its own key.</summary>
         private static bool IsSelfSigned(byte[] der, string identifier) =>
-            CaChainLinks.IsSelfSigned(CertificateContent.FromDer(der, e => new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, identifier,
+            CaChainLinks.IsSelfSigned(CertificateContent.FromDer(der, identifier, e => new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, identifier,
                 Messages.CertificateUnreadable.Format(CertificateContent.Reason(e)), e)), identifier);
 
         private byte[] ReadKey(IssuedCertificate certificate, SecureString? keyPassword)
@@ -162,7 +162,7 @@ namespace PkiCmdlets.Core.Authority
             // The CSR record is found by public key at issuance; this guards against a store edited since.
             using var key = PrivateKey.FromPkcs8(pkcs8, source);
             var certificateKey = PublicKeyInfo.FromSubjectPublicKeyInfo(
-                CertificateContent.FromDer(certificate.Der, e => new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, certificate.Identifier,
+                CertificateContent.FromDer(certificate.Der, certificate.Identifier, e => new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, certificate.Identifier,
                     Messages.CertificateUnreadable.Format(e.Message), e)).SubjectPublicKeyInfo,
                 certificate.Identifier);
             if (!certificateKey.Matches(key))

@@ -94,22 +94,14 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         public PublishedCrl Import(string path, CaIdentity? issuer = null, CancellationToken cancellation = default)
         {
-            byte[] bytes;
-            try
-            {
-                bytes = System.IO.File.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
-            {
-                throw new PkiException(ErrorIds.CrlUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.CrlUnreadable.Format(path, e.Message), e);
-            }
+            var bytes = InputFile.Read(path, e => new PkiException(ErrorIds.CrlUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.CrlUnreadable.Format(path, e.Message), e));
             Org.BouncyCastle.Asn1.X509.CertificateList crl;
             byte[] der;
             long number;
             try
             {
-                der = bytes.Length > 0 && bytes[0] == 0x30 ? bytes : Pem.Decode(PkiStore.FromUtf8(bytes), Pem.CrlLabel);
-                crl = Org.BouncyCastle.Asn1.X509.CertificateList.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(der));
+                der = InputFile.IsDer(bytes) ? bytes : Pem.Decode(InputFile.Text(bytes), Pem.CrlLabel);
+                crl = Org.BouncyCastle.Asn1.X509.CertificateList.GetInstance(DerInput.Read(der, path));
                 var extension = crl.TbsCertList.Extensions?.GetExtension(Org.BouncyCastle.Asn1.X509.X509Extensions.CrlNumber)
                     ?? throw new ArgumentException(Messages.ReasonCrlNumberMissing);
                 var value = Org.BouncyCastle.Asn1.DerInteger.GetInstance(extension.GetParsedValue()).Value;

@@ -275,20 +275,12 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The certificates of a file, the first the one brought in: PEM (one or more) or DER.</summary>
         private static List<CertificateContent> ReadCertificates(string path)
         {
-            byte[] bytes;
+            var bytes = InputFile.Read(path, e => new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.ImportFileUnreadable.Format(path, e.Message), e));
             try
             {
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.ImportFileUnreadable.Format(path, e.Message), e);
-            }
-            try
-            {
-                var all = bytes.Length > 0 && bytes[0] == 0x30 ? new[] { bytes } : Pem.DecodeAll(PkiStore.FromUtf8(bytes), Pem.CertificateLabel);
+                var all = InputFile.IsDer(bytes) ? new[] { bytes } : Pem.DecodeAll(InputFile.Text(bytes), Pem.CertificateLabel);
                 if (all.Count == 0) all = new[] { CertificateContent.FirstCertificate(bytes) };
-                return all.Select(d => CertificateContent.FromDer(d, e => Unreadable(path, e))).ToList();
+                return all.Select(d => CertificateContent.FromDer(d, path, e => Unreadable(path, e))).ToList();
             }
             catch (PkiException e) when (e.ErrorId == ErrorIds.InvalidPem)
             {

@@ -51,6 +51,7 @@ namespace PkiCmdlets.Core.Authority
         public override IReadOnlyList<SubjectAlternativeName> Covered(string commonName, List<SubjectAlternativeName> namesAsked)
         {
             var names = CertificateNames.Covered(commonName, namesAsked);
+            CertificateNames.RequireAtMostMax(names.Count, commonName);
             if (names.Count == 0)
             {
                 throw new PkiException(ErrorIds.NoServerName, PkiErrorKind.InvalidArgument, commonName, Messages.NoServerName.Format(commonName));
@@ -60,7 +61,8 @@ namespace PkiCmdlets.Core.Authority
 
         public override void AddExtensions(X509ExtensionsGenerator extensions, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> names)
         {
-            var usage = subjectKey.Family == KeyFamily.Rsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
+            // An RSA key restricted to PSS signs only; it cannot encipher.
+            var usage = subjectKey.Family == KeyFamily.Rsa && !subjectKey.PssOnly ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
             extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
             extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
             extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(ExtendedKeyUsages));

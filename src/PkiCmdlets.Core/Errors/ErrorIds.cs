@@ -156,5 +156,17 @@ namespace PkiCmdlets.Core.Errors
         public const string TrustNotInstalled = nameof(TrustNotInstalled);
         public const string UriNotTaken = nameof(UriNotTaken);
         public const string KeyParameterWithCsr = nameof(KeyParameterWithCsr);
+        // Hostile input: the limits and rules for what is read from outside
+        public const string InputTooLarge = nameof(InputTooLarge);
+        public const string InputNestingTooDeep = nameof(InputNestingTooDeep);
+        public const string IterationCountOutOfRange = nameof(IterationCountOutOfRange);
+        public const string RsaExponentNotAllowed = nameof(RsaExponentNotAllowed);
+        public const string RsaModulusTooLarge = nameof(RsaModulusTooLarge);
+        public const string CsrExtensionInvalid = nameof(CsrExtensionInvalid);
+        public const string CsrSignatureAlgorithmNotAllowed = nameof(CsrSignatureAlgorithmNotAllowed);
+        public const string SubjectAttributeInvalid = nameof(SubjectAttributeInvalid);
+        public const string TooManyNames = nameof(TooManyNames);
+        public const string PublicSuffixWildcard = nameof(PublicSuffixWildcard);
+        public const string CaImportUnusable = nameof(CaImportUnusable);
     }
 }

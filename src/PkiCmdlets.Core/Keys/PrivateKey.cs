@@ -68,7 +68,7 @@ namespace PkiCmdlets.Core.Keys
 
         private static PrivateKey ReadPkcs8(byte[] der, string source)
         {
-            var info = PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der));
+            var info = PrivateKeyInfo.GetInstance(Formats.DerInput.Read(der, source));
             var algorithm = info.PrivateKeyAlgorithm.Algorithm;
             if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
             {

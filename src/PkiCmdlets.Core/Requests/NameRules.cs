@@ -22,7 +22,7 @@ namespace PkiCmdlets.Core.Requests
         /// <summary>
         /// Reads SAN values given as an array, as comma-separated strings, or both; classifies each entry as
         /// an e-mail address (has '@'), an IP address (has ':' or only digits and dots) or a DNS name.
-        /// Duplicates are dropped, keeping the first.
+        /// Duplicates are dropped, keeping the first; more than <see cref="CertificateNames.MaxNames"/> is TooManyNames.
         /// </summary>
         public static IReadOnlyList<SubjectAlternativeName> ParseList(IEnumerable<string>? values)
         {
@@ -36,6 +36,7 @@ namespace PkiCmdlets.Core.Requests
                     var entry = part.Trim();
                     if (entry.Length == 0) continue;
                     AddDistinct(result, Parse(entry));
+                    CertificateNames.RequireAtMostMax(result.Count, entry);
                 }
             }
             return result;
@@ -51,6 +52,17 @@ namespace PkiCmdlets.Core.Requests
             {
                 return new SubjectAlternativeName(SubjectAlternativeNameType.IpAddress, NormalizeIpAddress(entry).ToString());
             }
+            return new SubjectAlternativeName(SubjectAlternativeNameType.Dns, NormalizeDnsName(entry));
+        }
+
+        /// <summary>
+        /// A dNSName as a request or a certificate carries it: a DNS name and nothing else. An address written there
+        /// (10.0.0.1) or an e-mail address is refused, not moved to the entry it would belong in.
+        /// </summary>
+        public static SubjectAlternativeName ParseDnsName(string entry)
+        {
+            if (entry.IndexOf('@') >= 0) throw DnsError(entry, Messages.DnsReasonEmail);
+            if (LooksLikeIpAddress(entry)) throw DnsError(entry, Messages.DnsReasonAddress);
             return new SubjectAlternativeName(SubjectAlternativeNameType.Dns, NormalizeDnsName(entry));
         }
 
@@ -91,11 +103,15 @@ namespace PkiCmdlets.Core.Requests
         private static bool LooksLikeIpv6(string value) =>
             value.Count(c => c == ':') >= 2 && value.All(c => Uri.IsHexDigit(c) || c == ':' || c == '.' || c == '[' || c == ']');
 
-        /// <summary>The SAN entry a common name stands for, or null when it is free text rather than a name.</summary>
+        /// <summary>
+        /// The SAN entry a common name stands for, or null when it is free text rather than a name. A common name that can
+        /// only be meant as a name and is not a right one is refused (see <see cref="CheckCommonName"/>).
+        /// </summary>
         public static SubjectAlternativeName? FromCommonName(string commonName)
         {
             var value = commonName.Trim();
             if (value.IndexOf('@') >= 0) return null;
+            CheckCommonName(value);
             try
             {
                 return Parse(value);
@@ -143,6 +159,11 @@ namespace PkiCmdlets.Core.Requests
             if (result.Length > MaxDnsNameLength)
             {
                 throw DnsError(input, Messages.DnsReasonTooLong.Format(result.Length));
+            }
+            if (wildcard && PublicSuffixList.IsPublicSuffix(result.Substring(2)))
+            {
+                // The CA/Browser Forum's rule (Baseline Requirements 3.2.2.6): no wildcard directly on a public suffix.
+                throw new PkiException(ErrorIds.PublicSuffixWildcard, PkiErrorKind.InvalidArgument, input, Messages.PublicSuffixWildcard.Format(input, result.Substring(2)));
             }
             return result;
         }
@@ -224,19 +245,19 @@ namespace PkiCmdlets.Core.Requests
                 throw DnsError(input, Messages.DnsReasonEmptyLabel);
             }
 
-            var ascii = label;
-            if (label.Any(c => c > 0x7F))
+            var ascii = label.ToLowerInvariant();
+            if (ascii.Any(c => c > 0x7F))
             {
-                try
-                {
-                    ascii = Idn.GetAscii(label);
-                }
-                catch (ArgumentException e)
-                {
-                    throw DnsError(input, Messages.DnsReasonIdn.Format(e.Message));
-                }
+                ascii = ToALabel(input, ascii);
             }
-            ascii = ascii.ToLowerInvariant();
+            else if (ascii.StartsWith("xn--", StringComparison.Ordinal))
+            {
+                CheckALabel(input, ascii);
+            }
+            else if (ascii.Length >= 4 && ascii[2] == '-' && ascii[3] == '-')
+            {
+                throw DnsError(input, Messages.DnsReasonReservedHyphens.Format(label));
+            }
 
             foreach (var c in ascii)
             {
@@ -255,6 +276,47 @@ namespace PkiCmdlets.Core.Requests
                 throw DnsError(input, Messages.DnsReasonHyphen.Format(label));
             }
             return ascii;
+        }
+
+        /// <summary>
+        /// The A-label (punycode) of a label in Unicode, refused unless it is an IDNA 2008 U-label that converts and back
+        /// without a change: a character the converter would map to another or drop is never silently dropped.
+        /// </summary>
+        private static string ToALabel(string input, string label)
+        {
+            var problem = Idna2008.Problem(label);
+            if (problem != null) throw DnsError(input, Messages.DnsReasonIdn.Format(problem));
+            string ascii;
+            try
+            {
+                ascii = Idn.GetAscii(label);
+                if (Idn.GetUnicode(ascii) != label) throw DnsError(input, Messages.DnsReasonIdn.Format(Messages.IdnaReasonChanged.Format(label, Idn.GetUnicode(ascii))));
+            }
+            catch (ArgumentException e)
+            {
+                throw DnsError(input, Messages.DnsReasonIdn.Format(e.Message));
+            }
+            return ascii.ToLowerInvariant();
+        }
+
+        /// <summary>An xn-- label must be the A-label of an IDNA 2008 U-label, in the one form that label converts to.</summary>
+        private static void CheckALabel(string input, string label)
+        {
+            string unicode;
+            try
+            {
+                unicode = Idn.GetUnicode(label);
+            }
+            catch (ArgumentException)
+            {
+                throw DnsError(input, Messages.DnsReasonIdn.Format(Messages.IdnaReasonNotALabel.Format(label)));
+            }
+            var problem = Idna2008.Problem(unicode);
+            if (problem != null) throw DnsError(input, Messages.DnsReasonIdn.Format(problem));
+            if (!string.Equals(Idn.GetAscii(unicode), label, StringComparison.OrdinalIgnoreCase))
+            {
+                throw DnsError(input, Messages.DnsReasonIdn.Format(Messages.IdnaReasonNotALabel.Format(label)));
+            }
         }
 
         private static PkiException DnsError(string input, string reason) =>

@@ -141,7 +141,6 @@ public sealed class PublicKeyInfoTests
     [InlineData(3, 0, "small prime factor")]   // modulus × 3
     [InlineData(743, 0, "small prime factor")] // the largest prime BouncyCastle checks
     [InlineData(2, 0, "even")]                 // modulus × 2
-    [InlineData(1, 1, "even")]                 // exponent + 1
     public void An_rsa_key_bouncycastle_would_not_take_is_KeyUnreadable_as_before(int modulusFactor, int exponentAdd, string reason)
     {
         using var key = TestKeys.For(KeySpec.Rsa(2048));
@@ -155,6 +154,47 @@ public sealed class PublicKeyInfoTests
         Assert.Equal(Errors.ErrorIds.KeyUnreadable, error.ErrorId);
         Assert.Contains("bad.csr", error.Message);
         Assert.Contains(reason, error.Message);
+    }
+
+    /// <summary>The CA/Browser Forum's rule (issue 16, item 5): odd, and from 3 up (to 2^256 - 1, which also keeps a check cheap).</summary>
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2")]
+    [InlineData("65538")]
+    [InlineData("0")]
+    [InlineData("-65537")]
+    [InlineData("115792089237316195423570985008687907853269984665640564039457584007913129639937")] // 2^256 + 1
+    public void An_rsa_public_exponent_that_is_even_1_or_huge_is_RsaExponentNotAllowed(string exponent)
+    {
+        var error = Assert.Throws<Errors.PkiException>(() => PublicKeyInfo.FromSubjectPublicKeyInfo(WithExponent(new Org.BouncyCastle.Math.BigInteger(exponent)), "bad.csr"));
+        Assert.Equal(Errors.ErrorIds.RsaExponentNotAllowed, error.ErrorId);
+        Assert.Equal("bad.csr", error.Target);
+    }
+
+    [Theory]
+    [InlineData("3")]
+    [InlineData("65537")]
+    [InlineData("115792089237316195423570985008687907853269984665640564039457584007913129639935")] // 2^256 - 1
+    public void An_odd_rsa_public_exponent_from_3_to_2_to_the_256_minus_1_reads(string exponent)
+    {
+        Assert.Equal("RSA_2048", PublicKeyInfo.FromSubjectPublicKeyInfo(WithExponent(new Org.BouncyCastle.Math.BigInteger(exponent)), "ok.csr").Description);
+    }
+
+    [Fact]
+    public void An_rsa_modulus_over_16384_bits_is_RsaModulusTooLarge()
+    {
+        var modulus = Org.BouncyCastle.Math.BigInteger.One.ShiftLeft(PublicKeyInfo.MaxRsaBits).Add(Org.BouncyCastle.Math.BigInteger.One);
+        var spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance),
+            new RsaPublicKeyStructure(modulus, Org.BouncyCastle.Math.BigInteger.ValueOf(65537)));
+        Assert.Equal(Errors.ErrorIds.RsaModulusTooLarge, Assert.Throws<Errors.PkiException>(() => PublicKeyInfo.FromSubjectPublicKeyInfo(spki.GetDerEncoded(), "big.csr")).ErrorId);
+    }
+
+    private static byte[] WithExponent(Org.BouncyCastle.Math.BigInteger exponent)
+    {
+        using var key = TestKeys.For(KeySpec.Rsa(2048));
+        var info = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(key.ExportSubjectPublicKeyInfo()));
+        var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
+        return new SubjectPublicKeyInfo(info.Algorithm, new DerSequence(new DerInteger(rsa.Modulus), new DerInteger(exponent))).GetDerEncoded();
     }
 
     [Fact]

@@ -194,7 +194,7 @@ public sealed class OfflineRootTests : IDisposable
         var root = OpensslRoot();
         var subKey = File("sub.key");
         var subCsr = File("sub.csr");
-        OpenSsl.Ok($"req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout {subKey} -out {subCsr} -subj \"/CN=Partner Sub CA\" -addext basicConstraints=critical,CA:true");
+        OpenSsl.Ok($"req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout {subKey} -out {subCsr} -subj \"/CN=Partner Sub CA\" -addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign");
         var sub = OpensslSign(subCsr, root, "sub");
         var stranger = OpensslRoot("stranger", "Stranger Root CA");
         var extra = File("extra.pem");
