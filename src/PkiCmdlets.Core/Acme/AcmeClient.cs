@@ -94,15 +94,33 @@ namespace PkiCmdlets.Core.Acme
 
         /// <summary>
         /// Applies for a certificate (RFC 8555 §7.4). <paramref name="profile"/> is a name from
-        /// <see cref="AcmeDirectory.Profiles"/>, or null for the server's default.
+        /// <see cref="AcmeDirectory.Profiles"/>, or null for the server's default. <paramref name="replaces"/> is the
+        /// <see cref="AcmeRenewalInfo.CertificateId"/> of the certificate this order renews (RFC 9773 §5), or null.
         /// </summary>
-        public async Task<AcmeOrder> NewOrderAsync(IEnumerable<AcmeIdentifier> identifiers, string? profile = null, CancellationToken cancellation = default)
+        public async Task<AcmeOrder> NewOrderAsync(IEnumerable<AcmeIdentifier> identifiers, string? profile = null, CancellationToken cancellation = default,
+            string? replaces = null)
         {
             var directory = await GetDirectoryAsync(cancellation).ConfigureAwait(false);
             var payload = new JObject { ["identifiers"] = new JArray(identifiers.Select(i => i.ToJson())) };
             if (profile != null) payload["profile"] = profile;
+            if (replaces != null) payload["replaces"] = replaces;
             var response = await PostAsync(directory.NewOrder, payload.ToString(Formatting.None), false, null, cancellation).ConfigureAwait(false);
             return AcmeOrder.FromResponse(response, response.RequiredLocation());
+        }
+
+        /// <summary>
+        /// The server's renewal window for a certificate (RFC 9773 §4.2), read with an unauthenticated GET of
+        /// renewalInfo/&lt;certificate id&gt;; null when the server's directory offers no renewalInfo.
+        /// </summary>
+        public async Task<AcmeRenewalInfo?> GetRenewalInfoAsync(string certificateId, CancellationToken cancellation = default)
+        {
+            var directory = await GetDirectoryAsync(cancellation).ConfigureAwait(false);
+            if (directory.RenewalInfo == null) return null;
+            var baseUrl = directory.RenewalInfo.AbsoluteUri;
+            var url = new Uri(baseUrl.EndsWith("/", StringComparison.Ordinal) ? baseUrl + certificateId : baseUrl + "/" + certificateId);
+            var response = await _transport.SendAsync(HttpMethod.Get, url, null, null, cancellation).ConfigureAwait(false);
+            if (!response.IsSuccess) throw AcmeErrors.ForResponse(response, AcmeProblem.FromResponse(response));
+            return AcmeRenewalInfo.FromResponse(response);
         }
 
         public async Task<AcmeOrder> GetOrderAsync(Uri orderUrl, CancellationToken cancellation = default)

@@ -18,6 +18,9 @@ namespace PkiCmdlets.Core.Acme
         public const string Unauthorized = ErrorNamespace + "unauthorized";
         public const string AccountDoesNotExist = ErrorNamespace + "accountDoesNotExist";
 
+        /// <summary>RFC 9773 §5: the certificate a new order says it replaces was replaced already.</summary>
+        public const string AlreadyReplaced = ErrorNamespace + "alreadyReplaced";
+
         internal AcmeProblem(string type, string? detail, int? status, AcmeIdentifier? identifier, IReadOnlyList<AcmeProblem> subproblems)
         {
             Type = type;

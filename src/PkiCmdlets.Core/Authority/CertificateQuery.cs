@@ -13,5 +13,7 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>Valid certificates whose NotAfter falls within this many days from now.</summary>
         public int? ExpiresWithinDays { get; set; }
         public CertificateStatus? Status { get; set; }
+        /// <summary>Only certificates no renewal has replaced.</summary>
+        public bool Current { get; set; }
     }
 }

@@ -92,6 +92,7 @@ namespace PkiCmdlets.Core.Authority
                     NotAfter = validity.NotAfter,
                     CsrId = (_csrIds ??= new CsrService(_store).PublicKeyLookup())(subjectKey.SubjectPublicKeyInfo),
                     Profile = profile.Name,
+                    Replaces = request.Replaces,
                 },
             };
             pending.Record.Subject = new X500DistinguishedName(pending.Subject.GetDerEncoded()).Name;

@@ -132,5 +132,14 @@ namespace PkiCmdlets.Core.Errors
         public const string InvalidTimeout = nameof(InvalidTimeout);
 
         public const string OperationCancelled = nameof(OperationCancelled);
+
+        // Renewal
+        public const string CertificateAlreadyRenewed = nameof(CertificateAlreadyRenewed);
+        public const string HookScriptEmpty = nameof(HookScriptEmpty);
+        public const string HookFailed = nameof(HookFailed);
+        public const string RenewalNeedsAnswer = nameof(RenewalNeedsAnswer);
+        public const string RenewalPercentInvalid = nameof(RenewalPercentInvalid);
+        public const string RenewalNotPossible = nameof(RenewalNotPossible);
+        public const string HookNotFound = nameof(HookNotFound);
     }
 }

@@ -75,6 +75,12 @@ namespace PkiCmdlets.Core.Orders
 
         public string StorePath { get; internal set; } = string.Empty;
 
+        /// <summary>For a renewal, the order whose certificate it renews (Invoke-CertificateRenewal).</summary>
+        public int? ReplacesOrderId { get; internal set; }
+
+        /// <summary>The order that renewed this order's certificate, once one has.</summary>
+        public int? ReplacedByOrderId { get; internal set; }
+
         public override string ToString() => "Order " + OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -47,7 +47,18 @@ namespace PkiCmdlets.Core.Orders
             var options = new AcmeOptions(configure);
             _placement = new OrderPlacement(store, _orders, _accounts, options);
             _workflow = new AcmeWorkflow(store, _orders, _accounts, options);
+            Hooks = new HookRepository(store);
+            Renewal = new OrderRenewal(store, _orders, _accounts, _placement, _workflow, options, Hooks);
         }
+
+        /// <summary>The orders as files, for renewal, which reads them all and follows their certificates.</summary>
+        internal OrderRepository Repository => _orders;
+
+        /// <summary>The DNS and deploy hooks registered in the store.</summary>
+        internal HookRepository Hooks { get; }
+
+        /// <summary>Renewal information and renewal orders.</summary>
+        internal OrderRenewal Renewal { get; }
 
         /// <summary>
         /// Checks the request, then (when <paramref name="confirm"/>, given a description of the order, agrees)
@@ -125,8 +136,12 @@ namespace PkiCmdlets.Core.Orders
         /// authority then reports it. With Wait it polls (honouring Retry-After) until the certificate is stored, or
         /// fails with AcmeOrderInvalid carrying the certificate authority's problem, or AcmeTimeout.
         /// An order already invalid is OrderStateError; one whose certificate is stored is returned as it is.
+        /// With Wait and a DNS hook registered, <paramref name="runHook"/> runs it to add the TXT records of the order's
+        /// dns-01 challenges first and to remove them afterwards, also when the order fails; what it could not remove is
+        /// told to <see cref="OrderCallbacks.Warning"/>.
         /// </summary>
-        public CertificateOrder Complete(CompleteCertificateOrderRequest request, OrderCallbacks? callbacks = null, CancellationToken cancellation = default)
+        public CertificateOrder Complete(CompleteCertificateOrderRequest request, OrderCallbacks? callbacks = null, CancellationToken cancellation = default,
+            Action<Hook, IDictionary<string, object?>>? runHook = null)
         {
             var seconds = request.TimeoutSeconds ?? CompleteCertificateOrderRequest.DefaultTimeoutSeconds;
             if (seconds < 1 || seconds > CompleteCertificateOrderRequest.MaxTimeoutSeconds)
@@ -137,7 +152,14 @@ namespace PkiCmdlets.Core.Orders
             if (record.Status == AcmeStatus.Invalid) throw OrderProblems.StateError(record, _store.Root);
             if (record.CertificateIdentifier != null) return ToOutput(record);
             cancellation.ThrowIfCancellationRequestedAsPki();
-            return CallerThread.Run(callbacks, relay => _workflow.CompleteAsync(record, request.Wait, TimeSpan.FromSeconds(seconds), relay, cancellation));
+            var dnsHook = request.Wait && runHook != null ? Hooks.Get(HookType.Dns) : null;
+            if (dnsHook == null)
+            {
+                return CallerThread.Run(callbacks, relay => _workflow.CompleteAsync(record, request.Wait, TimeSpan.FromSeconds(seconds), relay, cancellation));
+            }
+            var outcome = Renewal.CompleteWithDnsHook(record, TimeSpan.FromSeconds(seconds), dnsHook, runHook, callbacks, cancellation);
+            foreach (var problem in outcome.HookProblems) callbacks?.Warning?.Invoke(problem.Message);
+            return outcome.Order;
         }
 
         /// <summary>

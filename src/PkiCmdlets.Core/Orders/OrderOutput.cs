@@ -32,6 +32,8 @@ namespace PkiCmdlets.Core.Orders
             CreatedAt = record.CreatedAt,
             CheckedAt = record.CheckedAt,
             StorePath = storePath,
+            ReplacesOrderId = record.ReplacesOrderId,
+            ReplacedByOrderId = record.ReplacedByOrderId,
         };
 
         private static OrderChallenge Challenge(ChallengeRecord record)

@@ -36,6 +36,13 @@ namespace PkiCmdlets.Core.Orders
         public string? WebRoot { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset CheckedAt { get; set; }
+
+        /// <summary>A renewal's: the order it renews, and the identifier of that order's certificate, which its own replaces.</summary>
+        public int? ReplacesOrderId { get; set; }
+        public string? Replaces { get; set; }
+
+        /// <summary>The order that renewed this one's certificate.</summary>
+        public int? ReplacedByOrderId { get; set; }
     }
 
     /// <summary>One authorization of an order and the challenge of the order's type in it.</summary>

@@ -81,7 +81,7 @@ namespace PkiCmdlets.Core.Orders
         }
 
         /// <summary>The CSR's common name when it is a DNS name or IP address, then its subjectAltNames: exactly what finalize will ask for.</summary>
-        private static List<SubjectAlternativeName> Domains(CsrContent csr)
+        internal static List<SubjectAlternativeName> Domains(CsrContent csr)
         {
             var names = CertificateNames.Covered(csr.CommonName, csr.Names);
             if (names.Count == 0)

@@ -44,6 +44,10 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public CertificateStatus? Status { get => (CertificateStatus?)_status; set => _status = (int?)value; }
 
+        /// <summary>Only certificates that no renewal has replaced.</summary>
+        [Parameter]
+        public SwitchParameter Current { get; set; }
+
         protected override void BeginProcessing() => _certificates = new CertificateService(OpenStore());
 
         protected override void ProcessRecord()
@@ -61,6 +65,7 @@ namespace PkiCmdlets.Commands
                     DnsNames = DnsName,
                     ExpiresWithinDays = ExpiresWithinDays,
                     Status = Status,
+                    Current = Current,
                 }, problems);
                 // Written as read, so that a store of 100,000 certificates streams through the pipeline.
                 foreach (var certificate in certificates)
