@@ -31,6 +31,16 @@
         'Get-CertificateOrder'
         'Complete-CertificateOrder'
         'Remove-CertificateOrder'
+        'Invoke-CertificateRenewal'
+        'Get-CertificateRenewal'
+        'Set-CertificateRenewal'
+        'Remove-CertificateRenewal'
+        'Register-RenewalHook'
+        'Get-RenewalHook'
+        'Unregister-RenewalHook'
+        'Register-RenewalJob'
+        'Get-RenewalJob'
+        'Unregister-RenewalJob'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -141,5 +141,8 @@ namespace PkiCmdlets.Core.Errors
         public const string RenewalPercentInvalid = nameof(RenewalPercentInvalid);
         public const string RenewalNotPossible = nameof(RenewalNotPossible);
         public const string HookNotFound = nameof(HookNotFound);
+        public const string RenewalJobFailed = nameof(RenewalJobFailed);
+        public const string RenewalJobNotFound = nameof(RenewalJobNotFound);
+        public const string RenewalJobSchedulerUnavailable = nameof(RenewalJobSchedulerUnavailable);
     }
 }

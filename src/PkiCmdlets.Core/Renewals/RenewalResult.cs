@@ -24,7 +24,7 @@ namespace PkiCmdlets.Core.Renewals
         /// <summary>When it is due (for NotDue, when it will be).</summary>
         public DateTimeOffset? RenewAt { get; internal set; }
 
-        /// <summary>Why it was not due, skipped or failed.</summary>
+        /// <summary>What became of it: the new certificate, or why it was not due, skipped or failed.</summary>
         public string? Reason { get; internal set; }
 
         /// <summary>For Failed: the error's stable id, as in the error record.</summary>

@@ -171,6 +171,7 @@ namespace PkiCmdlets.Core.Renewals
                 }
             }
             result.Status = nameof(RenewalStatus.Renewed);
+            result.Reason = Messages.RenewalRenewedAs.Format(renewed.Identifier);
             result.ReplacedBy = renewed.Identifier;
             result.NewCertificate = renewed;
             if (hookErrors.Count > 0)
