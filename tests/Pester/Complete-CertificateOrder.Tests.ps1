@@ -271,6 +271,57 @@ Describe 'Complete-CertificateOrder against Pebble' {
     }
 }
 
+Describe 'Complete-CertificateOrder -Wait with a DNS hook, against Pebble' {
+    BeforeAll {
+        $Pebble = Start-OrderTestPebble -Folder (Join-Path $TestDrive 'pebble')
+    }
+
+    AfterAll {
+        Stop-OrderTestPebble -Pebble $Pebble
+    }
+
+    BeforeEach {
+        $store = New-PkiTestStorePath -Root $TestDrive
+        $log = Join-Path $TestDrive ('hook-' + [guid]::NewGuid().ToString('N') + '.log')
+        $pebbleOrder = @{ Server = $Pebble.DirectoryUrl; SkipCertificateCheck = $true; Email = 'ops@example.com'; AcceptTermsOfService = $true; StorePath = $store }
+    }
+
+    It 'has the hook create each TXT record before the CA checks, and remove it afterwards' {
+        Register-RenewalHook -Type Dns -StorePath $store -ScriptBlock ([scriptblock]::Create(@"
+param(`$Action, `$RecordName, `$RecordValue)
+`$body = @{ host = "`$RecordName."; value = `$RecordValue } | ConvertTo-Json
+Invoke-RestMethod -Method Post -Uri ('$($Pebble.ChallengeServer)' + `$(if (`$Action -eq 'Add') { 'set-txt' } else { 'clear-txt' })) -Body `$body -ContentType 'application/json' | Out-Null
+Add-Content -LiteralPath '$log' -Value "`$Action `$RecordName `$RecordValue"
+"@))
+        $domain = New-OrderTestDomain
+        $order = New-Csr -CommonName $domain -Sans "www.$domain" -Algorithm ECC -StorePath $store | Submit-CertificateOrder @pebbleOrder -ValidationMethod Dns
+
+        $done = Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
+
+        "$($done.Status)" | Should -Be 'Valid'
+        $done.Identifier | Should -Not -BeNullOrEmpty
+        $calls = @(Get-Content -LiteralPath $log)
+        $calls.Count | Should -Be 4
+        $expected = @($order.Challenges | ForEach-Object { "$($_.RecordName) $($_.RecordValue)" } | Sort-Object)
+        (@($calls[0..1] | ForEach-Object { $_ -replace '^Add ', '' } | Sort-Object) -join '|') | Should -Be ($expected -join '|')
+        (@($calls[2..3] | ForEach-Object { $_ -replace '^Remove ', '' } | Sort-Object) -join '|') | Should -Be ($expected -join '|')
+    }
+
+    It 'fails with HookFailed when the hook cannot add a record, removes what it asked for, and leaves the order to answer' {
+        Register-RenewalHook -Type Dns -StorePath $store -ScriptBlock ([scriptblock]::Create(@"
+param(`$Action, `$RecordName, `$RecordValue)
+Add-Content -LiteralPath '$log' -Value "`$Action `$RecordName"
+if (`$Action -eq 'Add') { throw 'the DNS provider refused the record' }
+"@))
+        $order = New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -StorePath $store | Submit-CertificateOrder @pebbleOrder -ValidationMethod Dns
+
+        { Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HookFailed,PkiCmdlets.Commands.CompleteCertificateOrderCommand'
+        Get-Content -LiteralPath $log | Should -Be @("Add $($order.Challenges[0].RecordName)", "Remove $($order.Challenges[0].RecordName)")
+        "$((Get-CertificateOrder -OrderId $order.OrderId -StorePath $store).Status)" | Should -Be 'Pending'
+    }
+}
+
 Describe 'Complete-CertificateOrder help' {
     It 'has a synopsis, a description and at least three examples that use the cmdlet' {
         Assert-PkiCommandHelp -Name Complete-CertificateOrder -DescriptionPattern 'TimeoutSec'

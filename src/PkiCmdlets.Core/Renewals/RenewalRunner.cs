@@ -152,12 +152,12 @@ namespace PkiCmdlets.Core.Renewals
                 result.Reason = e.Message;
                 result.ErrorId = e.ErrorId;
                 failed?.Invoke(e);
-                Record(certificate.Identifier, null, RenewalStatus.Failed, e.Message, cancellation);
+                if (Recorded(lineage)) Record(certificate.Identifier, null, RenewalStatus.Failed, e.Message, cancellation);
                 return result;
             }
 
             // The settings follow the certificate before anything else can fail, so that the new one renews in its turn.
-            Record(certificate.Identifier, renewed.Identifier, RenewalStatus.Renewed, null, cancellation);
+            if (Recorded(lineage)) Record(certificate.Identifier, renewed.Identifier, RenewalStatus.Renewed, null, cancellation);
             var deploy = runHook == null ? null : _orders.Hooks.Get(HookType.Deploy);
             if (deploy != null)
             {
@@ -177,7 +177,7 @@ namespace PkiCmdlets.Core.Renewals
             if (hookErrors.Count > 0)
             {
                 result.HookError = string.Join(" ", hookErrors);
-                Record(renewed.Identifier, null, RenewalStatus.Renewed, result.HookError, cancellation);
+                if (Recorded(lineage)) Record(renewed.Identifier, null, RenewalStatus.Renewed, result.HookError, cancellation);
             }
             return result;
         }
@@ -266,6 +266,12 @@ namespace PkiCmdlets.Core.Renewals
             }, cancellation);
             return (CsrContent.FromText(created.Csr!, created.Name), created.Id);
         }
+
+        /// <summary>
+        /// Whether attempts are kept with the certificate: for every ACME certificate, and for a store-issued one with
+        /// settings. A store-issued certificate renewed once by name gets none, so that it does not look set up.
+        /// </summary>
+        private static bool Recorded(Lineage lineage) => lineage.IsAcme || lineage.Entry != null;
 
         /// <summary>
         /// Records an attempt in the certificate's settings; a renewal moves them to <paramref name="renewedAs"/>, without the

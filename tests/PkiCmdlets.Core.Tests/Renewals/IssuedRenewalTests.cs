@@ -116,6 +116,8 @@ public sealed class IssuedRenewalTests : IDisposable
         Assert.Equal(setUp.Identifier, Assert.Single(all).Identifier);
         Assert.Equal(nameof(RenewalStatus.Renewed), named.Status);
         Assert.Equal(alone.Identifier, named.Identifier);
+        // Renewed once by name, it is not set up by that: the runs still leave its renewal alone.
+        Assert.Equal(all[0].ReplacedBy, Assert.Single(Renewals().Find().Items).Identifier);
     }
 
     [Fact]
