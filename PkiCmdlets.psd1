@@ -41,6 +41,7 @@
         'Register-RenewalJob'
         'Get-RenewalJob'
         'Unregister-RenewalJob'
+        'Update-AcmeAccountKey'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -56,11 +56,13 @@ function Start-OrderTestPebble {
     # Starts pebble-challtestsrv and Pebble on free 127.0.0.1 ports; returns the directory URL, the base URL of
     # challtestsrv's management API, and the processes (stop them with Stop-OrderTestPebble). With -WebRootPort,
     # Pebble's http-01 validation goes to that port (Start-OrderTestWebRoot) instead of challtestsrv's; with
-    # -CertificateValiditySeconds, its certificates live that long instead of Pebble's default.
+    # -CertificateValiditySeconds, its certificates live that long instead of Pebble's default; with -AlternateRoots,
+    # it offers each certificate with that many other chains, each to a root of its own.
     param(
         [Parameter(Mandatory = $true)][string] $Folder,
         [int] $WebRootPort = 0,
-        [int] $CertificateValiditySeconds = 0
+        [int] $CertificateValiditySeconds = 0,
+        [int] $AlternateRoots = 0
     )
     $pebble = @(Get-Command -Name pebble -CommandType Application -ErrorAction Stop)[0].Source
     $challtestsrv = @(Get-Command -Name pebble-challtestsrv -CommandType Application -ErrorAction SilentlyContinue)
@@ -113,7 +115,7 @@ function Start-OrderTestPebble {
     [System.IO.File]::WriteAllText($configPath, ($config | ConvertTo-Json -Depth 4), [System.Text.UTF8Encoding]::new($false))
 
     $processes = [System.Collections.Generic.List[object]]::new()
-    $saved = @{ NoSleep = $env:PEBBLE_VA_NOSLEEP; NonceReject = $env:PEBBLE_WFE_NONCEREJECT; AuthzReuse = $env:PEBBLE_AUTHZREUSE }
+    $saved = @{ NoSleep = $env:PEBBLE_VA_NOSLEEP; NonceReject = $env:PEBBLE_WFE_NONCEREJECT; AuthzReuse = $env:PEBBLE_AUTHZREUSE; Alternates = $env:PEBBLE_ALTERNATE_ROOTS }
     try {
         # Only DNS and http-01; no AAAA answers, so Pebble's validation never tries ::1.
         $arguments = "-dns01 127.0.0.1:$dnsPort -http01 127.0.0.1:$httpPort -https01 `"`" -tlsalpn01 `"`" " +
@@ -126,6 +128,7 @@ function Start-OrderTestPebble {
         # authorization is reused, so that a renewal's order for the same names is validated again.
         $env:PEBBLE_VA_NOSLEEP = '1'
         $env:PEBBLE_AUTHZREUSE = '0'
+        $env:PEBBLE_ALTERNATE_ROOTS = "$AlternateRoots"
         Remove-Item -Path Env:PEBBLE_WFE_NONCEREJECT -ErrorAction SilentlyContinue
         $process = Start-Process -FilePath $pebble -ArgumentList "-config `"$configPath`" -dnsserver 127.0.0.1:$dnsPort" -WorkingDirectory $Folder `
             -NoNewWindow -PassThru -RedirectStandardOutput (Join-Path $Folder 'pebble.out') -RedirectStandardError (Join-Path $Folder 'pebble.err')
@@ -144,6 +147,7 @@ function Start-OrderTestPebble {
         if ($null -eq $saved.NoSleep) { Remove-Item -Path Env:PEBBLE_VA_NOSLEEP -ErrorAction SilentlyContinue } else { $env:PEBBLE_VA_NOSLEEP = $saved.NoSleep }
         if ($null -ne $saved.NonceReject) { $env:PEBBLE_WFE_NONCEREJECT = $saved.NonceReject }
         if ($null -eq $saved.AuthzReuse) { Remove-Item -Path Env:PEBBLE_AUTHZREUSE -ErrorAction SilentlyContinue } else { $env:PEBBLE_AUTHZREUSE = $saved.AuthzReuse }
+        if ($null -eq $saved.Alternates) { Remove-Item -Path Env:PEBBLE_ALTERNATE_ROOTS -ErrorAction SilentlyContinue } else { $env:PEBBLE_ALTERNATE_ROOTS = $saved.Alternates }
     }
     [pscustomobject]@{
         DirectoryUrl    = "https://127.0.0.1:$listenPort/dir"

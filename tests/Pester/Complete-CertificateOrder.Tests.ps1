@@ -186,13 +186,27 @@ Describe 'Complete-CertificateOrder against Pebble' {
         @(Get-ServerCertificate -DnsName $domain -StorePath $store).Count | Should -Be 1
     }
 
-    It 'keeps the certificate of an order out of reach of Revoke-ServerCertificate, which only the CA can revoke' {
-        $order = New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -StorePath $store | Submit-CertificateOrder @pebbleOrder
-        Set-OrderTestTxtRecord -Pebble $Pebble -RecordName $order.Challenges[0].RecordName -Value $order.Challenges[0].RecordValue
-        $done = Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
+    It 'has Revoke-ServerCertificate revoke the certificate of an order at its CA, signed by the account or by the certificate''s key' {
+        $done = foreach ($i in 1..2) {
+            $order = New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -StorePath $store | Submit-CertificateOrder @pebbleOrder
+            Set-OrderTestTxtRecord -Pebble $Pebble -RecordName $order.Challenges[0].RecordName -Value $order.Challenges[0].RecordValue
+            Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
+        }
 
-        { Revoke-ServerCertificate -Identifier $done.Identifier -Confirm:$false -StorePath $store -ErrorAction Stop } |
-            Should -Throw -ErrorId 'CertificateNotRevocable,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+        $byAccount = Revoke-ServerCertificate -Identifier $done[0].Identifier -Reason KeyCompromise -Confirm:$false -PassThru -StorePath $store
+        $byKey = Revoke-ServerCertificate -Identifier $done[1].Identifier -Reason Superseded -UseCertificateKey -Confirm:$false -PassThru -StorePath $store
+
+        foreach ($revoked in @($byAccount, $byKey)) {
+            "$($revoked.Status)" | Should -Be 'Revoked'
+            $serial = (Get-ServerCertificate -Identifier $revoked.Identifier -StorePath $store).SerialNumber.ToLowerInvariant().TrimStart('0')
+            # Pebble's own record of the certificate: its management interface tells its status.
+            $atCa = Invoke-RestMethod -Uri ($Pebble.ManagementUrl + "cert-status-by-serial/$serial") -SkipCertificateCheck
+            $atCa.Status | Should -Be 'Revoked'
+        }
+        "$((Get-ServerCertificate -Identifier $done[0].Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
+        "$((Get-ServerCertificate -Identifier $done[1].Identifier -StorePath $store).RevocationReason)" | Should -Be 'Superseded'
+        { Revoke-ServerCertificate -Identifier $done[0].Identifier -Confirm:$false -StorePath $store -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CertificateAlreadyRevoked,PkiCmdlets.Commands.RevokeServerCertificateCommand'
     }
 
     It 'goes one step at a time without -Wait: answer, finalize, then download' {
@@ -319,6 +333,37 @@ if (`$Action -eq 'Add') { throw 'the DNS provider refused the record' }
             Should -Throw -ErrorId 'HookFailed,PkiCmdlets.Commands.CompleteCertificateOrderCommand'
         Get-Content -LiteralPath $log | Should -Be @("Add $($order.Challenges[0].RecordName)", "Remove $($order.Challenges[0].RecordName)")
         "$((Get-CertificateOrder -OrderId $order.OrderId -StorePath $store).Status)" | Should -Be 'Pending'
+    }
+}
+
+Describe 'Complete-CertificateOrder with a preferred chain, against Pebble offering two' {
+    BeforeAll {
+        $Pebble = Start-OrderTestPebble -Folder (Join-Path $TestDrive 'pebble') -AlternateRoots 1
+        $Roots = @(0, 1 | ForEach-Object {
+                [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem((Invoke-RestMethod -Uri ($Pebble.ManagementUrl + "roots/$_") -SkipCertificateCheck))
+            })
+    }
+
+    AfterAll {
+        Stop-OrderTestPebble -Pebble $Pebble
+    }
+
+    It 'keeps the chain to the root that <Name> names' -ForEach @(
+        @{ Name = 'the default'; Root = 0; Preferred = $null }
+        @{ Name = '-PreferredChain'; Root = 1; Preferred = 'alternate' }
+    ) {
+        $store = New-PkiTestStorePath -Root $TestDrive
+        $submit = @{ Server = $Pebble.DirectoryUrl; SkipCertificateCheck = $true; Email = 'ops@example.com'; AcceptTermsOfService = $true; StorePath = $store }
+        if ($Preferred) { $submit['PreferredChain'] = $Roots[1].GetNameInfo([System.Security.Cryptography.X509Certificates.X509NameType]::SimpleName, $false) }
+        $order = New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -StorePath $store | Submit-CertificateOrder @submit
+        Set-OrderTestTxtRecord -Pebble $Pebble -RecordName $order.Challenges[0].RecordName -Value $order.Challenges[0].RecordValue
+
+        $done = Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
+
+        $order.PreferredChain | Should -Be $submit['PreferredChain']
+        $chain = @([regex]::Matches((Get-ServerCertificate -Identifier $done.Identifier -StorePath $store).CertificateChain, '-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----') |
+            ForEach-Object { [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($_.Value) })
+        $chain[-1].Issuer | Should -Be $Roots[$Root].Subject
     }
 }
 

@@ -121,7 +121,7 @@ Describe 'Revoke-ServerCertificate' {
             "$((Get-ServerCertificate -Identifier $www.Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
         }
 
-        It 'writes CertificateNotRevocable for a certificate ordered from an outside CA through ACME, and leaves the store as it was' {
+        It 'writes CertificateNotRevocable for a certificate from an outside CA whose order is not in the store, and leaves the store as it was' {
             $outsideStore = New-PkiTestStorePath -Root $TestDrive
             $outside = New-PkiTestHierarchy -StorePath $outsideStore
             $ordered = New-Csr -CommonName 'acme.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $outsideStore

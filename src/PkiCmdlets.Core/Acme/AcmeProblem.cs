@@ -21,6 +21,9 @@ namespace PkiCmdlets.Core.Acme
         /// <summary>RFC 9773 §5: the certificate a new order says it replaces was replaced already.</summary>
         public const string AlreadyReplaced = ErrorNamespace + "alreadyReplaced";
 
+        /// <summary>RFC 8555 §7.6: the certificate a revocation names was revoked already.</summary>
+        public const string AlreadyRevoked = ErrorNamespace + "alreadyRevoked";
+
         internal AcmeProblem(string type, string? detail, int? status, AcmeIdentifier? identifier, IReadOnlyList<AcmeProblem> subproblems)
         {
             Type = type;

@@ -220,7 +220,7 @@ namespace PkiCmdlets.Core.Orders
                     Messages.AcmeBadResponse.Format(HttpMethod.Post, order.Url, Messages.AcmeReasonField.Format("certificate")));
             }
             relay.Report(Messages.ProgressDownloading);
-            var chain = await client.DownloadCertificateAsync(order.Certificate, cancellation).ConfigureAwait(false);
+            var chain = await client.DownloadCertificateAsync(order.Certificate, cancellation, record.PreferredChain).ConfigureAwait(false);
             var csr = CsrContent.FromDer(_orders.ReadCsr(record.Id), _orders.CsrFile(record.Id));
             var leaf = CertificateContent.FromDer(chain.Leaf, e => new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, order.Certificate,
                 Messages.AcmeBadResponse.Format(HttpMethod.Post, order.Certificate, CertificateContent.Reason(e)), e));

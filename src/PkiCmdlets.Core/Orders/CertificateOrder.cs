@@ -68,6 +68,9 @@ namespace PkiCmdlets.Core.Orders
         /// <summary>The web root the http-01 files are written under, when given.</summary>
         public string? WebRoot { get; internal set; }
 
+        /// <summary>The chain asked for where the CA offers several (Submit-CertificateOrder -PreferredChain), or null.</summary>
+        public string? PreferredChain { get; internal set; }
+
         public DateTimeOffset CreatedAt { get; internal set; }
 
         /// <summary>When the status was last read from the certificate authority.</summary>

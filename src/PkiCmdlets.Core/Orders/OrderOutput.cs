@@ -29,6 +29,7 @@ namespace PkiCmdlets.Core.Orders
             OrderUrl = record.OrderUrl,
             SkipCertificateCheck = record.SkipCertificateCheck,
             WebRoot = record.WebRoot,
+            PreferredChain = record.PreferredChain,
             CreatedAt = record.CreatedAt,
             CheckedAt = record.CheckedAt,
             StorePath = storePath,

@@ -144,6 +144,7 @@ namespace PkiCmdlets.Core.Orders
                     Phone = plan.Phone,
                     SkipCertificateCheck = plan.SkipCertificateCheck,
                     WebRoot = plan.WebRoot,
+                    PreferredChain = plan.PreferredChain,
                     CreatedAt = now,
                     CheckedAt = now,
                     ReplacesOrderId = plan.RenewalOf?.Id,

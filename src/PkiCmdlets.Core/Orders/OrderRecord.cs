@@ -34,6 +34,10 @@ namespace PkiCmdlets.Core.Orders
         public string? Phone { get; set; }
         public bool SkipCertificateCheck { get; set; }
         public string? WebRoot { get; set; }
+
+        /// <summary>The chain to download when the CA offers several: the common name of its root or of one of its certificates.</summary>
+        public string? PreferredChain { get; set; }
+
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset CheckedAt { get; set; }
 

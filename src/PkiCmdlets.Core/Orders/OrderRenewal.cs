@@ -135,6 +135,7 @@ namespace PkiCmdlets.Core.Orders
                 Profile = old.Profile,
                 WebRoot = old.WebRoot == null ? null : WebRoot.Require(old.WebRoot),
                 SkipCertificateCheck = old.SkipCertificateCheck,
+                PreferredChain = old.PreferredChain,
                 CsrId = newKey?.CsrId ?? old.CsrId,
                 RenewalOf = old,
                 AriReplaces = request.AriReplaces,

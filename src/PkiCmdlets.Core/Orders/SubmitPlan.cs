@@ -28,6 +28,7 @@ namespace PkiCmdlets.Core.Orders
         public string? WebRoot { get; set; }
         public bool SkipCertificateCheck { get; set; }
         public int? CsrId { get; set; }
+        public string? PreferredChain { get; set; }
 
         /// <summary>A renewal's: the order it renews, whose certificate the new one replaces.</summary>
         public OrderRecord? RenewalOf { get; set; }

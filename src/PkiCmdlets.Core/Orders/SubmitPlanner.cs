@@ -63,6 +63,7 @@ namespace PkiCmdlets.Core.Orders
                 WebRoot = webRoot,
                 SkipCertificateCheck = request.SkipCertificateCheck,
                 CsrId = csrIdOf(key.SubjectPublicKeyInfo),
+                PreferredChain = Blank(request.PreferredChain),
             };
         }
 

@@ -72,6 +72,9 @@ namespace PkiCmdlets.Core.Store
 
         public static string AcmeAccountKey(string accountId) => Path.Combine(AcmeAccountFolder, accountId + ".key.pem");
 
+        /// <summary>The account's next key while a key change is under way: it replaces the key once the server took it.</summary>
+        public static string AcmeAccountNewKey(string accountId) => Path.Combine(AcmeAccountFolder, accountId + ".new-key.pem");
+
         /// <summary>A numbered folder.</summary>
         public static readonly string OrderFolder = Path.Combine("acme", "orders");
 
