@@ -112,6 +112,8 @@ namespace PkiCmdlets.Core.Authority
                 NotAfter = now + (certificate.NotAfter - certificate.NotBefore),
                 EnableCrl = content.Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.CrlDistributionPoints) != null,
                 Replaces = certificate.Identifier,
+                // The deploy hook gets it as Get-ServerCertificate shows it, with its chain, like an ACME renewal's.
+                IncludeChain = true,
             };
         }
 

@@ -68,6 +68,7 @@ public sealed class IssuedRenewalTests : IDisposable
         Assert.Equal(old.IssuerId, fresh.IssuerId);
         Assert.Equal(old.Certificate.PublicKey.EncodedKeyValue.RawData, fresh.Certificate.PublicKey.EncodedKeyValue.RawData);
         Assert.NotEqual(old.SerialNumber, fresh.SerialNumber);
+        Assert.Equal(_pki.Sub.Pem + _pki.Root.Pem, fresh.CertificateChain); // what the deploy hook gets, with its chain
         AssertChains(fresh.Certificate);
 
         // The old one is linked to the new one and left out of the current certificates; the settings followed.
