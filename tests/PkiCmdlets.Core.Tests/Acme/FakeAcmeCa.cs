@@ -127,7 +127,11 @@ public sealed class FakeAcmeCa : IDisposable
                 ["newNonce"] = BaseUrl + "nonce",
                 ["newAccount"] = BaseUrl + "new-account",
                 ["newOrder"] = BaseUrl + "new-order",
-                ["meta"] = new JsonObject { ["termsOfService"] = BaseUrl + "terms" },
+                ["meta"] = new JsonObject
+                {
+                    ["termsOfService"] = BaseUrl + "terms",
+                    ["profiles"] = new JsonObject { ["classic"] = "90 days", ["shortlived"] = "6 days" },
+                },
             };
             if (OffersRenewalInfo) directory["renewalInfo"] = BaseUrl + "renewal-info/";
             Json(response, 200, directory);

@@ -37,11 +37,11 @@ public sealed class AriRenewalTests : IDisposable
     }
 
     /// <summary>An ACME certificate in the store: an order placed and completed with the fake CA.</summary>
-    private CertificateOrder Ordered()
+    private CertificateOrder Ordered(string? profile = null)
     {
         var csr = Services.Csrs(_temp.Open()).Create(new Core.Requests.NewCsrRequest { CommonName = "www.example.com", Algorithm = "ECC_256" });
         var orders = new CertificateOrderService(_temp.Open(), Fast);
-        var order = orders.Submit(new SubmitCertificateOrderRequest { Csr = csr.Csr, Server = _ca.DirectoryUrl, Email = "ops@example.com", AcceptTermsOfService = true })!;
+        var order = orders.Submit(new SubmitCertificateOrderRequest { Csr = csr.Csr, Server = _ca.DirectoryUrl, Email = "ops@example.com", AcceptTermsOfService = true, Profile = profile })!;
         return orders.Complete(new CompleteCertificateOrderRequest { OrderId = order.OrderId, Wait = true, TimeoutSeconds = 30 });
     }
 
@@ -150,6 +150,28 @@ public sealed class AriRenewalTests : IDisposable
         Run();
 
         Assert.Equal(_now.AddSeconds(seconds), Assert.Single(Renewals().Find().Items).NextCheck);
+    }
+
+    [Fact]
+    public void A_renewal_orders_the_same_profile_and_a_new_key_when_set_up_for_one()
+    {
+        var old = Ordered("shortlived");
+        Assert.Equal("shortlived", (string?)_ca.NewOrders.Last()!["profile"]);
+        Renewals().Set(new SetRenewalRequest { Identifier = old.Identifier!, NewKey = true });
+        _ca.Window = (_now.AddDays(-2), _now.AddDays(-1));
+
+        var result = Assert.Single(Run());
+
+        Assert.Equal(nameof(RenewalStatus.Renewed), result.Status);
+        Assert.Equal("shortlived", (string?)_ca.NewOrders.Last()!["profile"]);
+        var renewal = new CertificateOrderService(_temp.Open()).ListStored().Single(o => o.OrderId == result.NewOrderId);
+        Assert.Equal("shortlived", renewal.Profile);
+        Assert.NotEqual(old.CsrId, renewal.CsrId);
+        var before = Certificate(old.Identifier!);
+        var after = result.NewCertificate!;
+        Assert.Equal(before.Names, after.Names);
+        Assert.NotEqual(before.Certificate.PublicKey.EncodedKeyValue.RawData, after.Certificate.PublicKey.EncodedKeyValue.RawData);
+        Assert.Equal(renewal.CsrId, after.CsrId);
     }
 
     [Fact]
