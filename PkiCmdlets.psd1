@@ -23,14 +23,24 @@
         'Unlock-CA'
         'Lock-CA'
         'New-ServerCertificate'
-        'Get-ServerCertificate'
-        'Export-ServerCertificate'
-        'Revoke-ServerCertificate'
         'Publish-Crl'
         'Submit-CertificateOrder'
         'Get-CertificateOrder'
         'Complete-CertificateOrder'
         'Remove-CertificateOrder'
+        'New-ClientCertificate'
+        'Get-IssuedCertificate'
+        'Export-IssuedCertificate'
+        'Revoke-IssuedCertificate'
+        'Request-SubCA'
+        'Complete-SubCA'
+        'Import-Crl'
+        'Remove-CA'
+        'Set-CAKeyPassword'
+        'Update-CA'
+        'Export-CA'
+        'Install-CATrust'
+        'Uninstall-CATrust'
         'Invoke-CertificateRenewal'
         'Get-CertificateRenewal'
         'Set-CertificateRenewal'
@@ -44,7 +54,8 @@
         'Update-AcmeAccountKey'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    # The names Get-, Export- and Revoke-IssuedCertificate had when every certificate was a server's.
+    AliasesToExport      = @('Get-ServerCertificate', 'Export-ServerCertificate', 'Revoke-ServerCertificate')
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{

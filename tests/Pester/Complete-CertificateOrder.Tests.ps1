@@ -186,27 +186,27 @@ Describe 'Complete-CertificateOrder against Pebble' {
         @(Get-ServerCertificate -DnsName $domain -StorePath $store).Count | Should -Be 1
     }
 
-    It 'has Revoke-ServerCertificate revoke the certificate of an order at its CA, signed by the account or by the certificate''s key' {
+    It 'has Revoke-IssuedCertificate revoke the certificate of an order at its CA, signed by the account or by the certificate''s key' {
         $done = foreach ($i in 1..2) {
             $order = New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -StorePath $store | Submit-CertificateOrder @pebbleOrder
             Set-OrderTestTxtRecord -Pebble $Pebble -RecordName $order.Challenges[0].RecordName -Value $order.Challenges[0].RecordValue
             Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
         }
 
-        $byAccount = Revoke-ServerCertificate -Identifier $done[0].Identifier -Reason KeyCompromise -Confirm:$false -PassThru -StorePath $store
-        $byKey = Revoke-ServerCertificate -Identifier $done[1].Identifier -Reason Superseded -UseCertificateKey -Confirm:$false -PassThru -StorePath $store
+        $byAccount = Revoke-IssuedCertificate -Identifier $done[0].Identifier -Reason KeyCompromise -Confirm:$false -PassThru -StorePath $store
+        $byKey = Revoke-IssuedCertificate -Identifier $done[1].Identifier -Reason Superseded -UseCertificateKey -Confirm:$false -PassThru -StorePath $store
 
         foreach ($revoked in @($byAccount, $byKey)) {
             "$($revoked.Status)" | Should -Be 'Revoked'
-            $serial = (Get-ServerCertificate -Identifier $revoked.Identifier -StorePath $store).SerialNumber.ToLowerInvariant().TrimStart('0')
+            $serial = (Get-IssuedCertificate -Identifier $revoked.Identifier -StorePath $store).SerialNumber.ToLowerInvariant().TrimStart('0')
             # Pebble's own record of the certificate: its management interface tells its status.
             $atCa = Invoke-RestMethod -Uri ($Pebble.ManagementUrl + "cert-status-by-serial/$serial") -SkipCertificateCheck
             $atCa.Status | Should -Be 'Revoked'
         }
-        "$((Get-ServerCertificate -Identifier $done[0].Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
-        "$((Get-ServerCertificate -Identifier $done[1].Identifier -StorePath $store).RevocationReason)" | Should -Be 'Superseded'
-        { Revoke-ServerCertificate -Identifier $done[0].Identifier -Confirm:$false -StorePath $store -ErrorAction Stop } |
-            Should -Throw -ErrorId 'CertificateAlreadyRevoked,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+        "$((Get-IssuedCertificate -Identifier $done[0].Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
+        "$((Get-IssuedCertificate -Identifier $done[1].Identifier -StorePath $store).RevocationReason)" | Should -Be 'Superseded'
+        { Revoke-IssuedCertificate -Identifier $done[0].Identifier -Confirm:$false -StorePath $store -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CertificateAlreadyRevoked,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
     }
 
     It 'goes one step at a time without -Wait: answer, finalize, then download' {
@@ -361,7 +361,7 @@ Describe 'Complete-CertificateOrder with a preferred chain, against Pebble offer
         $done = Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
 
         $order.PreferredChain | Should -Be $submit['PreferredChain']
-        $chain = @([regex]::Matches((Get-ServerCertificate -Identifier $done.Identifier -StorePath $store).CertificateChain, '-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----') |
+        $chain = @([regex]::Matches((Get-IssuedCertificate -Identifier $done.Identifier -StorePath $store).CertificateChain, '-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----') |
             ForEach-Object { [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($_.Value) })
         $chain[-1].Issuer | Should -Be $Roots[$Root].Subject
     }

@@ -36,7 +36,7 @@ Describe 'Get-RenewalHook' {
     }
 
     It 'shows a hook in full at 80 columns' {
-        Register-RenewalHook -Type Deploy -ScriptBlock { param($Certificate) Export-ServerCertificate -Identifier $Certificate.Identifier -Path /etc/ssl/www.pem -Force } -StorePath $store
+        Register-RenewalHook -Type Deploy -ScriptBlock { param($Certificate) Export-IssuedCertificate -Identifier $Certificate.Identifier -Path /etc/ssl/www.pem -Force } -StorePath $store
 
         $text = Get-RenewalHook -StorePath $store | Out-String -Width 80
 

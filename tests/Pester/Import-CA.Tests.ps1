@@ -94,6 +94,33 @@ Describe 'Import-CA' {
             [System.Text.Encoding]::ASCII.GetString($distribution.RawData) | Should -Match ([regex]::Escape('http://pki.example.com/imported.crl'))
         }
 
+        It 'imports a root''s certificate without its key, a trust anchor that signs nothing' {
+            $anchor = Import-CA -CertificatePath $rootFiles.Certificate -Name 'Anchor' -StorePath $store
+
+            $anchor.HasKey | Should -BeFalse
+            $anchor.IsRoot | Should -BeTrue
+            $anchor.Locked | Should -BeFalse
+            Join-Path $store "keys/ca-$($anchor.Id).key.pem" | Should -Not -Exist
+            $before = Get-PkiStoreSnapshot -StorePath $store
+            { New-SubCA -CommonName 'Sub' -Issuer 'Anchor' -Algorithm ECC -NoPassword -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CaKeyNotInStore,PkiCmdlets.Commands.NewSubCACommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'imports an intermediate with its root after it in the same PEM file: the root comes without its key' {
+            $bundle = Join-Path $work 'sub-chain.pem'
+            Write-PkiTestFile -Path $bundle -Text ((Get-Content -LiteralPath $subFiles.Certificate -Raw) + (Get-Content -LiteralPath $rootFiles.Certificate -Raw))
+
+            $sub = Import-CA -CertificatePath $bundle -KeyPath $subFiles.Key -Name 'ImportedSub' -NoPassword -StorePath $store
+
+            $root = Get-CA -Root -StorePath $store
+            $root.HasKey | Should -BeFalse
+            $root.Thumbprint | Should -Be $source.Root.Thumbprint
+            $sub.HasKey | Should -BeTrue
+            $sub.IssuerId | Should -Be $root.Id
+            (New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'ImportedSub' -StorePath $store).IssuerId | Should -Be $sub.Id
+        }
+
         It 'reads a DER certificate' {
             $der = Join-Path $work 'root.cer'
             [System.IO.File]::WriteAllBytes($der, (Get-PkiPemBytes -Path $rootFiles.Certificate))
@@ -216,6 +243,17 @@ Describe 'Import-CA' {
 
             { Import-CA -CertificatePath $subFiles.Certificate -KeyPath $subFiles.Key -NoPassword -StorePath $empty -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CaImportIssuerMissing,PkiCmdlets.Commands.ImportCACommand'
+            @(Get-CA -StorePath $empty).Count | Should -Be 0
+        }
+
+        It 'writes CaChainBroken for a PEM file whose chain does not link, and changes nothing' {
+            $stranger = New-PkiTestHierarchy -StorePath (New-PkiTestStorePath -Root $TestDrive)
+            $broken = Join-Path $work 'broken.pem'
+            Write-PkiTestFile -Path $broken -Text ((Get-Content -LiteralPath $subFiles.Certificate -Raw) + $stranger.Sub.Pem)
+            $empty = New-PkiTestStorePath -Root $TestDrive
+
+            { Import-CA -CertificatePath $broken -KeyPath $subFiles.Key -NoPassword -StorePath $empty -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CaChainBroken,PkiCmdlets.Commands.ImportCACommand'
             @(Get-CA -StorePath $empty).Count | Should -Be 0
         }
 

@@ -93,7 +93,7 @@ Invoke-CertificateRenewal -Force -StorePath '$($StorePath -replace "'", "''")' -
         $renewed = @($Results | Where-Object Status -EQ 'Renewed')
         @($Results | Where-Object Status -EQ 'Failed').Count | Should -Be 0 -Because (($Results | Where-Object Status -EQ 'Failed').Reason -join '; ')
         @($renewed.Identifier | Sort-Object -Unique).Count | Should -Be $renewed.Count -Because 'no certificate is renewed twice'
-        $all = @(Get-ServerCertificate -StorePath $StorePath)
+        $all = @(Get-IssuedCertificate -StorePath $StorePath)
         foreach ($result in $renewed) {
             ($all | Where-Object Identifier -EQ $result.Identifier).ReplacedBy | Should -Be $result.ReplacedBy
             ($all | Where-Object Identifier -EQ $result.ReplacedBy).Replaces | Should -Be $result.Identifier
@@ -103,9 +103,9 @@ Invoke-CertificateRenewal -Force -StorePath '$($StorePath -replace "'", "''")' -
             @($Results | Where-Object { $_.Identifier -eq $original -and $_.Status -eq 'Renewed' }).Count | Should -Be 1 -Because "$original was current when both runs began"
             $current = $original
             while (($next = ($all | Where-Object Identifier -EQ $current).ReplacedBy)) { $current = $next }
-            (Get-ServerCertificate -Identifier $current -StorePath $StorePath).ReplacedBy | Should -BeNullOrEmpty
+            (Get-IssuedCertificate -Identifier $current -StorePath $StorePath).ReplacedBy | Should -BeNullOrEmpty
         }
-        @(Get-ServerCertificate -Current -StorePath $StorePath).Count | Should -Be $Originals.Count
+        @(Get-IssuedCertificate -Current -StorePath $StorePath).Count | Should -Be $Originals.Count
     }
 }
 
@@ -141,22 +141,22 @@ Describe 'Invoke-CertificateRenewal' {
             ($new.NotAfter - $new.NotBefore) | Should -Be ($old.NotAfter - $old.NotBefore)
             $new.Certificate.GetPublicKeyString() | Should -Be $old.Certificate.GetPublicKeyString()
             Test-Chain -Certificate $new.Certificate -Root $pki.Root.Certificate -Extra @($pki.Sub.Certificate) | Should -BeTrue
-            (Get-ServerCertificate -Identifier $old.Identifier -StorePath $store).ReplacedBy | Should -Be $new.Identifier
-            (Get-ServerCertificate -Current -StorePath $store).Identifier | Should -Be $new.Identifier
+            (Get-IssuedCertificate -Identifier $old.Identifier -StorePath $store).ReplacedBy | Should -Be $new.Identifier
+            (Get-IssuedCertificate -Current -StorePath $store).Identifier | Should -Be $new.Identifier
             "$($again.Status)" | Should -Be 'NotDue'
             $again.Identifier | Should -Be $new.Identifier
-            @(Get-ServerCertificate -StorePath $store).Count | Should -Be 2
+            @(Get-IssuedCertificate -StorePath $store).Count | Should -Be 2
         }
 
         It 'renews the certificates piped to it with -Force, set up or not, and names each as it goes' {
             $first = New-ShortLivedCertificate -StorePath $store -CommonName 'one.example.com' -Seconds 3600
             $second = New-ShortLivedCertificate -StorePath $store -CommonName 'two.example.com' -Seconds 3600
 
-            $results = @(Get-ServerCertificate -StorePath $store | Invoke-CertificateRenewal -Force -StorePath $store)
+            $results = @(Get-IssuedCertificate -StorePath $store | Invoke-CertificateRenewal -Force -StorePath $store)
 
             ($results.Status -join ',') | Should -Be 'Renewed,Renewed'
             ($results.Identifier -join ',') | Should -Be "$($first.Identifier),$($second.Identifier)"
-            @(Get-ServerCertificate -Current -StorePath $store).Identifier | Should -Be $results.ReplacedBy
+            @(Get-IssuedCertificate -Current -StorePath $store).Identifier | Should -Be $results.ReplacedBy
             # Without -Force and without being named, a certificate that was never set up is left alone.
             @(Invoke-CertificateRenewal -StorePath $store).Count | Should -Be 0
         }
@@ -190,7 +190,7 @@ Describe 'Invoke-CertificateRenewal' {
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -Be "CaLocked,$Command"
             (Get-FileHash -LiteralPath (Join-Path $store "issued/$($pki.Sub.Id)/certificates.journal")).Hash | Should -Be $journal.Hash
-            (Get-ServerCertificate -Current -StorePath $store).Identifier | Should -Be $old.Identifier
+            (Get-IssuedCertificate -Current -StorePath $store).Identifier | Should -Be $old.Identifier
             $renewal = Get-CertificateRenewal -StorePath $store
             $renewal.LastStatus | Should -Be 'Failed'
             $renewal.LastMessage | Should -Be $result.Reason
@@ -210,12 +210,12 @@ Describe 'Invoke-CertificateRenewal' {
             $result.HookError | Should -Match 'the web server is down'
             $warnings.Count | Should -Be 1
             "$($warnings[0])" | Should -Be $result.HookError
-            (Get-ServerCertificate -Current -StorePath $store).Identifier | Should -Be $result.ReplacedBy
+            (Get-IssuedCertificate -Current -StorePath $store).Identifier | Should -Be $result.ReplacedBy
         }
 
         It 'skips a revoked certificate unless forced' {
             $old = New-ShortLivedCertificate -StorePath $store -CommonName 'web.example.com' -Seconds 3600
-            $old | Revoke-ServerCertificate -Reason Superseded -Confirm:$false -StorePath $store
+            $old | Revoke-IssuedCertificate -Reason Superseded -Confirm:$false -StorePath $store
 
             $result = Invoke-CertificateRenewal -Identifier $old.Identifier -StorePath $store
 
@@ -302,7 +302,7 @@ Add-Content -LiteralPath '$HookLog' -Value "`$Action `$RecordName"
         ($renewed.Status -join ',') | Should -Be 'Renewed,Renewed'
         ($renewed.Identifier -join ',') | Should -Be "$($dns.Identifier),$($http.Identifier)"
         foreach ($result in $renewed) {
-            $old = Get-ServerCertificate -Identifier $result.Identifier -StorePath $store
+            $old = Get-IssuedCertificate -Identifier $result.Identifier -StorePath $store
             $new = $result.NewCertificate
             $new.Replaces | Should -Be $old.Identifier
             $old.ReplacedBy | Should -Be $new.Identifier
@@ -322,7 +322,7 @@ Add-Content -LiteralPath '$HookLog' -Value "`$Action `$RecordName"
         Get-Content -LiteralPath $HookLog | Should -Be @("Add _acme-challenge.$dnsDomain", "Remove _acme-challenge.$dnsDomain")
         ($again.Status -join ',') | Should -Be 'NotDue,NotDue'
         ($again.Identifier -join ',') | Should -Be ($renewed.ReplacedBy -join ',')
-        @(Get-ServerCertificate -StorePath $store).Count | Should -Be 4
+        @(Get-IssuedCertificate -StorePath $store).Count | Should -Be 4
         @(Get-CertificateOrder -StorePath $store).Count | Should -Be 4
     }
 

@@ -229,6 +229,26 @@ Describe 'New-ServerCertificate' {
             $certificate.NotAfter | Should -Be ($certificate.NotBefore.AddYears(1).AddMonths(2))
         }
 
+        It 'issues a certificate for a service that is a TLS server and client with -Profile ServerAndClient, which openssl verifies for both' {
+            $leaf = Join-Path $work 'svc.pem'
+            $rootFile = Join-Path $work 'root.pem'
+            $subFile = Join-Path $work 'sub.pem'
+            Write-PkiTestFile -Path $rootFile -Text $ca.Root.Pem
+            Write-PkiTestFile -Path $subFile -Text $ca.Sub.Pem
+
+            $certificate = New-Csr -CommonName 'svc.example.com' -Algorithm ECC -StorePath $store |
+                New-ServerCertificate -Issuer 'Sub' -Profile ServerAndClient -Uri 'spiffe://example.org/svc' -StorePath $store
+            Write-PkiTestFile -Path $leaf -Text $certificate.X509Certificate
+
+            $certificate.Profile | Should -Be 'ServerAndClient'
+            $certificate.Uris | Should -Be @('spiffe://example.org/svc')
+            foreach ($purpose in 'sslserver', 'sslclient') {
+                $verify = Invoke-PkiOpenSsl -ArgumentList @('verify', '-x509_strict', '-purpose', $purpose, '-CAfile', $rootFile, '-untrusted', $subFile, $leaf)
+                $verify.ExitCode | Should -Be 0 -Because "$purpose`: $($verify.Output)"
+            }
+            (Get-IssuedCertificate -Profile ServerAndClient -StorePath $store).Identifier | Should -Be $certificate.Identifier
+        }
+
         It 'returns the chain up to the root with -IncludeChain' {
             $certificate = New-Csr -CommonName 'chain.example.com' -Algorithm ECC -StorePath $store |
                 New-ServerCertificate -Issuer 'Sub' -IncludeChain -StorePath $store
@@ -304,6 +324,31 @@ Describe 'New-ServerCertificate' {
             $failures[0].TargetObject | Should -Be 'not a request'
         }
 
+        It 'checks and signs many piped requests in parallel yet returns them in order and refuses each bad one in its turn' {
+            $csrs = 1..12 | ForEach-Object { (New-Csr -CommonName "host$_.example.com" -Algorithm ECC -StorePath $store).Csr }
+            $tampered = Get-PkiTamperedPem -Pem $csrs[3] -Text 'host4.example.com'
+            $piped = @($csrs[0..2]) + @($tampered) + @($csrs[4..7]) + @('not a request') + @($csrs[8..11])
+
+            $issued = @($piped | New-ServerCertificate -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures)
+
+            ($issued | ForEach-Object { $_.CommonName }) -join ',' |
+                Should -Be ((1..12 | Where-Object { $_ -ne 4 } | ForEach-Object { "host$_.example.com" }) -join ',')
+            ($failures | ForEach-Object { $_.FullyQualifiedErrorId }) -join ';' |
+                Should -Be 'CsrSignatureInvalid,PkiCmdlets.Commands.NewServerCertificateCommand;InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
+            $failures[0].TargetObject | Should -Be $tampered
+            @($issued | ForEach-Object { $_.SerialNumber } | Sort-Object -Unique).Count | Should -Be 11
+            @(Get-ServerCertificate -StorePath $store).Count | Should -Be 11
+        }
+
+        It 'stops at the first bad request of a pipeline with -ErrorAction Stop and records none of its batch' {
+            $csrs = 1..6 | ForEach-Object { (New-Csr -CommonName "stop$_.example.com" -Algorithm ECC -StorePath $store).Csr }
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { @($csrs[0..2]) + @('not a request') + @($csrs[3..5]) | New-ServerCertificate -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
         It 'makes a certificate that openssl verifies through the intermediate to the root' {
             $certificate = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store
             $rootFile = Join-Path $work 'root.pem'
@@ -343,6 +388,15 @@ Describe 'New-ServerCertificate' {
             $csr = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store
             $null = New-SubCA -CommonName 'Constrained Sub' -Name 'Constrained' -Issuer 'Root' -PermittedDnsDomain 'example.com' -Algorithm ECC -NoPassword -StorePath $store
             $before = Get-PkiStoreSnapshot -StorePath $store
+        }
+
+        It 'writes UriNotTaken for a URI in a server certificate alone, and leaves the store as it was' {
+            $csr = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { $csr | New-ServerCertificate -Issuer 'Sub' -Uri 'spiffe://example.org/www' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'UriNotTaken,PkiCmdlets.Commands.NewServerCertificateCommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
         It 'writes InvalidPem for a truncated request and leaves the store as it was' {

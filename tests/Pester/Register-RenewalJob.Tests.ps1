@@ -128,7 +128,7 @@ Invoke-RestMethod -Method Post -Uri ('$($Pebble.ChallengeServer)' + `$(if (`$Act
 
         $exitCode | Should -Be 0 -Because $output
         $output | Should -Match 'Renewed'
-        $current = Get-ServerCertificate -Current -StorePath $store
+        $current = Get-IssuedCertificate -Current -StorePath $store
         $current.Replaces | Should -Be $order.Identifier
         $run = (Get-RenewalJob -StorePath $store).LastRuns[-1]
         $run.Renewed | Should -Be "$($order.Identifier) -> $($current.Identifier)"

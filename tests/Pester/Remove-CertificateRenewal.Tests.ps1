@@ -30,7 +30,7 @@ Describe 'Remove-CertificateRenewal' {
         $run.Count | Should -Be 0
         @(Get-CertificateRenewal -StorePath $store).Count | Should -Be 0 -Because 'a certificate renewed by name is not set up by that'
         "$($named.Status)" | Should -Be 'Renewed'
-        @(Get-ServerCertificate -StorePath $store).Count | Should -Be 2
+        @(Get-IssuedCertificate -StorePath $store).Count | Should -Be 2
     }
 
     It 'turns off an ACME certificate, which renews by default, and Set-CertificateRenewal turns it on again' {

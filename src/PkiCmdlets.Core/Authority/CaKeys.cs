@@ -27,6 +27,7 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         public PrivateKey Open(CaRecord record, SecureString? password)
         {
+            RequireKey(record);
             var source = _store.FullPath(StoreLayout.CaKey(record.Id));
             byte[]? pkcs8 = null;
             try
@@ -53,9 +54,19 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
+        /// <summary>CaKeyNotInStore for a CA the store keeps without its key: it cannot sign, nor be unlocked.</summary>
+        public static void RequireKey(CaRecord record)
+        {
+            if (record.Keyless)
+            {
+                throw new PkiException(ErrorIds.CaKeyNotInStore, PkiErrorKind.InvalidOperation, record.Name, Messages.CaKeyNotInStore.Format(record.Name));
+            }
+        }
+
         /// <summary>Checks the password of a protected key and keeps the decrypted key in this process for <paramref name="span"/>.</summary>
         public void Unlock(CaRecord record, SecureString password, TimeSpan span)
         {
+            RequireKey(record);
             var pkcs8 = Read(record, password);
             try
             {

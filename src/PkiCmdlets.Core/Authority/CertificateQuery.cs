@@ -2,7 +2,7 @@ using System.Collections.Generic;
 
 namespace PkiCmdlets.Core.Authority
 {
-    /// <summary>Get-ServerCertificate's filters; every one given must match.</summary>
+    /// <summary>Get-IssuedCertificate's filters; every one given must match.</summary>
     public sealed class CertificateQuery
     {
         public IList<string>? Identifiers { get; set; }
@@ -15,5 +15,7 @@ namespace PkiCmdlets.Core.Authority
         public CertificateStatus? Status { get; set; }
         /// <summary>Only certificates no renewal has replaced.</summary>
         public bool Current { get; set; }
+        /// <summary>The profiles that made them (Server, Client, ServerAndClient); CertificateProfileUnknown for a name not in the table.</summary>
+        public IList<string>? Profiles { get; set; }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Security;
 using Org.BouncyCastle.Asn1.X509;
 using PkiCmdlets.Core.Errors;
@@ -12,18 +13,22 @@ namespace PkiCmdlets.Core.Authority
     /// <summary>
     /// What is asked of an issuance, whatever it came from: the subject's key and the names and subject attributes asked
     /// for, the issuer, the validity, and which <see cref="CertificateProfile"/> makes the certificate. Built from a CSR
-    /// (<see cref="FromCsr"/>), whose signature is checked first, or from a certificate the store issued, to renew it
-    /// (<see cref="Renewing"/>). Nothing here is checked against the issuer or the profile yet.
+    /// (<see cref="FromCsr(NewCertificateRequest)"/>), whose signature is checked first, or from a certificate the store
+    /// issued, to renew it (<see cref="Renewing"/>). Nothing here is checked against the issuer or the profile yet.
     /// </summary>
     internal sealed class IssuanceRequest
     {
-        private IssuanceRequest(CertificateProfile profile, CaIdentity issuer, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> requestedNames)
+        private IssuanceRequest(CertificateProfile profile, CaIdentity issuer, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> requestedNames,
+            Func<IReadOnlyList<SubjectAlternativeName>> requestedIdentities)
         {
             Profile = profile;
             Issuer = issuer;
             SubjectKey = subjectKey;
             RequestedNames = requestedNames;
+            _requestedIdentities = requestedIdentities;
         }
+
+        private readonly Func<IReadOnlyList<SubjectAlternativeName>> _requestedIdentities;
 
         public CertificateProfile Profile { get; }
 
@@ -36,8 +41,19 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The names the subject's request carries (a CSR's subjectAltName: DNS names and IP addresses).</summary>
         public IReadOnlyList<SubjectAlternativeName> RequestedNames { get; }
 
+        /// <summary>
+        /// Every name the subject's request carries that a client certificate can hold (DNS names, IP addresses, e-mail
+        /// addresses, URIs, user principal names), read only when a profile asks.
+        /// </summary>
+        public IReadOnlyList<SubjectAlternativeName> RequestedIdentities => _requestedIdentities();
+
         /// <summary>More names, as the user typed them (-Domain), for the profile to read.</summary>
         public IReadOnlyList<string> AddedNames { get; private set; } = Array.Empty<string>();
+
+        /// <summary>More identities of a client certificate, as the user typed them (-Email, -UserPrincipalName, -Uri).</summary>
+        public IReadOnlyList<string> AddedEmailAddresses { get; private set; } = Array.Empty<string>();
+        public IReadOnlyList<string> AddedUserPrincipalNames { get; private set; } = Array.Empty<string>();
+        public IReadOnlyList<string> AddedUris { get; private set; } = Array.Empty<string>();
 
         /// <summary>The subject attributes asked for: given, else the request's; null ones get the issuer's (the common name, the first name).</summary>
         public string? CommonName { get; private set; }
@@ -68,11 +84,22 @@ namespace PkiCmdlets.Core.Authority
         public static IssuanceRequest FromCsr(NewCertificateRequest request)
         {
             var profile = CertificateProfiles.Get(request.Profile);
-            var csr = CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
-            return new IssuanceRequest(profile, request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request)), csr.PublicKeyInfo, csr.Names)
+            return FromCsr(request, profile, CsrContent.FromTextOrFile(request.Csr, request.CsrPath));
+        }
+
+        /// <summary>What <paramref name="request"/> asks for, with its CSR already read and verified.</summary>
+        public static IssuanceRequest FromCsr(NewCertificateRequest request, CsrContent csr) =>
+            FromCsr(request, CertificateProfiles.Get(request.Profile), csr);
+
+        private static IssuanceRequest FromCsr(NewCertificateRequest request, CertificateProfile profile, CsrContent csr)
+        {
+            return new IssuanceRequest(profile, request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request)), csr.PublicKeyInfo, csr.Names, () => csr.Identities)
             {
                 IssuerKeyPassword = request.IssuerKeyPassword,
-                AddedNames = request.Domains == null ? Array.Empty<string>() : new List<string>(request.Domains),
+                AddedNames = List(request.Domains),
+                AddedEmailAddresses = List(request.EmailAddresses),
+                AddedUserPrincipalNames = List(request.UserPrincipalNames),
+                AddedUris = List(request.Uris),
                 CommonName = NullIfBlank(request.CommonName) ?? csr.CommonName,
                 Country = request.Country ?? csr.Country,
                 State = request.State ?? csr.State,
@@ -91,17 +118,22 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>
-        /// A renewal of a certificate the store issued: the same issuer, profile, subject, names and CRL distribution
-        /// point, and the same length of validity from <paramref name="now"/>. Its key is the certificate's own, which the
-        /// issuer certified before (so no request is signed again), or <paramref name="newKey"/>, a new key's request.
+        /// A renewal of a certificate the store issued: the same issuer, profile, subject, names (a client certificate's
+        /// identities too) and CRL distribution point, and the same length of validity from <paramref name="now"/>. Its key
+        /// is the certificate's own, which the issuer certified before (so no request is signed again), or
+        /// <paramref name="newKey"/>, a new key's request.
         /// </summary>
         public static IssuanceRequest Renewing(IssuedCertificate certificate, DateTimeOffset now, CsrContent? newKey)
         {
             var content = CertificateContent.FromDer(certificate.Der, e =>
                 new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, certificate.Identifier, Messages.CertificateUnreadable.Format(CertificateContent.Reason(e)), e));
             var key = newKey?.PublicKeyInfo ?? PublicKeyInfo.FromSubjectPublicKeyInfo(content.SubjectPublicKeyInfo, certificate.Identifier);
-            return new IssuanceRequest(CertificateProfiles.Get(certificate.Profile), new CaIdentity(certificate.IssuerId), key, content.ServerNames)
+            var extensions = content.Structure.TbsCertificate.Extensions;
+            var identities = CertificateNames.Identities(extensions);
+            return new IssuanceRequest(CertificateProfiles.Get(certificate.Profile), new CaIdentity(certificate.IssuerId), key, content.ServerNames, () => identities)
             {
+                // A server-and-client certificate takes its URIs only as added ones (-Uri); a server certificate has none.
+                AddedUris = identities.Where(n => n.Type == SubjectAlternativeNameType.Uri).Select(n => n.Value).ToList(),
                 CommonName = content.SubjectAttribute(X509Name.CN),
                 Country = content.SubjectAttribute(X509Name.C),
                 State = content.SubjectAttribute(X509Name.ST),
@@ -110,12 +142,14 @@ namespace PkiCmdlets.Core.Authority
                 OrganizationalUnit = content.SubjectAttribute(X509Name.OU),
                 NotBefore = now,
                 NotAfter = now + (certificate.NotAfter - certificate.NotBefore),
-                EnableCrl = content.Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.CrlDistributionPoints) != null,
+                EnableCrl = extensions?.GetExtension(X509Extensions.CrlDistributionPoints) != null,
                 Replaces = certificate.Identifier,
-                // The deploy hook gets it as Get-ServerCertificate shows it, with its chain, like an ACME renewal's.
+                // The deploy hook gets it as Get-IssuedCertificate shows it, with its chain, like an ACME renewal's.
                 IncludeChain = true,
             };
         }
+
+        private static IReadOnlyList<string> List(IList<string>? values) => values == null ? Array.Empty<string>() : new List<string>(values);
 
         private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
     }

@@ -33,8 +33,20 @@ namespace PkiCmdlets.Core.Authority
                 }
                 NameRules.AddDistinct(names, name);
             }
+            foreach (var value in request.AddedUris)
+            {
+                if (string.IsNullOrWhiteSpace(value)) continue;
+                if (!TakesUris)
+                {
+                    throw new PkiException(ErrorIds.UriNotTaken, PkiErrorKind.InvalidArgument, value, Messages.UriNotTaken.Format(value, Name));
+                }
+                NameRules.AddDistinct(names, new SubjectAlternativeName(SubjectAlternativeNameType.Uri, NameRules.NormalizeUri(value)));
+            }
             return names;
         }
+
+        /// <summary>Whether -Uri adds URIs (a service's SPIFFE ID): not for a server certificate alone.</summary>
+        protected virtual bool TakesUris => false;
 
         public override IReadOnlyList<SubjectAlternativeName> Covered(string commonName, List<SubjectAlternativeName> namesAsked)
         {

@@ -133,6 +133,30 @@ namespace PkiCmdlets.Core.Errors
 
         public const string OperationCancelled = nameof(OperationCancelled);
 
+        // Client certificates, CAs without keys, trust stores, the CA lifecycle, files for servers
+        public const string InvalidUri = nameof(InvalidUri);
+        public const string InvalidUserPrincipalName = nameof(InvalidUserPrincipalName);
+        public const string CaKeyNotInStore = nameof(CaKeyNotInStore);
+        public const string CaChainBroken = nameof(CaChainBroken);
+        public const string CaPendingKeyMismatch = nameof(CaPendingKeyMismatch);
+        public const string PendingCaNotFound = nameof(PendingCaNotFound);
+        public const string ExportPathRepeated = nameof(ExportPathRepeated);
+        public const string CrlUnreadable = nameof(CrlUnreadable);
+        public const string CrlIssuerNotFound = nameof(CrlIssuerNotFound);
+        public const string CrlNotNewer = nameof(CrlNotNewer);
+        public const string CaHasSubordinates = nameof(CaHasSubordinates);
+        public const string CaHasIssuedCertificates = nameof(CaHasIssuedCertificates);
+        public const string KeyPasswordTooWeak = nameof(KeyPasswordTooWeak);
+        public const string CaCrlMissing = nameof(CaCrlMissing);
+        public const string TrustScopeNotSupported = nameof(TrustScopeNotSupported);
+        public const string TrustElevationRequired = nameof(TrustElevationRequired);
+        public const string TrustStoreFailed = nameof(TrustStoreFailed);
+        public const string TrustStoreUnavailable = nameof(TrustStoreUnavailable);
+        public const string TrustNotRoot = nameof(TrustNotRoot);
+        public const string TrustNotInstalled = nameof(TrustNotInstalled);
+        public const string UriNotTaken = nameof(UriNotTaken);
+        public const string KeyParameterWithCsr = nameof(KeyParameterWithCsr);
+
         // Renewal
         public const string CertificateAlreadyRenewed = nameof(CertificateAlreadyRenewed);
         public const string HookScriptEmpty = nameof(HookScriptEmpty);

@@ -19,7 +19,9 @@ namespace PkiCmdlets.Core.Keys
     /// A public key read from a SubjectPublicKeyInfo someone else made (a CSR, an imported certificate):
     /// what it is, in our terms, and signature verification. RSA PKCS#1 v1.5 and ECDSA on P-256 and P-521 with
     /// SHA-2 verify on the platform's native provider, like our signing; everything else (SM2, P-384, RSASSA-PSS,
-    /// SHA-1, other curves, Ed25519) on BouncyCastle, so the set of signatures that verify is the same as ever.
+    /// SHA-1, other curves, Ed25519) on BouncyCastle, so the set of signatures that verify is the same as ever. Where
+    /// .NET runs on OpenSSL 3, <see cref="LibCryptoVerifier"/> checks the RSA and ECDSA ones first, without .NET's
+    /// costly key import; what it does not verify goes on to this reference path.
     /// </summary>
     public sealed class PublicKeyInfo
     {
@@ -49,6 +51,9 @@ namespace PkiCmdlets.Core.Keys
 
         /// <summary>The key imported into the native provider on first use; null if the provider refuses it or has none.</summary>
         private readonly Lazy<AsymmetricAlgorithm?> _native;
+
+        /// <summary>What <see cref="LibCryptoVerifier"/> needs: an RSA key's modulus and exponent, or an ECDSA key's point.</summary>
+        private byte[]? _rsaModulus, _rsaExponent, _ecPoint;
 
         private PublicKeyInfo(byte[] spki, Func<AsymmetricKeyParameter> key, KeyFamily? family, int size, string description,
             Func<AsymmetricAlgorithm>? importNative = null)
@@ -100,7 +105,11 @@ namespace PkiCmdlets.Core.Keys
                 CheckRsa(modulus, exponent);
                 var bits = modulus.BitLength;
                 return new PublicKeyInfo(spki, () => new RsaKeyParameters(false, modulus, exponent), KeyFamily.Rsa, bits,
-                    "RSA_" + bits.ToString(CultureInfo.InvariantCulture), () => ImportRsa(modulus, exponent));
+                    "RSA_" + bits.ToString(CultureInfo.InvariantCulture), () => ImportRsa(modulus, exponent))
+                {
+                    _rsaModulus = modulus.ToByteArrayUnsigned(),
+                    _rsaExponent = exponent.ToByteArrayUnsigned(),
+                };
             }
             var key = PublicKeyFactory.CreateKey(info);
 
@@ -117,7 +126,10 @@ namespace PkiCmdlets.Core.Keys
                 if (curve != null && (curve.Equals(SecObjectIdentifiers.SecP256r1) || curve.Equals(SecObjectIdentifiers.SecP521r1)))
                 {
                     return new PublicKeyInfo(spki, () => key, KeyFamily.Ecc, bits, "ECC_" + bits.ToString(CultureInfo.InvariantCulture),
-                        () => ImportEcdsa(ec, bits));
+                        () => ImportEcdsa(ec, bits))
+                    {
+                        _ecPoint = info.PublicKey.GetOctets(),
+                    };
                 }
                 if (curve != null && curve.Equals(SecObjectIdentifiers.SecP384r1))
                 {
@@ -165,12 +177,29 @@ namespace PkiCmdlets.Core.Keys
         /// Whether <paramref name="signature"/> over <paramref name="data"/> verifies with this key under the
         /// DER AlgorithmIdentifier <paramref name="signatureAlgorithm"/>. SM2 uses the default user id.
         /// </summary>
-        public bool Verify(byte[] signatureAlgorithm, byte[] data, byte[] signature)
+        public bool Verify(byte[] signatureAlgorithm, byte[] data, byte[] signature) =>
+            Verify(signatureAlgorithm, data, signature, LibCryptoVerifier.IsAvailable);
+
+        /// <summary>
+        /// <see cref="Verify(byte[], byte[], byte[])"/>, trying <see cref="LibCryptoVerifier"/> first when
+        /// <paramref name="fast"/>: a signature it verifies is valid; any other goes on to the reference path, which decides.
+        /// </summary>
+        internal bool Verify(byte[] signatureAlgorithm, byte[] data, byte[] signature, bool fast)
         {
             try
             {
                 var algorithm = AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(signatureAlgorithm));
                 var oid = algorithm.Algorithm.Id;
+                if (fast && RsaPkcs1Hashes.TryGetValue(oid, out var fastHash) && _rsaModulus != null
+                    && LibCryptoVerifier.VerifiedRsa(_rsaModulus, _rsaExponent!, fastHash, data, signature))
+                {
+                    return true;
+                }
+                if (fast && EcdsaHashes.TryGetValue(oid, out fastHash) && _ecPoint != null
+                    && LibCryptoVerifier.VerifiedEcdsa(Size, _ecPoint, fastHash, data, signature))
+                {
+                    return true;
+                }
                 if (RsaPkcs1Hashes.TryGetValue(oid, out var hash) && NativeKey is RSA rsa)
                 {
                     // BouncyCastle also accepts what the platform refuses: a signature shorter than the modulus, and a

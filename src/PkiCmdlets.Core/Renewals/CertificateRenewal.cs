@@ -5,7 +5,7 @@ namespace PkiCmdlets.Core.Renewals
     /// <summary>
     /// A certificate as renewal sees it (Get-, Set- and Remove-CertificateRenewal): whether runs renew it, when it is
     /// due and by which rule, and what its last renewal did. Identifier binds by property name to the other renewal
-    /// cmdlets and to Get- and Export-ServerCertificate.
+    /// cmdlets and to Get- and Export-IssuedCertificate.
     /// </summary>
     public sealed class CertificateRenewal
     {

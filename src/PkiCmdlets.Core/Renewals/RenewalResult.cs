@@ -33,7 +33,7 @@ namespace PkiCmdlets.Core.Renewals
         /// <summary>For Renewed: the identifier of the new certificate.</summary>
         public string? ReplacedBy { get; internal set; }
 
-        /// <summary>For Renewed: the new certificate, as Get-ServerCertificate shows it.</summary>
+        /// <summary>For Renewed: the new certificate, as Get-IssuedCertificate shows it.</summary>
         public IssuedCertificate? NewCertificate { get; internal set; }
 
         /// <summary>For ACME certificates: the order that brought it, and the renewal's order.</summary>

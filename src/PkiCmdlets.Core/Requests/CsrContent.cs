@@ -20,13 +20,20 @@ namespace PkiCmdlets.Core.Requests
         /// <summary>The PEM labels requests arrive under: RFC 7468's, and the one keytool and old Netscape tools write.</summary>
         private static readonly string[] Labels = { Pem.CertificateRequestLabel, "NEW CERTIFICATE REQUEST" };
 
-        private CsrContent(byte[] der, PublicKeyInfo publicKey, IReadOnlyDictionary<DerObjectIdentifier, string> subject, IReadOnlyList<SubjectAlternativeName> names)
+        internal CsrContent(byte[] der, PublicKeyInfo publicKey, IReadOnlyDictionary<DerObjectIdentifier, string> subject, IReadOnlyList<SubjectAlternativeName> names,
+            IReadOnlyList<X509Extensions> extensionRequests, string source)
         {
+            _source = source;
             Der = der;
             PublicKeyInfo = publicKey;
             SubjectAttributes = subject;
             Names = names;
+            _extensionRequests = extensionRequests;
         }
+
+        private readonly IReadOnlyList<X509Extensions> _extensionRequests;
+        private readonly string _source;
+        private IReadOnlyList<SubjectAlternativeName>? _identities;
 
         public byte[] Der { get; }
 
@@ -34,6 +41,31 @@ namespace PkiCmdlets.Core.Requests
 
         /// <summary>The DNS names and IP addresses the request asks for (its subjectAltName extension).</summary>
         public IReadOnlyList<SubjectAlternativeName> Names { get; }
+
+        /// <summary>
+        /// Every name the request asks for that a client certificate can carry (DNS names, IP addresses, e-mail addresses,
+        /// URIs, user principal names), validated when first asked for: a server certificate never reads them.
+        /// </summary>
+        public IReadOnlyList<SubjectAlternativeName> Identities
+        {
+            get
+            {
+                if (_identities != null) return _identities;
+                var names = new List<SubjectAlternativeName>();
+                try
+                {
+                    foreach (var extensions in _extensionRequests)
+                    {
+                        foreach (var entry in CertificateNames.Identities(extensions)) NameRules.AddDistinct(names, entry);
+                    }
+                }
+                catch (Exception e) when (Malformed.Is(e))
+                {
+                    throw Unreadable(_source, e);
+                }
+                return _identities = names;
+            }
+        }
 
         public string? CommonName => Attribute(X509Name.CN);
         public string? Organization => Attribute(X509Name.O);
@@ -144,7 +176,8 @@ namespace PkiCmdlets.Core.Requests
                     var oid = (DerObjectIdentifier)oids[i]!;
                     if (!subject.ContainsKey(oid)) subject[oid] = (string)values[i]!;
                 }
-                return new CsrContent(der, publicKey, subject, ReadNames(info));
+                var extensionRequests = ExtensionRequests(info);
+                return new CsrContent(der, publicKey, subject, ReadNames(extensionRequests), extensionRequests, source);
             }
             catch (Exception e) when (Malformed.Is(e))
             {
@@ -166,7 +199,7 @@ namespace PkiCmdlets.Core.Requests
                 var der = label != null ? Pem.Decode(trimmed, label) : Convert.FromBase64String(trimmed);
                 var info = CertificationRequest.GetInstance(Asn1Object.FromByteArray(der)).GetCertificationRequestInfo();
                 var commonName = info.Subject.GetValueList(X509Name.CN).Cast<object>().FirstOrDefault()?.ToString();
-                return !string.IsNullOrWhiteSpace(commonName) ? commonName : ReadNames(info).Select(n => n.Value).FirstOrDefault();
+                return !string.IsNullOrWhiteSpace(commonName) ? commonName : ReadNames(ExtensionRequests(info)).Select(n => n.Value).FirstOrDefault();
             }
             catch (Exception e) when (Malformed.Is(e) || e is PkiException)
             {
@@ -181,23 +214,31 @@ namespace PkiCmdlets.Core.Requests
         private string? Attribute(DerObjectIdentifier oid) => SubjectAttributes.TryGetValue(oid, out var value) ? value : null;
 
         /// <summary>DNS and IP entries of the extensionRequest's subjectAltName; other kinds do not belong in a server certificate.</summary>
-        private static IReadOnlyList<SubjectAlternativeName> ReadNames(CertificationRequestInfo info)
+        private static IReadOnlyList<SubjectAlternativeName> ReadNames(IReadOnlyList<X509Extensions> extensionRequests)
         {
             var names = new List<SubjectAlternativeName>();
-            if (info.Attributes == null) return names;
+            foreach (var extensions in extensionRequests)
+            {
+                foreach (var entry in CertificateNames.ServerNames(extensions))
+                {
+                    NameRules.AddDistinct(names, entry);
+                }
+            }
+            return names;
+        }
+
+        /// <summary>The extensions each extensionRequest attribute of the request holds.</summary>
+        private static IReadOnlyList<X509Extensions> ExtensionRequests(CertificationRequestInfo info)
+        {
+            var requests = new List<X509Extensions>();
+            if (info.Attributes == null) return requests;
             foreach (var element in info.Attributes)
             {
                 var attribute = AttributePkcs.GetInstance(element);
                 if (!attribute.AttrType.Equals(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest)) continue;
-                foreach (var value in attribute.AttrValues)
-                {
-                    foreach (var entry in CertificateNames.ServerNames(X509Extensions.GetInstance(value)))
-                    {
-                        NameRules.AddDistinct(names, entry);
-                    }
-                }
+                foreach (var value in attribute.AttrValues) requests.Add(X509Extensions.GetInstance(value));
             }
-            return names;
+            return requests;
         }
     }
 }

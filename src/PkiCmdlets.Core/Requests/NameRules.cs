@@ -268,5 +268,83 @@ namespace PkiCmdlets.Core.Requests
 
         private static PkiException InvalidEmail(string input) =>
             new PkiException(ErrorIds.InvalidEmailAddress, PkiErrorKind.InvalidArgument, input, Messages.InvalidEmailAddress.Format(input));
+
+        // ---- Identities of client certificates: URIs and user principal names ------------------------------------
+
+        public const int MaxUriLength = 2048;
+
+        /// <summary>
+        /// An absolute URI of printable ASCII (an IA5String in the certificate), such as urn:uuid:… or https://…; a SPIFFE ID
+        /// (spiffe://) also keeps the SPIFFE rules: a trust domain of lower-case letters, digits, '.', '-' and '_', a path
+        /// without empty, '.' or '..' segments, and no port, user, query or fragment. InvalidUri otherwise.
+        /// </summary>
+        public static string NormalizeUri(string input)
+        {
+            var text = (input ?? string.Empty).Trim();
+            if (text.Length == 0 || text.Length > MaxUriLength || text.Any(c => c <= ' ' || c > '~')
+                || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme.Length == 0 || text.IndexOf(':') <= 0)
+            {
+                throw InvalidUri(input, Messages.UriReasonNotAbsolute);
+            }
+            if (!string.Equals(uri.Scheme, "spiffe", StringComparison.OrdinalIgnoreCase)) return text;
+
+            const string prefix = "spiffe://";
+            if (!text.StartsWith(prefix, StringComparison.Ordinal)) throw InvalidUri(input, Messages.UriReasonSpiffeScheme);
+            var rest = text.Substring(prefix.Length);
+            var slash = rest.IndexOf('/');
+            var trustDomain = slash < 0 ? rest : rest.Substring(0, slash);
+            var path = slash < 0 ? string.Empty : rest.Substring(slash);
+            if (trustDomain.Length == 0 || trustDomain.Length > 255 || !trustDomain.All(c => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+            {
+                throw InvalidUri(input, Messages.UriReasonSpiffeTrustDomain.Format(trustDomain));
+            }
+            if (text.IndexOf('?') >= 0 || text.IndexOf('#') >= 0) throw InvalidUri(input, Messages.UriReasonSpiffeQuery);
+            if (path.Length > 0)
+            {
+                foreach (var segment in path.Substring(1).Split('/'))
+                {
+                    if (segment.Length == 0 || segment == "." || segment == ".."
+                        || !segment.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+                    {
+                        throw InvalidUri(input, Messages.UriReasonSpiffePath.Format(segment));
+                    }
+                }
+            }
+            return text;
+        }
+
+        /// <summary>
+        /// A user principal name, user@domain: a user part without spaces, control characters or a second '@' (it is a
+        /// UTF8String, so letters beyond ASCII are kept), and a valid DNS domain, normalized. InvalidUserPrincipalName otherwise.
+        /// </summary>
+        public static string NormalizeUserPrincipalName(string input)
+        {
+            var text = (input ?? string.Empty).Trim();
+            var at = text.LastIndexOf('@');
+            var user = at > 0 ? text.Substring(0, at) : string.Empty;
+            var domain = at > 0 ? text.Substring(at + 1) : string.Empty;
+            if (user.Length == 0 || user.Length > 256 || domain.Length == 0 || user.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == '@'))
+            {
+                throw InvalidUserPrincipalName(input);
+            }
+            string normalizedDomain;
+            try
+            {
+                normalizedDomain = NormalizeDnsName(domain);
+            }
+            catch (PkiException e)
+            {
+                throw new PkiException(ErrorIds.InvalidUserPrincipalName, PkiErrorKind.InvalidArgument, input,
+                    Messages.InvalidUserPrincipalName.Format(input), e);
+            }
+            if (normalizedDomain.StartsWith("*", StringComparison.Ordinal)) throw InvalidUserPrincipalName(input);
+            return user + "@" + normalizedDomain;
+        }
+
+        private static PkiException InvalidUri(string? input, string reason) =>
+            new PkiException(ErrorIds.InvalidUri, PkiErrorKind.InvalidArgument, input, Messages.InvalidUri.Format(input, reason));
+
+        private static PkiException InvalidUserPrincipalName(string? input) =>
+            new PkiException(ErrorIds.InvalidUserPrincipalName, PkiErrorKind.InvalidArgument, input, Messages.InvalidUserPrincipalName.Format(input));
     }
 }

@@ -12,7 +12,10 @@ namespace PkiCmdlets.Core.Store
         /// <summary>Test seam: runs after the temporary file is durable and before the rename.</summary>
         internal static Action<string>? BeforeRename;
 
-        public static void Write(string path, byte[] content)
+        public static void Write(string path, byte[] content) => Write(path, content, FilePermissions.OwnerOnlyFile);
+
+        /// <summary>As <see cref="Write(string, byte[])"/>, the file's Unix mode <paramref name="mode"/> (set before the first byte is written).</summary>
+        public static void Write(string path, byte[] content, int mode)
         {
             var folder = Path.GetDirectoryName(path)!;
             var temporary = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
@@ -21,7 +24,7 @@ namespace PkiCmdlets.Core.Store
                 using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
                     // Every store file is owner-only, restricted before the first byte is written so a key is never readable by others.
-                    FilePermissions.Restrict(temporary, FilePermissions.OwnerOnlyFile);
+                    FilePermissions.Restrict(temporary, mode);
                     stream.Write(content, 0, content.Length);
                     stream.Flush(flushToDisk: true);
                 }

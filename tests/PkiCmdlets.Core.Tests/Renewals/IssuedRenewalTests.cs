@@ -87,6 +87,32 @@ public sealed class IssuedRenewalTests : IDisposable
         Assert.Equal(2, Certificates().Find(new CertificateQuery()).Items.Count);
     }
 
+    [Theory]
+    [InlineData("Client")]
+    [InlineData("ServerAndClient")]
+    public void A_renewal_keeps_the_identities_a_client_certificate_names(string profile)
+    {
+        var old = Issue(45, r =>
+        {
+            r.Profile = profile;
+            r.Uris = new[] { "spiffe://example.org/ns/prod/sa/web" };
+            if (profile == "Client")
+            {
+                r.EmailAddresses = new[] { "web@example.com" };
+                r.UserPrincipalNames = new[] { "web@corp.example.com" };
+            }
+        });
+
+        var fresh = Assert.Single(Run(true, old.Identifier)).NewCertificate!;
+
+        Assert.Equal(profile, fresh.Profile);
+        Assert.Equal(old.Names, fresh.Names);
+        Assert.Equal(new[] { "spiffe://example.org/ns/prod/sa/web" }, fresh.Uris);
+        Assert.Equal(old.EmailAddresses, fresh.EmailAddresses);
+        Assert.Equal(old.UserPrincipalNames, fresh.UserPrincipalNames);
+        Assert.Equal(old.Certificate.Extensions["2.5.29.17"]!.RawData, fresh.Certificate.Extensions["2.5.29.17"]!.RawData);
+    }
+
     [Fact]
     public void A_share_of_the_lifetime_set_by_the_user_moves_the_renewal()
     {

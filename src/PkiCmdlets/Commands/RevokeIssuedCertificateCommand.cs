@@ -10,12 +10,13 @@ using PkiCmdlets.Core.Revocation;
 namespace PkiCmdlets.Commands
 {
     /// <summary>
-    /// Revokes certificates with an RFC 5280 reason: a store CA's in its journal (Publish-Crl puts it on the issuer's next
-    /// CRL), one ordered over ACME at its certificate authority.
+    /// Revokes issued certificates of every profile with an RFC 5280 reason: a store CA's in its journal (Publish-Crl puts
+    /// it on the issuer's next CRL), one ordered over ACME at its certificate authority. Revoke-ServerCertificate is an alias.
     /// </summary>
-    [Cmdlet(VerbsSecurity.Revoke, "ServerCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsSecurity.Revoke, "IssuedCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Alias("Revoke-ServerCertificate")]
     [OutputType(typeof(IssuedCertificate))]
-    public sealed class RevokeServerCertificateCommand : OrderCmdlet
+    public sealed class RevokeIssuedCertificateCommand : OrderCmdlet
     {
         private readonly List<string> _pending = new List<string>();
         private CertificateOrderService? _orders;
