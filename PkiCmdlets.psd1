@@ -41,6 +41,17 @@
         'Export-CA'
         'Install-CATrust'
         'Uninstall-CATrust'
+        'Invoke-CertificateRenewal'
+        'Get-CertificateRenewal'
+        'Set-CertificateRenewal'
+        'Remove-CertificateRenewal'
+        'Register-RenewalHook'
+        'Get-RenewalHook'
+        'Unregister-RenewalHook'
+        'Register-RenewalJob'
+        'Get-RenewalJob'
+        'Unregister-RenewalJob'
+        'Update-AcmeAccountKey'
     )
     FunctionsToExport    = @()
     # The names Get-, Export- and Revoke-IssuedCertificate had when every certificate was a server's.

@@ -54,8 +54,16 @@ function Wait-OrderTestPort {
 
 function Start-OrderTestPebble {
     # Starts pebble-challtestsrv and Pebble on free 127.0.0.1 ports; returns the directory URL, the base URL of
-    # challtestsrv's management API, and the processes (stop them with Stop-OrderTestPebble).
-    param([Parameter(Mandatory = $true)][string] $Folder)
+    # challtestsrv's management API, and the processes (stop them with Stop-OrderTestPebble). With -WebRootPort,
+    # Pebble's http-01 validation goes to that port (Start-OrderTestWebRoot) instead of challtestsrv's; with
+    # -CertificateValiditySeconds, its certificates live that long instead of Pebble's default; with -AlternateRoots,
+    # it offers each certificate with that many other chains, each to a root of its own.
+    param(
+        [Parameter(Mandatory = $true)][string] $Folder,
+        [int] $WebRootPort = 0,
+        [int] $CertificateValiditySeconds = 0,
+        [int] $AlternateRoots = 0
+    )
     $pebble = @(Get-Command -Name pebble -CommandType Application -ErrorAction Stop)[0].Source
     $challtestsrv = @(Get-Command -Name pebble-challtestsrv -CommandType Application -ErrorAction SilentlyContinue)
     if ($challtestsrv.Count -eq 0) {
@@ -86,6 +94,7 @@ function Start-OrderTestPebble {
     $tlsPort = Get-OrderTestFreePort
     $managementPort = Get-OrderTestFreePort
     $listenPort = Get-OrderTestFreePort
+    $validationPort = if ($WebRootPort -gt 0) { $WebRootPort } else { $httpPort }
     $pebbleManagementPort = Get-OrderTestFreePort
     $config = @{
         pebble = [ordered]@{
@@ -93,17 +102,20 @@ function Start-OrderTestPebble {
             managementListenAddress        = "127.0.0.1:$pebbleManagementPort"
             certificate                    = Join-Path $Folder 'tls-cert.pem'
             privateKey                     = Join-Path $Folder 'tls-key.pem'
-            httpPort                       = $httpPort
+            httpPort                       = $validationPort
             tlsPort                        = $tlsPort
             ocspResponderURL               = ''
             externalAccountBindingRequired = $false
         }
     }
+    if ($CertificateValiditySeconds -gt 0) {
+        $config.pebble['certificateValidityPeriod'] = $CertificateValiditySeconds
+    }
     $configPath = Join-Path $Folder 'pebble.json'
     [System.IO.File]::WriteAllText($configPath, ($config | ConvertTo-Json -Depth 4), [System.Text.UTF8Encoding]::new($false))
 
     $processes = [System.Collections.Generic.List[object]]::new()
-    $saved = @{ NoSleep = $env:PEBBLE_VA_NOSLEEP; NonceReject = $env:PEBBLE_WFE_NONCEREJECT }
+    $saved = @{ NoSleep = $env:PEBBLE_VA_NOSLEEP; NonceReject = $env:PEBBLE_WFE_NONCEREJECT; AuthzReuse = $env:PEBBLE_AUTHZREUSE; Alternates = $env:PEBBLE_ALTERNATE_ROOTS }
     try {
         # Only DNS and http-01; no AAAA answers, so Pebble's validation never tries ::1.
         $arguments = "-dns01 127.0.0.1:$dnsPort -http01 127.0.0.1:$httpPort -https01 `"`" -tlsalpn01 `"`" " +
@@ -112,8 +124,11 @@ function Start-OrderTestPebble {
             -RedirectStandardOutput (Join-Path $Folder 'pebble-challtestsrv.out') -RedirectStandardError (Join-Path $Folder 'pebble-challtestsrv.err')
         $processes.Add([pscustomobject]@{ Name = 'pebble-challtestsrv'; Process = $process })
 
-        # No random 0-15 s sleep before each validation; Pebble's default share of rejected nonces stays on.
+        # No random 0-15 s sleep before each validation; Pebble's default share of rejected nonces stays on. No valid
+        # authorization is reused, so that a renewal's order for the same names is validated again.
         $env:PEBBLE_VA_NOSLEEP = '1'
+        $env:PEBBLE_AUTHZREUSE = '0'
+        $env:PEBBLE_ALTERNATE_ROOTS = "$AlternateRoots"
         Remove-Item -Path Env:PEBBLE_WFE_NONCEREJECT -ErrorAction SilentlyContinue
         $process = Start-Process -FilePath $pebble -ArgumentList "-config `"$configPath`" -dnsserver 127.0.0.1:$dnsPort" -WorkingDirectory $Folder `
             -NoNewWindow -PassThru -RedirectStandardOutput (Join-Path $Folder 'pebble.out') -RedirectStandardError (Join-Path $Folder 'pebble.err')
@@ -131,9 +146,12 @@ function Start-OrderTestPebble {
     finally {
         if ($null -eq $saved.NoSleep) { Remove-Item -Path Env:PEBBLE_VA_NOSLEEP -ErrorAction SilentlyContinue } else { $env:PEBBLE_VA_NOSLEEP = $saved.NoSleep }
         if ($null -ne $saved.NonceReject) { $env:PEBBLE_WFE_NONCEREJECT = $saved.NonceReject }
+        if ($null -eq $saved.AuthzReuse) { Remove-Item -Path Env:PEBBLE_AUTHZREUSE -ErrorAction SilentlyContinue } else { $env:PEBBLE_AUTHZREUSE = $saved.AuthzReuse }
+        if ($null -eq $saved.Alternates) { Remove-Item -Path Env:PEBBLE_ALTERNATE_ROOTS -ErrorAction SilentlyContinue } else { $env:PEBBLE_ALTERNATE_ROOTS = $saved.Alternates }
     }
     [pscustomobject]@{
         DirectoryUrl    = "https://127.0.0.1:$listenPort/dir"
+        ManagementUrl   = "https://127.0.0.1:$pebbleManagementPort/"
         ChallengeServer = $challengeServer
         Processes       = $processes
         Folder          = $Folder
@@ -158,6 +176,87 @@ function Stop-OrderTestPebble {
         catch {
             # Already gone.
         }
+    }
+}
+
+function Start-OrderTestWebRoot {
+    # Serves the files under $Folder on 127.0.0.1, whatever the Host header, as a web server serves its document root:
+    # what Pebble's http-01 validation reads the files that -WebRoot writes from. A PowerShell process with a
+    # TcpListener; stop it with Stop-OrderTestWebRoot. Returns the port and the process.
+    param([Parameter(Mandatory = $true)][string] $Folder)
+    $null = New-Item -ItemType Directory -Path $Folder -Force
+    $port = Get-OrderTestFreePort
+    $script = @'
+param([string] $Root, [int] $Port)
+# A TcpListener on 127.0.0.1 (HttpListener would match the Host header, which names the domain validated).
+$listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $Port)
+$listener.Start()
+$root = [System.IO.Path]::GetFullPath($Root).TrimEnd('/', '\')
+while ($true) {
+    $client = $listener.AcceptTcpClient()
+    try {
+        $stream = $client.GetStream()
+        $reader = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::ASCII, $false, 1024, $true)
+        $requestLine = $reader.ReadLine()
+        while ($reader.ReadLine()) { }
+        $target = if ($requestLine) { ($requestLine -split ' ')[1] } else { '/' }
+        $path = [System.IO.Path]::GetFullPath((Join-Path $root ([uri]::UnescapeDataString(($target -split '\?')[0]).TrimStart('/'))))
+        if ($path.StartsWith($root + [System.IO.Path]::DirectorySeparatorChar) -and [System.IO.File]::Exists($path)) {
+            $status = '200 OK'
+            $body = [System.IO.File]::ReadAllBytes($path)
+        }
+        else {
+            $status = '404 Not Found'
+            $body = [System.Text.Encoding]::ASCII.GetBytes('not found')
+        }
+        $head = [System.Text.Encoding]::ASCII.GetBytes("HTTP/1.1 $status`r`nContent-Type: text/plain`r`nContent-Length: $($body.Length)`r`nConnection: close`r`n`r`n")
+        $stream.Write($head, 0, $head.Length)
+        $stream.Write($body, 0, $body.Length)
+    }
+    catch {
+        # The client went away.
+    }
+    finally {
+        $client.Dispose()
+    }
+}
+'@
+    $parent = Split-Path -Parent $Folder
+    $scriptPath = Join-Path $parent "webroot-server-$port.ps1"
+    [System.IO.File]::WriteAllText($scriptPath, $script, [System.Text.UTF8Encoding]::new($false))
+    # This PowerShell's own program: pwsh in $PSHOME even when the process is 'dotnet' (PowerShell as a dotnet tool).
+    $powershell = @('pwsh.exe', 'pwsh', 'powershell.exe') | ForEach-Object { Join-Path $PSHOME $_ } |
+        Where-Object { Test-Path -LiteralPath $_ -PathType Leaf } | Select-Object -First 1
+    if (-not $powershell) { $powershell = (Get-Process -Id $PID).Path }
+    $process = Start-Process -FilePath $powershell -ArgumentList @('-NoProfile', '-NonInteractive', '-File', "`"$scriptPath`"", '-Root', "`"$Folder`"", '-Port', $port) `
+        -NoNewWindow -PassThru -RedirectStandardOutput (Join-Path $parent "webroot-$port.out") -RedirectStandardError (Join-Path $parent "webroot-$port.err")
+    $processes = @([pscustomobject]@{ Name = 'webroot-server'; Process = $process })
+    $deadline = [System.DateTime]::UtcNow.AddSeconds(30)
+    while ($true) {
+        if ($process.HasExited) {
+            throw "The web root server exited with $($process.ExitCode)."
+        }
+        try {
+            $null = Invoke-WebRequest -Uri "http://127.0.0.1:$port/" -UseBasicParsing -TimeoutSec 2 -ErrorAction Stop
+            break
+        }
+        catch {
+            # A 404 is an answer: the server is up.
+            if ($_.Exception.Response) { break }
+        }
+        if ([System.DateTime]::UtcNow -gt $deadline) {
+            throw "The web root server did not answer on 127.0.0.1:$port within 30 seconds."
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    [pscustomobject]@{ Port = $port; Folder = $Folder; Processes = $processes }
+}
+
+function Stop-OrderTestWebRoot {
+    # Stops the process Start-OrderTestWebRoot started.
+    param($WebRoot)
+    if ($null -ne $WebRoot) {
+        Stop-OrderTestPebble -Pebble $WebRoot
     }
 }
 

@@ -186,13 +186,27 @@ Describe 'Complete-CertificateOrder against Pebble' {
         @(Get-ServerCertificate -DnsName $domain -StorePath $store).Count | Should -Be 1
     }
 
-    It 'keeps the certificate of an order out of reach of Revoke-ServerCertificate, which only the CA can revoke' {
-        $order = New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -StorePath $store | Submit-CertificateOrder @pebbleOrder
-        Set-OrderTestTxtRecord -Pebble $Pebble -RecordName $order.Challenges[0].RecordName -Value $order.Challenges[0].RecordValue
-        $done = Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
+    It 'has Revoke-IssuedCertificate revoke the certificate of an order at its CA, signed by the account or by the certificate''s key' {
+        $done = foreach ($i in 1..2) {
+            $order = New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -StorePath $store | Submit-CertificateOrder @pebbleOrder
+            Set-OrderTestTxtRecord -Pebble $Pebble -RecordName $order.Challenges[0].RecordName -Value $order.Challenges[0].RecordValue
+            Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
+        }
 
-        { Revoke-ServerCertificate -Identifier $done.Identifier -Confirm:$false -StorePath $store -ErrorAction Stop } |
-            Should -Throw -ErrorId 'CertificateNotRevocable,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
+        $byAccount = Revoke-IssuedCertificate -Identifier $done[0].Identifier -Reason KeyCompromise -Confirm:$false -PassThru -StorePath $store
+        $byKey = Revoke-IssuedCertificate -Identifier $done[1].Identifier -Reason Superseded -UseCertificateKey -Confirm:$false -PassThru -StorePath $store
+
+        foreach ($revoked in @($byAccount, $byKey)) {
+            "$($revoked.Status)" | Should -Be 'Revoked'
+            $serial = (Get-IssuedCertificate -Identifier $revoked.Identifier -StorePath $store).SerialNumber.ToLowerInvariant().TrimStart('0')
+            # Pebble's own record of the certificate: its management interface tells its status.
+            $atCa = Invoke-RestMethod -Uri ($Pebble.ManagementUrl + "cert-status-by-serial/$serial") -SkipCertificateCheck
+            $atCa.Status | Should -Be 'Revoked'
+        }
+        "$((Get-IssuedCertificate -Identifier $done[0].Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
+        "$((Get-IssuedCertificate -Identifier $done[1].Identifier -StorePath $store).RevocationReason)" | Should -Be 'Superseded'
+        { Revoke-IssuedCertificate -Identifier $done[0].Identifier -Confirm:$false -StorePath $store -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CertificateAlreadyRevoked,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
     }
 
     It 'goes one step at a time without -Wait: answer, finalize, then download' {
@@ -268,6 +282,88 @@ Describe 'Complete-CertificateOrder against Pebble' {
         foreach ($keyLine in @(Get-Content -LiteralPath $keyFile.FullName | Where-Object { $_ -and $_ -notmatch '^-----' })) {
             $verboseText.Contains($keyLine) | Should -BeFalse
         }
+    }
+}
+
+Describe 'Complete-CertificateOrder -Wait with a DNS hook, against Pebble' {
+    BeforeAll {
+        $Pebble = Start-OrderTestPebble -Folder (Join-Path $TestDrive 'pebble')
+    }
+
+    AfterAll {
+        Stop-OrderTestPebble -Pebble $Pebble
+    }
+
+    BeforeEach {
+        $store = New-PkiTestStorePath -Root $TestDrive
+        $log = Join-Path $TestDrive ('hook-' + [guid]::NewGuid().ToString('N') + '.log')
+        $pebbleOrder = @{ Server = $Pebble.DirectoryUrl; SkipCertificateCheck = $true; Email = 'ops@example.com'; AcceptTermsOfService = $true; StorePath = $store }
+    }
+
+    It 'has the hook create each TXT record before the CA checks, and remove it afterwards' {
+        Register-RenewalHook -Type Dns -StorePath $store -ScriptBlock ([scriptblock]::Create(@"
+param(`$Action, `$RecordName, `$RecordValue)
+`$body = @{ host = "`$RecordName."; value = `$RecordValue } | ConvertTo-Json
+Invoke-RestMethod -Method Post -Uri ('$($Pebble.ChallengeServer)' + `$(if (`$Action -eq 'Add') { 'set-txt' } else { 'clear-txt' })) -Body `$body -ContentType 'application/json' | Out-Null
+Add-Content -LiteralPath '$log' -Value "`$Action `$RecordName `$RecordValue"
+"@))
+        $domain = New-OrderTestDomain
+        $order = New-Csr -CommonName $domain -Sans "www.$domain" -Algorithm ECC -StorePath $store | Submit-CertificateOrder @pebbleOrder -ValidationMethod Dns
+
+        $done = Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
+
+        "$($done.Status)" | Should -Be 'Valid'
+        $done.Identifier | Should -Not -BeNullOrEmpty
+        $calls = @(Get-Content -LiteralPath $log)
+        $calls.Count | Should -Be 4
+        $expected = @($order.Challenges | ForEach-Object { "$($_.RecordName) $($_.RecordValue)" } | Sort-Object)
+        (@($calls[0..1] | ForEach-Object { $_ -replace '^Add ', '' } | Sort-Object) -join '|') | Should -Be ($expected -join '|')
+        (@($calls[2..3] | ForEach-Object { $_ -replace '^Remove ', '' } | Sort-Object) -join '|') | Should -Be ($expected -join '|')
+    }
+
+    It 'fails with HookFailed when the hook cannot add a record, removes what it asked for, and leaves the order to answer' {
+        Register-RenewalHook -Type Dns -StorePath $store -ScriptBlock ([scriptblock]::Create(@"
+param(`$Action, `$RecordName, `$RecordValue)
+Add-Content -LiteralPath '$log' -Value "`$Action `$RecordName"
+if (`$Action -eq 'Add') { throw 'the DNS provider refused the record' }
+"@))
+        $order = New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -StorePath $store | Submit-CertificateOrder @pebbleOrder -ValidationMethod Dns
+
+        { Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HookFailed,PkiCmdlets.Commands.CompleteCertificateOrderCommand'
+        Get-Content -LiteralPath $log | Should -Be @("Add $($order.Challenges[0].RecordName)", "Remove $($order.Challenges[0].RecordName)")
+        "$((Get-CertificateOrder -OrderId $order.OrderId -StorePath $store).Status)" | Should -Be 'Pending'
+    }
+}
+
+Describe 'Complete-CertificateOrder with a preferred chain, against Pebble offering two' {
+    BeforeAll {
+        $Pebble = Start-OrderTestPebble -Folder (Join-Path $TestDrive 'pebble') -AlternateRoots 1
+        $Roots = @(0, 1 | ForEach-Object {
+                [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem((Invoke-RestMethod -Uri ($Pebble.ManagementUrl + "roots/$_") -SkipCertificateCheck))
+            })
+    }
+
+    AfterAll {
+        Stop-OrderTestPebble -Pebble $Pebble
+    }
+
+    It 'keeps the chain to the root that <Name> names' -ForEach @(
+        @{ Name = 'the default'; Root = 0; Preferred = $null }
+        @{ Name = '-PreferredChain'; Root = 1; Preferred = 'alternate' }
+    ) {
+        $store = New-PkiTestStorePath -Root $TestDrive
+        $submit = @{ Server = $Pebble.DirectoryUrl; SkipCertificateCheck = $true; Email = 'ops@example.com'; AcceptTermsOfService = $true; StorePath = $store }
+        if ($Preferred) { $submit['PreferredChain'] = $Roots[1].GetNameInfo([System.Security.Cryptography.X509Certificates.X509NameType]::SimpleName, $false) }
+        $order = New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -StorePath $store | Submit-CertificateOrder @submit
+        Set-OrderTestTxtRecord -Pebble $Pebble -RecordName $order.Challenges[0].RecordName -Value $order.Challenges[0].RecordValue
+
+        $done = Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
+
+        $order.PreferredChain | Should -Be $submit['PreferredChain']
+        $chain = @([regex]::Matches((Get-IssuedCertificate -Identifier $done.Identifier -StorePath $store).CertificateChain, '-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----') |
+            ForEach-Object { [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($_.Value) })
+        $chain[-1].Issuer | Should -Be $Roots[$Root].Subject
     }
 }
 

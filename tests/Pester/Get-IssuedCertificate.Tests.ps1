@@ -173,6 +173,22 @@ Describe 'Get-IssuedCertificate' {
             $table | Should -Match 'IssuerName: Sub'
         }
 
+        It 'links a renewed certificate and its renewal, and lists only the current ones with -Current' {
+            $renewed = Invoke-CertificateRenewal -Identifier $api.Identifier -Force -StorePath $store
+
+            $all = @(Get-IssuedCertificate -StorePath $store)
+            $current = @(Get-IssuedCertificate -Current -StorePath $store)
+            $filtered = @(Get-IssuedCertificate -DnsName 'api.example.com' -Current -StorePath $store)
+
+            $all.Count | Should -Be 4
+            ($all | Where-Object Identifier -EQ $api.Identifier).ReplacedBy | Should -Be $renewed.ReplacedBy
+            ($all | Where-Object Identifier -EQ $renewed.ReplacedBy).Replaces | Should -Be $api.Identifier
+            ($current.Identifier | Sort-Object) -join ',' | Should -Be ((@($www.Identifier, $mail.Identifier, $renewed.ReplacedBy) | Sort-Object) -join ',')
+            $filtered.Identifier | Should -Be $renewed.ReplacedBy
+            # Replaced is not a status: the old certificate is valid until it expires.
+            ($all | Where-Object Identifier -EQ $api.Identifier).Status | Should -Be 'Valid'
+        }
+
         It 'finds nothing in a store without certificates, and never changes the store' {
             $empty = New-PkiTestStorePath -Root $TestDrive
             @(Get-IssuedCertificate -StorePath $empty -ErrorVariable problems).Count | Should -Be 0

@@ -144,7 +144,8 @@ Describe 'PkiCmdlets module' {
             $Attribute = @($Command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false))[0]
             $ReadOnlyVerbs = @('Get', 'Test', 'Find', 'Search', 'Show', 'Measure', 'Resolve', 'Compare', 'Select', 'Read', 'Watch', 'Format', 'ConvertTo', 'ConvertFrom')
             $ChangingVerbs = @('New', 'Set', 'Remove', 'Add', 'Clear', 'Rename', 'Move', 'Copy', 'Revoke', 'Publish', 'Unpublish',
-                'Submit', 'Complete', 'Request', 'Update', 'Import', 'Export', 'Register', 'Unregister', 'Reset', 'Restore', 'Install', 'Uninstall', 'Unlock', 'Lock')
+                'Submit', 'Complete', 'Request', 'Update', 'Import', 'Export', 'Register', 'Unregister', 'Reset', 'Restore', 'Install', 'Uninstall', 'Unlock', 'Lock',
+                'Invoke')
         }
 
         It 'uses an approved verb' {

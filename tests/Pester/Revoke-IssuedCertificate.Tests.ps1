@@ -1,12 +1,15 @@
 # Pester 5 tests for Revoke-IssuedCertificate. They drive the built module (see TestHelpers.psm1); every test works
 # in its own new store under TestDrive:, passed with -StorePath, with a root, an intermediate (Sub) and two
 # certificates. Revoke-IssuedCertificate has ConfirmImpact High, so every call that should revoke passes -Confirm:$false.
+# The 'against Pebble' block orders certificates from Pebble (started in BeforeAll, stopped in AfterAll) and revokes
+# them there; Pebble's management interface tells what it has revoked.
 
 BeforeDiscovery {
 }
 
 BeforeAll {
     Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module -Name (Join-Path $PSScriptRoot 'AcmeTestHelpers.psm1') -Force
     $null = Import-PkiCmdletsModule
     $ProgressPreference = 'SilentlyContinue'
     $CertificateTypeName = 'PkiCmdlets.Core.Authority.IssuedCertificate'
@@ -121,7 +124,7 @@ Describe 'Revoke-IssuedCertificate' {
             "$((Get-ServerCertificate -Identifier $www.Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
         }
 
-        It 'writes CertificateNotRevocable for a certificate ordered from an outside CA through ACME, and leaves the store as it was' {
+        It 'writes CertificateNotRevocable for a certificate from an outside CA whose order is not in the store, and leaves the store as it was' {
             $outsideStore = New-PkiTestStorePath -Root $TestDrive
             $outside = New-PkiTestHierarchy -StorePath $outsideStore
             $ordered = New-Csr -CommonName 'acme.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $outsideStore
@@ -164,5 +167,86 @@ Describe 'Revoke-IssuedCertificate' {
                 Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException])
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
+    }
+}
+
+Describe 'Revoke-IssuedCertificate against Pebble' {
+    BeforeAll {
+        $Pebble = Start-OrderTestPebble -Folder (Join-Path $TestDrive 'pebble')
+
+        function Complete-TestOrder([string] $Csr, [string] $Store) {
+            $order = Submit-CertificateOrder -Csr $Csr -Server $Pebble.DirectoryUrl -SkipCertificateCheck -Email 'ops@example.com' -AcceptTermsOfService -StorePath $Store
+            Set-OrderTestTxtRecord -Pebble $Pebble -RecordName $order.Challenges[0].RecordName -Value $order.Challenges[0].RecordValue
+            Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $Store
+        }
+
+        function Get-StatusAtPebble([string] $Identifier, [string] $Store) {
+            $serial = (Get-IssuedCertificate -Identifier $Identifier -StorePath $Store).SerialNumber.ToLowerInvariant().TrimStart('0')
+            (Invoke-RestMethod -Uri ($Pebble.ManagementUrl + "cert-status-by-serial/$serial") -SkipCertificateCheck).Status
+        }
+    }
+
+    AfterAll {
+        Stop-OrderTestPebble -Pebble $Pebble
+    }
+
+    BeforeEach {
+        $store = New-PkiTestStorePath -Root $TestDrive
+    }
+
+    It 'signs with a key New-Csr encrypted only given -KeyPassword: without it CsrKeyPasswordRequired, nothing sent and the store as it was' {
+        $password = ConvertTo-PkiTestSecureString -Text 'Key-Pa55'
+        $done = Complete-TestOrder -Csr (New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -KeyPassword $password -StorePath $store).Csr -Store $store
+        $before = Get-PkiStoreSnapshot -StorePath $store
+
+        Revoke-IssuedCertificate -Identifier $done.Identifier -UseCertificateKey -Confirm:$false -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'CsrKeyPasswordRequired,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
+        "$($failures[0].CategoryInfo.Category)" | Should -Be 'SecurityError'
+        $failures[0].TargetObject | Should -Be $done.Identifier
+        Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        Get-StatusAtPebble -Identifier $done.Identifier -Store $store | Should -Be 'Valid'
+
+        $revoked = Revoke-IssuedCertificate -Identifier $done.Identifier -UseCertificateKey -KeyPassword $password -Reason KeyCompromise -Confirm:$false -PassThru -StorePath $store
+
+        "$($revoked.Status)" | Should -Be 'Revoked'
+        "$($revoked.RevocationReason)" | Should -Be 'KeyCompromise'
+        Get-StatusAtPebble -Identifier $done.Identifier -Store $store | Should -Be 'Revoked'
+    }
+
+    It 'writes PrivateKeyNotAvailable with -UseCertificateKey for a request made elsewhere, and revokes it with the account' {
+        # A request .NET makes with a key that never enters the store, naming the domain as Pebble wants it.
+        $domain = New-OrderTestDomain
+        $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new("CN=$domain", $key, [System.Security.Cryptography.HashAlgorithmName]::SHA256)
+        $names = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
+        $names.AddDnsName($domain)
+        $request.CertificateExtensions.Add($names.Build())
+        $csr = $request.CreateSigningRequestPem()
+        $key.Dispose()
+        $done = Complete-TestOrder -Csr $csr -Store $store
+        $done.CsrId | Should -BeNullOrEmpty
+        $before = Get-PkiStoreSnapshot -StorePath $store
+
+        { Revoke-IssuedCertificate -Identifier $done.Identifier -UseCertificateKey -Confirm:$false -StorePath $store -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PrivateKeyNotAvailable,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
+        Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        Get-StatusAtPebble -Identifier $done.Identifier -Store $store | Should -Be 'Valid'
+
+        Revoke-IssuedCertificate -Identifier $done.Identifier -Confirm:$false -StorePath $store
+
+        Get-StatusAtPebble -Identifier $done.Identifier -Store $store | Should -Be 'Revoked'
+        "$((Get-IssuedCertificate -Identifier $done.Identifier -StorePath $store).Status)" | Should -Be 'Revoked'
+    }
+
+    It 'asks the CA nothing and changes nothing with -WhatIf' {
+        $done = Complete-TestOrder -Csr (New-Csr -CommonName (New-OrderTestDomain) -Algorithm ECC -StorePath $store).Csr -Store $store
+        $before = Get-PkiStoreSnapshot -StorePath $store
+
+        Revoke-IssuedCertificate -Identifier $done.Identifier -WhatIf -StorePath $store
+
+        Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        Get-StatusAtPebble -Identifier $done.Identifier -Store $store | Should -Be 'Valid'
     }
 }

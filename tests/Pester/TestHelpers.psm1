@@ -460,6 +460,28 @@ function Invoke-PkiNewProcess {
     }
 }
 
+function Get-PkiTestCrontab {
+    # The lines of the user's crontab, as crontab -l shows them; none when the user has no crontab.
+    $ErrorActionPreference = 'Continue'
+    $PSNativeCommandUseErrorActionPreference = $false
+    $lines = @(& crontab -l 2>$null)
+    if ($LASTEXITCODE -ne 0) { return @() }
+    @($lines | ForEach-Object { "$_" } | Where-Object { $_ })
+}
+
+function Set-PkiTestCrontab {
+    # Makes the user's crontab these lines exactly, or no crontab at all for none (tests put back the one they found).
+    param([string[]] $Lines = @())
+    $ErrorActionPreference = 'Continue'
+    $PSNativeCommandUseErrorActionPreference = $false
+    if ($Lines.Count -eq 0) {
+        $null = & crontab -r 2>&1
+        return
+    }
+    ($Lines -join "`n") + "`n" | & crontab -
+    if ($LASTEXITCODE -ne 0) { throw 'crontab could not write the crontab back.' }
+}
+
 Export-ModuleMember -Function @(
     'Get-PkiRepositoryRoot'
     'Get-PkiModuleVersion'
@@ -488,4 +510,6 @@ Export-ModuleMember -Function @(
     'Invoke-PkiInOtherRunspace'
     'Get-PkiPowerShellPath'
     'Invoke-PkiNewProcess'
+    'Get-PkiTestCrontab'
+    'Set-PkiTestCrontab'
 )

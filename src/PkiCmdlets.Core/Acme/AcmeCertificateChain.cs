@@ -1,4 +1,9 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Core.Acme
 {
@@ -20,5 +25,38 @@ namespace PkiCmdlets.Core.Acme
 
         /// <summary>The application/pem-certificate-chain text as the server sent it.</summary>
         public string Pem { get; }
+
+        /// <summary>Where the server offers the same certificate with other chains.</summary>
+        public IReadOnlyList<Uri> Alternates { get; internal set; } = Array.Empty<Uri>();
+
+        /// <summary>
+        /// The names a preferred chain is chosen by: the common name of the issuer of the topmost certificate (the root
+        /// the chain leads to), then the common names of the chain's certificates.
+        /// </summary>
+        public IReadOnlyList<string> Names
+        {
+            get
+            {
+                var names = new List<string>();
+                var topmost = Chain.Count > 0 ? Chain[Chain.Count - 1] : Leaf;
+                AddCommonName(names, topmost, issuer: true);
+                foreach (var certificate in Chain) AddCommonName(names, certificate, issuer: false);
+                return names;
+            }
+        }
+
+        private static void AddCommonName(List<string> names, byte[] der, bool issuer)
+        {
+            try
+            {
+                var certificate = X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der));
+                var values = (issuer ? certificate.Issuer : certificate.Subject).GetValueList(X509Name.CN);
+                if (values.Count > 0) names.Add((string)values[0]!);
+            }
+            catch (Exception e) when (Malformed.Is(e))
+            {
+                // A certificate that does not read names nothing; storing the chain checks what matters.
+            }
+        }
     }
 }

@@ -94,15 +94,33 @@ namespace PkiCmdlets.Core.Acme
 
         /// <summary>
         /// Applies for a certificate (RFC 8555 §7.4). <paramref name="profile"/> is a name from
-        /// <see cref="AcmeDirectory.Profiles"/>, or null for the server's default.
+        /// <see cref="AcmeDirectory.Profiles"/>, or null for the server's default. <paramref name="replaces"/> is the
+        /// <see cref="AcmeRenewalInfo.CertificateId"/> of the certificate this order renews (RFC 9773 §5), or null.
         /// </summary>
-        public async Task<AcmeOrder> NewOrderAsync(IEnumerable<AcmeIdentifier> identifiers, string? profile = null, CancellationToken cancellation = default)
+        public async Task<AcmeOrder> NewOrderAsync(IEnumerable<AcmeIdentifier> identifiers, string? profile = null, CancellationToken cancellation = default,
+            string? replaces = null)
         {
             var directory = await GetDirectoryAsync(cancellation).ConfigureAwait(false);
             var payload = new JObject { ["identifiers"] = new JArray(identifiers.Select(i => i.ToJson())) };
             if (profile != null) payload["profile"] = profile;
+            if (replaces != null) payload["replaces"] = replaces;
             var response = await PostAsync(directory.NewOrder, payload.ToString(Formatting.None), false, null, cancellation).ConfigureAwait(false);
             return AcmeOrder.FromResponse(response, response.RequiredLocation());
+        }
+
+        /// <summary>
+        /// The server's renewal window for a certificate (RFC 9773 §4.2), read with an unauthenticated GET of
+        /// renewalInfo/&lt;certificate id&gt;; null when the server's directory offers no renewalInfo.
+        /// </summary>
+        public async Task<AcmeRenewalInfo?> GetRenewalInfoAsync(string certificateId, CancellationToken cancellation = default)
+        {
+            var directory = await GetDirectoryAsync(cancellation).ConfigureAwait(false);
+            if (directory.RenewalInfo == null) return null;
+            var baseUrl = directory.RenewalInfo.AbsoluteUri;
+            var url = new Uri(baseUrl.EndsWith("/", StringComparison.Ordinal) ? baseUrl + certificateId : baseUrl + "/" + certificateId);
+            var response = await _transport.SendAsync(HttpMethod.Get, url, null, null, cancellation).ConfigureAwait(false);
+            if (!response.IsSuccess) throw AcmeErrors.ForResponse(response, AcmeProblem.FromResponse(response));
+            return AcmeRenewalInfo.FromResponse(response);
         }
 
         public async Task<AcmeOrder> GetOrderAsync(Uri orderUrl, CancellationToken cancellation = default)
@@ -161,8 +179,26 @@ namespace PkiCmdlets.Core.Acme
             return AcmeOrder.FromResponse(response, order.Url);
         }
 
-        /// <summary>Downloads application/pem-certificate-chain and splits it into the leaf and its issuers.</summary>
-        public async Task<AcmeCertificateChain> DownloadCertificateAsync(Uri certificateUrl, CancellationToken cancellation = default)
+        /// <summary>
+        /// Downloads application/pem-certificate-chain and splits it into the leaf and its issuers. With
+        /// <paramref name="preferredChain"/>, a chain that the server offers as an alternate (Link rel="alternate") is
+        /// taken instead when its topmost issuer's common name, or the common name of one of its certificates, is that name;
+        /// when no chain has it, the default chain is kept.
+        /// </summary>
+        public async Task<AcmeCertificateChain> DownloadCertificateAsync(Uri certificateUrl, CancellationToken cancellation = default, string? preferredChain = null)
+        {
+            var chain = await DownloadChainAsync(certificateUrl, cancellation).ConfigureAwait(false);
+            if (string.IsNullOrWhiteSpace(preferredChain) || chain.Names.Contains(preferredChain!.Trim(), StringComparer.OrdinalIgnoreCase)) return chain;
+            foreach (var alternate in chain.Alternates)
+            {
+                var other = await DownloadChainAsync(alternate, cancellation).ConfigureAwait(false);
+                if (other.Names.Contains(preferredChain.Trim(), StringComparer.OrdinalIgnoreCase)) return other;
+            }
+            _options.Log?.Invoke(Messages.AcmeLogPreferredChainMissing.Format(preferredChain, chain.Alternates.Count + 1));
+            return chain;
+        }
+
+        private async Task<AcmeCertificateChain> DownloadChainAsync(Uri certificateUrl, CancellationToken cancellation)
         {
             var response = await PostAsGetAsync(certificateUrl, PemChainMediaType, cancellation).ConfigureAwait(false);
             IReadOnlyList<byte[]> certificates;
@@ -175,7 +211,38 @@ namespace PkiCmdlets.Core.Acme
                 throw response.BadResponse(Messages.AcmeReasonNoCertificate, e);
             }
             if (certificates.Count == 0) throw response.BadResponse(Messages.AcmeReasonNoCertificate);
-            return new AcmeCertificateChain(certificates[0], certificates.Skip(1).ToList(), response.Body);
+            return new AcmeCertificateChain(certificates[0], certificates.Skip(1).ToList(), response.Body) { Alternates = response.Alternates };
+        }
+
+        /// <summary>
+        /// Revokes a certificate at the server (RFC 8555 §7.6) with an RFC 5280 reason code. Signed as the account
+        /// (<see cref="AccountUrl"/>), which must have ordered it or hold authorizations for all its names, or, with
+        /// <paramref name="signWithKey"/>, with the certificate's own key, which this client was made with (the key
+        /// itself goes in the request, as for a new account).
+        /// </summary>
+        public async Task RevokeCertificateAsync(byte[] certificateDer, int reason, bool signWithKey, CancellationToken cancellation = default)
+        {
+            var directory = await GetDirectoryAsync(cancellation).ConfigureAwait(false);
+            var url = directory.RevokeCert
+                ?? throw new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, directory.Url,
+                    Messages.AcmeBadResponse.Format(HttpMethod.Get, directory.Url, Messages.AcmeReasonField.Format("revokeCert")));
+            var payload = new JObject { ["certificate"] = Base64Url.Encode(certificateDer), ["reason"] = reason };
+            await PostAsync(url, payload.ToString(Formatting.None), signWithKey, null, cancellation).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Rolls the account over to <paramref name="newKey"/> (RFC 8555 §7.3.5): the new key signs that it takes over the
+        /// account from the old one, and the old key signs the request. Afterwards only the new key speaks for the account.
+        /// </summary>
+        public async Task ChangeKeyAsync(PrivateKey newKey, CancellationToken cancellation = default)
+        {
+            var directory = await GetDirectoryAsync(cancellation).ConfigureAwait(false);
+            var url = directory.KeyChange
+                ?? throw new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, directory.Url,
+                    Messages.AcmeBadResponse.Format(HttpMethod.Get, directory.Url, Messages.AcmeReasonField.Format("keyChange")));
+            var account = AccountUrl ?? throw new InvalidOperationException("No ACME account: call CreateAccountAsync or FindAccountAsync, or set AccountUrl.");
+            var inner = new Jws(newKey).KeyChange(url, account, _jws.Jwk);
+            await PostAsync(url, inner, false, null, cancellation).ConfigureAwait(false);
         }
 
         public void Dispose() => _transport.Dispose();

@@ -7,8 +7,9 @@ namespace PkiCmdlets.Core.Acme
     /// <summary>The server's directory (RFC 8555 §7.1.1): its endpoints and what it asks of clients.</summary>
     public sealed class AcmeDirectory
     {
-        private AcmeDirectory(Uri url, Uri newNonce, Uri newAccount, Uri newOrder, Uri? revokeCert, Uri? keyChange)
+        private AcmeDirectory(Uri url, Uri newNonce, Uri newAccount, Uri newOrder, Uri? revokeCert, Uri? keyChange, Uri? renewalInfo)
         {
+            RenewalInfo = renewalInfo;
             Url = url;
             NewNonce = newNonce;
             NewAccount = newAccount;
@@ -23,6 +24,9 @@ namespace PkiCmdlets.Core.Acme
         public Uri NewOrder { get; }
         public Uri? RevokeCert { get; }
         public Uri? KeyChange { get; }
+
+        /// <summary>Where the server tells when to renew a certificate (RFC 9773), when it does.</summary>
+        public Uri? RenewalInfo { get; }
 
         /// <summary>A URL as the server gave it; kept as text because some servers use data: URLs.</summary>
         public string? TermsOfService { get; private set; }
@@ -41,7 +45,7 @@ namespace PkiCmdlets.Core.Acme
         {
             var directory = new AcmeDirectory(response.Url,
                 json.Url("newNonce", response), json.Url("newAccount", response), json.Url("newOrder", response),
-                json.OptionalUrl("revokeCert", response), json.OptionalUrl("keyChange", response));
+                json.OptionalUrl("revokeCert", response), json.OptionalUrl("keyChange", response), json.OptionalUrl("renewalInfo", response));
             if (json["meta"] is JObject meta)
             {
                 directory.TermsOfService = meta.OptionalString("termsOfService");

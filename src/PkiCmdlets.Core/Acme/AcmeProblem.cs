@@ -18,6 +18,12 @@ namespace PkiCmdlets.Core.Acme
         public const string Unauthorized = ErrorNamespace + "unauthorized";
         public const string AccountDoesNotExist = ErrorNamespace + "accountDoesNotExist";
 
+        /// <summary>RFC 9773 §5: the certificate a new order says it replaces was replaced already.</summary>
+        public const string AlreadyReplaced = ErrorNamespace + "alreadyReplaced";
+
+        /// <summary>RFC 8555 §7.6: the certificate a revocation names was revoked already.</summary>
+        public const string AlreadyRevoked = ErrorNamespace + "alreadyRevoked";
+
         internal AcmeProblem(string type, string? detail, int? status, AcmeIdentifier? identifier, IReadOnlyList<AcmeProblem> subproblems)
         {
             Type = type;

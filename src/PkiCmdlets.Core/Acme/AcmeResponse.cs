@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -15,8 +16,10 @@ namespace PkiCmdlets.Core.Acme
             DateParseHandling = DateParseHandling.None,
         };
 
-        public AcmeResponse(HttpMethod method, Uri url, int status, string body, string? mediaType, Uri? location, string? retryAfter, DateTimeOffset receivedAt)
+        public AcmeResponse(HttpMethod method, Uri url, int status, string body, string? mediaType, Uri? location, string? retryAfter, DateTimeOffset receivedAt,
+            IReadOnlyList<Uri>? alternates = null)
         {
+            Alternates = alternates ?? Array.Empty<Uri>();
             Method = method;
             Url = url;
             Status = status;
@@ -34,6 +37,9 @@ namespace PkiCmdlets.Core.Acme
         public string? MediaType { get; }
         public Uri? Location { get; }
         public TimeSpan? RetryAfterDelay { get; }
+
+        /// <summary>The Link headers with rel="alternate": for a certificate, the same certificate with other chains (RFC 8555 §7.4.2).</summary>
+        public IReadOnlyList<Uri> Alternates { get; }
         public DateTimeOffset ReceivedAt { get; }
 
         public bool IsSuccess => Status >= 200 && Status < 300;

@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Reflection;
 using System.Security.Authentication;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -125,9 +126,30 @@ namespace PkiCmdlets.Core.Acme
             }
             var location = response.Headers.Location;
             var retryAfter = response.Headers.TryGetValues("Retry-After", out var values) ? values.FirstOrDefault() : null;
+            var alternates = response.Headers.TryGetValues("Link", out var links) ? Alternates(url, links) : null;
             return new AcmeResponse(method, url, (int)response.StatusCode, body, response.Content.Headers.ContentType?.MediaType,
-                location is null ? null : new Uri(url, location), retryAfter, DateTimeOffset.UtcNow);
+                location is null ? null : new Uri(url, location), retryAfter, DateTimeOffset.UtcNow, alternates);
         }
+
+        /// <summary>The targets of Link headers (RFC 8288) whose rel is "alternate", resolved against the request's URL.</summary>
+        private static List<Uri> Alternates(Uri url, IEnumerable<string> links)
+        {
+            var alternates = new List<Uri>();
+            foreach (var header in links)
+            {
+                foreach (Match link in LinkPattern.Matches(header))
+                {
+                    var relations = link.Groups["rel"].Value.Split(' ');
+                    if (relations.Contains("alternate", StringComparer.OrdinalIgnoreCase) && Uri.TryCreate(url, link.Groups["target"].Value, out var target))
+                    {
+                        alternates.Add(target);
+                    }
+                }
+            }
+            return alternates;
+        }
+
+        private static readonly Regex LinkPattern = new Regex(@"<(?<target>[^>]*)>[^,<]*?;\s*rel\s*=\s*""?(?<rel>[^"";,]*)""?", RegexOptions.CultureInvariant);
 
         private static IEnumerable<Exception> Causes(Exception e)
         {

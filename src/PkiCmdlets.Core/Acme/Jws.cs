@@ -44,6 +44,18 @@ namespace PkiCmdlets.Core.Acme
             }, payload);
 
         /// <summary>
+        /// RFC 8555 §7.3.5: the inner JWS of a key change, signed with this (the new) key, its JWK in the header, no
+        /// nonce, and as payload the account URL and the old key's JWK.
+        /// </summary>
+        public string KeyChange(Uri keyChangeUrl, Uri accountUrl, Jwk oldKey) =>
+            Sign(new JObject
+            {
+                ["alg"] = Jwk.Algorithm,
+                ["jwk"] = Jwk.ToJson(),
+                ["url"] = keyChangeUrl.AbsoluteUri,
+            }, new JObject { ["account"] = accountUrl.AbsoluteUri, ["oldKey"] = oldKey.ToJson() }.ToString(Formatting.None));
+
+        /// <summary>
         /// RFC 8555 §7.3.4: the account's JWK, signed with HS256 under the MAC key the CA issued, with the
         /// CA's key identifier as kid and the newAccount URL as url (and no nonce).
         /// </summary>

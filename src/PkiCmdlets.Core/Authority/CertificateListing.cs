@@ -63,6 +63,7 @@ namespace PkiCmdlets.Core.Authority
                         var record = certificate.Record;
                         var status = IssuedOutput.StatusOf(record, now);
                         if (query.Status.HasValue && status != query.Status.Value) continue;
+                        if (query.Current && record.ReplacedBy != null) continue;
                         if (query.ExpiresWithinDays.HasValue && (status != CertificateStatus.Valid || record.NotAfter > now.AddDays(query.ExpiresWithinDays.Value))) continue;
                         output = IssuedOutput.From(source.IssuerName ?? record.IssuerName ?? string.Empty, source.IssuerId, record,
                             certificate.Der, source.Chain(certificate), status, _store.Root);

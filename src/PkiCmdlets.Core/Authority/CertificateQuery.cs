@@ -13,6 +13,8 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>Valid certificates whose NotAfter falls within this many days from now.</summary>
         public int? ExpiresWithinDays { get; set; }
         public CertificateStatus? Status { get; set; }
+        /// <summary>Only certificates no renewal has replaced.</summary>
+        public bool Current { get; set; }
         /// <summary>The profiles that made them (Server, Client, ServerAndClient); CertificateProfileUnknown for a name not in the table.</summary>
         public IList<string>? Profiles { get; set; }
     }

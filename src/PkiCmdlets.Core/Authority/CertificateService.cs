@@ -73,9 +73,27 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>
         /// Keeps a certificate an outside CA issued (an ACME order's) with its chain, so that Get-, Export- and
         /// the rest work on it as on our own. Its key is found in the store when a CSR made here asked for it.
+        /// <paramref name="replaces"/> names the certificate of the same journal it renews, if any.
         /// </summary>
-        public IssuedCertificate RecordExternal(byte[] leafDer, IReadOnlyList<byte[]> chainDer, CancellationToken cancellation = default) =>
-            new ExternalCertificates(_cas).Keep(leafDer, chainDer, cancellation);
+        public IssuedCertificate RecordExternal(byte[] leafDer, IReadOnlyList<byte[]> chainDer, CancellationToken cancellation = default, string? replaces = null) =>
+            new ExternalCertificates(_cas).Keep(leafDer, chainDer, replaces, cancellation);
+
+        /// <summary>
+        /// Records that the outside CA of a certificate ordered over ACME revoked it, in the outside CAs' journal, so that
+        /// listings show it revoked. Returns the certificate as it now stands.
+        /// </summary>
+        internal IssuedCertificate RecordExternalRevocation(IssuedCertificate certificate, RevocationReason reason, CancellationToken cancellation)
+        {
+            var now = _cas.Now;
+            using (_cas.Store.Lock(cancellation))
+            {
+                new IssuedJournal(_cas.Store, ExternalIssuerId).AppendRevoked(new[] { new IssuedRecord { Identifier = certificate.Identifier, RevokedAt = now, RevocationReason = reason } });
+            }
+            certificate.Status = CertificateStatus.Revoked.ToString();
+            certificate.RevokedAt = now;
+            certificate.RevocationReason = reason.ToString();
+            return certificate;
+        }
 
         /// <summary>Marks the certificate revoked in its issuer's journal; Publish-Crl puts it on the next CRL.</summary>
         internal IssuedCertificate Revoke(string identifier, RevocationReason reason, CancellationToken cancellation = default)

@@ -30,8 +30,9 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>
         /// Keeps a certificate an outside CA issued (an ACME order's) with its chain, so that Get-, Export- and
         /// the rest work on it as on our own. Its key is found in the store when a CSR made here asked for it.
+        /// <paramref name="replaces"/> names the certificate it renews, if any (see <see cref="IssuedJournal.AppendIssued"/>).
         /// </summary>
-        public IssuedCertificate Keep(byte[] leafDer, IReadOnlyList<byte[]> chainDer, CancellationToken cancellation = default)
+        public IssuedCertificate Keep(byte[] leafDer, IReadOnlyList<byte[]> chainDer, string? replaces, CancellationToken cancellation = default)
         {
             IssuedRecord record;
             try
@@ -42,6 +43,7 @@ namespace PkiCmdlets.Core.Authority
             {
                 throw Unreadable(e);
             }
+            record.Replaces = replaces;
             using (_store.Lock(cancellation))
             {
                 record.IssuedAt = _cas.Now;

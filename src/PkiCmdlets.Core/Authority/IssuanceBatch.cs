@@ -220,6 +220,7 @@ namespace PkiCmdlets.Core.Authority
                     NotAfter = validity.NotAfter,
                     CsrId = CsrIds()(subjectKey.SubjectPublicKeyInfo),
                     Profile = profile.Name,
+                    Replaces = request.Replaces,
                     EmailAddresses = IssuedOutput.NamesOf(names, SubjectAlternativeNameType.Email),
                     UserPrincipalNames = IssuedOutput.NamesOf(names, SubjectAlternativeNameType.UserPrincipalName),
                     Uris = IssuedOutput.NamesOf(names, SubjectAlternativeNameType.Uri),

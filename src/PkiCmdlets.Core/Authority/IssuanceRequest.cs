@@ -1,16 +1,20 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Security;
+using Org.BouncyCastle.Asn1.X509;
+using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Core.Authority
 {
     /// <summary>
     /// What is asked of an issuance, whatever it came from: the subject's key and the names and subject attributes asked
     /// for, the issuer, the validity, and which <see cref="CertificateProfile"/> makes the certificate. Built from a CSR
-    /// (<see cref="FromCsr(NewCertificateRequest)"/>), whose signature is checked first; re-issuing a certificate the store holds would build it
-    /// from that certificate's key and names. Nothing here is checked against the issuer or the profile yet.
+    /// (<see cref="FromCsr(NewCertificateRequest)"/>), whose signature is checked first, or from a certificate the store
+    /// issued, to renew it (<see cref="Renewing"/>). Nothing here is checked against the issuer or the profile yet.
     /// </summary>
     internal sealed class IssuanceRequest
     {
@@ -70,6 +74,9 @@ namespace PkiCmdlets.Core.Authority
         public bool EnableCrl { get; private set; }
         public bool IncludeChain { get; private set; }
 
+        /// <summary>The identifier of the certificate this one renews, recorded with both (see <see cref="IssuedRecord.Replaces"/>).</summary>
+        public string? Replaces { get; private set; }
+
         /// <summary>
         /// What <paramref name="request"/> asks for: its profile (CertificateProfileUnknown for a name not in the table),
         /// then its CSR, read and verified (the signature must hold), with the request's own values before the CSR's.
@@ -107,6 +114,38 @@ namespace PkiCmdlets.Core.Authority
                 NotAfter = request.NotAfter,
                 EnableCrl = request.EnableCrl,
                 IncludeChain = request.IncludeChain,
+            };
+        }
+
+        /// <summary>
+        /// A renewal of a certificate the store issued: the same issuer, profile, subject, names (a client certificate's
+        /// identities too) and CRL distribution point, and the same length of validity from <paramref name="now"/>. Its key
+        /// is the certificate's own, which the issuer certified before (so no request is signed again), or
+        /// <paramref name="newKey"/>, a new key's request.
+        /// </summary>
+        public static IssuanceRequest Renewing(IssuedCertificate certificate, DateTimeOffset now, CsrContent? newKey)
+        {
+            var content = CertificateContent.FromDer(certificate.Der, certificate.Identifier, e =>
+                new PkiException(ErrorIds.CertificateUnreadable, PkiErrorKind.InvalidData, certificate.Identifier, Messages.CertificateUnreadable.Format(CertificateContent.Reason(e)), e));
+            var key = newKey?.PublicKeyInfo ?? PublicKeyInfo.FromSubjectPublicKeyInfo(content.SubjectPublicKeyInfo, certificate.Identifier);
+            var extensions = content.Structure.TbsCertificate.Extensions;
+            var identities = CertificateNames.Identities(extensions, certificate.Identifier);
+            return new IssuanceRequest(CertificateProfiles.Get(certificate.Profile), new CaIdentity(certificate.IssuerId), key, content.ServerNames, () => identities)
+            {
+                // A server-and-client certificate takes its URIs only as added ones (-Uri); a server certificate has none.
+                AddedUris = identities.Where(n => n.Type == SubjectAlternativeNameType.Uri).Select(n => n.Value).ToList(),
+                CommonName = content.SubjectAttribute(X509Name.CN),
+                Country = content.SubjectAttribute(X509Name.C),
+                State = content.SubjectAttribute(X509Name.ST),
+                Locality = content.SubjectAttribute(X509Name.L),
+                Organization = content.SubjectAttribute(X509Name.O),
+                OrganizationalUnit = content.SubjectAttribute(X509Name.OU),
+                NotBefore = now,
+                NotAfter = now + (certificate.NotAfter - certificate.NotBefore),
+                EnableCrl = extensions?.GetExtension(X509Extensions.CrlDistributionPoints) != null,
+                Replaces = certificate.Identifier,
+                // The deploy hook gets it as Get-IssuedCertificate shows it, with its chain, like an ACME renewal's.
+                IncludeChain = true,
             };
         }
 

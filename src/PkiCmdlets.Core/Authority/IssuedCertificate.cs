@@ -59,6 +59,10 @@ namespace PkiCmdlets.Core.Authority
         /// for New-ClientCertificate's, ServerAndClient for either's with -Profile ServerAndClient.
         /// </summary>
         public string Profile { get; set; } = string.Empty;
+        /// <summary>The identifier of the certificate this one renewed (Invoke-CertificateRenewal), or null.</summary>
+        public string? Replaces { get; set; }
+        /// <summary>The identifier of the certificate that renewed this one; null while it is current.</summary>
+        public string? ReplacedBy { get; set; }
         /// <remarks>Read from the store when first asked for, so that a listing of thousands reads only the certificates looked at.</remarks>
         internal X509Certificate2 Certificate => _certificate ??= Parse(Der);
 

@@ -34,6 +34,8 @@ namespace PkiCmdlets.Core.Authority
             CsrId = record.CsrId,
             IssuedAt = record.IssuedAt,
             Profile = record.Profile ?? CertificateProfiles.Server.Name,
+            Replaces = record.Replaces,
+            ReplacedBy = record.ReplacedBy,
             ReadDer = der,
             CertificateChain = chainPem,
             StorePath = storePath,

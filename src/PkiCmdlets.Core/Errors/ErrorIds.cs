@@ -168,5 +168,17 @@ namespace PkiCmdlets.Core.Errors
         public const string TooManyNames = nameof(TooManyNames);
         public const string PublicSuffixWildcard = nameof(PublicSuffixWildcard);
         public const string CaImportUnusable = nameof(CaImportUnusable);
+
+        // Renewal
+        public const string CertificateAlreadyRenewed = nameof(CertificateAlreadyRenewed);
+        public const string HookScriptEmpty = nameof(HookScriptEmpty);
+        public const string HookFailed = nameof(HookFailed);
+        public const string RenewalNeedsAnswer = nameof(RenewalNeedsAnswer);
+        public const string RenewalPercentInvalid = nameof(RenewalPercentInvalid);
+        public const string RenewalNotPossible = nameof(RenewalNotPossible);
+        public const string HookNotFound = nameof(HookNotFound);
+        public const string RenewalJobFailed = nameof(RenewalJobFailed);
+        public const string RenewalJobNotFound = nameof(RenewalJobNotFound);
+        public const string RenewalJobSchedulerUnavailable = nameof(RenewalJobSchedulerUnavailable);
     }
 }

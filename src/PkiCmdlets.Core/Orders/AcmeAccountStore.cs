@@ -90,6 +90,55 @@ namespace PkiCmdlets.Core.Orders
             }
         }
 
+        /// <summary>Keeps the key an account is about to change to, beside its key, until the server has taken it.</summary>
+        public void KeepNewKey(StoredAccount account, PrivateKey key, CancellationToken cancellation)
+        {
+            using (_store.Lock(cancellation))
+            {
+                _store.WriteFile(StoreLayout.AcmeAccountNewKey(account.Id), PkiStore.Utf8(Pkcs8Pem.Encode(key, null)));
+            }
+        }
+
+        /// <summary>The key a change was under way to, when one was left unfinished; null otherwise.</summary>
+        public PrivateKey? NewKey(StoredAccount account)
+        {
+            if (!_store.Exists(StoreLayout.AcmeAccountNewKey(account.Id))) return null;
+            var source = _store.FullPath(StoreLayout.AcmeAccountNewKey(account.Id));
+            try
+            {
+                return PrivateKey.FromPkcs8(Pkcs8Pem.Decode(_store.ReadText(StoreLayout.AcmeAccountNewKey(account.Id)), null, source), source);
+            }
+            catch (PkiException e) when (e.ErrorId != ErrorIds.StoreRecordCorrupt)
+            {
+                throw _store.Corrupt(StoreLayout.AcmeAccountNewKey(account.Id), e.Message, e);
+            }
+        }
+
+        /// <summary>The server took the new key: it becomes the account's key, and the record says when.</summary>
+        public void CommitNewKey(StoredAccount account, DateTimeOffset now, CancellationToken cancellation)
+        {
+            using (_store.Lock(cancellation))
+            {
+                var record = _store.ReadJson<AccountRecord>(StoreLayout.AcmeAccountRecord(account.Id));
+                record.KeyChangedAt = now;
+                _store.WriteAllOrNothing(new[]
+                {
+                    new KeyValuePair<string, byte[]>(StoreLayout.AcmeAccountKey(account.Id), PkiStore.Utf8(_store.ReadText(StoreLayout.AcmeAccountNewKey(account.Id)))),
+                    new KeyValuePair<string, byte[]>(StoreLayout.AcmeAccountRecord(account.Id), PkiStore.Json(record)),
+                });
+                _store.DeleteFile(StoreLayout.AcmeAccountNewKey(account.Id));
+            }
+        }
+
+        /// <summary>The server did not take the new key: the account keeps its key.</summary>
+        public void DropNewKey(StoredAccount account, CancellationToken cancellation)
+        {
+            using (_store.Lock(cancellation))
+            {
+                _store.DeleteFile(StoreLayout.AcmeAccountNewKey(account.Id));
+            }
+        }
+
         /// <summary>Records the new URL of an account the server had lost and that was created again with the same key.</summary>
         public void Replace(StoredAccount account, Uri accountUrl, IReadOnlyList<string> contact, CancellationToken cancellation)
         {
@@ -112,6 +161,9 @@ namespace PkiCmdlets.Core.Orders
         public string KeyAlgorithm { get; set; } = string.Empty;
         public string? ExternalAccountKeyId { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
+
+        /// <summary>When the account's key was last changed (Update-AcmeAccountKey).</summary>
+        public DateTimeOffset? KeyChangedAt { get; set; }
     }
 
     /// <summary>An account read from the store; it owns its key when it read it.</summary>

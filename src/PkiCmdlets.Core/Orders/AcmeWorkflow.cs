@@ -220,7 +220,7 @@ namespace PkiCmdlets.Core.Orders
                     Messages.AcmeBadResponse.Format(HttpMethod.Post, order.Url, Messages.AcmeReasonField.Format("certificate")));
             }
             relay.Report(Messages.ProgressDownloading);
-            var chain = await client.DownloadCertificateAsync(order.Certificate, cancellation).ConfigureAwait(false);
+            var chain = await client.DownloadCertificateAsync(order.Certificate, cancellation, record.PreferredChain).ConfigureAwait(false);
             var csr = CsrContent.FromDer(_orders.ReadCsr(record.Id), _orders.CsrFile(record.Id));
             var leaf = CertificateContent.FromDer(chain.Leaf, order.Certificate.AbsoluteUri, e => new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, order.Certificate,
                 Messages.AcmeBadResponse.Format(HttpMethod.Post, order.Certificate, CertificateContent.Reason(e)), e));
@@ -235,7 +235,17 @@ namespace PkiCmdlets.Core.Orders
             var current = _orders.Load(record.Id);
             if (current.CertificateIdentifier == null)
             {
-                var stored = new CertificateService(_store).RecordExternal(chain.Leaf, chain.Chain, cancellation);
+                IssuedCertificate stored;
+                try
+                {
+                    stored = new CertificateService(_store).RecordExternal(chain.Leaf, chain.Chain, cancellation, record.Replaces);
+                }
+                catch (PkiException e) when (e.ErrorId == ErrorIds.CertificateAlreadyRenewed)
+                {
+                    // The certificate the CA issued is kept whatever happened meanwhile; it only goes without the link.
+                    record.Replaces = null;
+                    stored = new CertificateService(_store).RecordExternal(chain.Leaf, chain.Chain, cancellation);
+                }
                 record.CertificateIdentifier = stored.Identifier;
                 record.CertificateNotAfter = stored.NotAfter;
             }
@@ -276,7 +286,7 @@ namespace PkiCmdlets.Core.Orders
 
         private static string OrderName(OrderRecord record) => Messages.ShouldProcessOrderTarget.Format(record.Id);
 
-        private StoredAccount RequireAccount(OrderRecord record) =>
+        public StoredAccount RequireAccount(OrderRecord record) =>
             _accounts.Find(new Uri(record.Server))
             ?? throw _store.Corrupt(StoreLayout.AcmeAccountRecord(AcmeAccountStore.Id(new Uri(record.Server))),
                 "the ACME account of order " + record.Id.ToString(CultureInfo.InvariantCulture) + " is missing", null);

@@ -68,12 +68,21 @@ namespace PkiCmdlets.Core.Orders
         /// <summary>The web root the http-01 files are written under, when given.</summary>
         public string? WebRoot { get; internal set; }
 
+        /// <summary>The chain asked for where the CA offers several (Submit-CertificateOrder -PreferredChain), or null.</summary>
+        public string? PreferredChain { get; internal set; }
+
         public DateTimeOffset CreatedAt { get; internal set; }
 
         /// <summary>When the status was last read from the certificate authority.</summary>
         public DateTimeOffset CheckedAt { get; internal set; }
 
         public string StorePath { get; internal set; } = string.Empty;
+
+        /// <summary>For a renewal, the order whose certificate it renews (Invoke-CertificateRenewal).</summary>
+        public int? ReplacesOrderId { get; internal set; }
+
+        /// <summary>The order that renewed this order's certificate, once one has.</summary>
+        public int? ReplacedByOrderId { get; internal set; }
 
         public override string ToString() => "Order " + OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Security;
 using System.Threading;
 using PkiCmdlets.Core.Acme;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Revocation;
 using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Core.Orders
@@ -47,7 +49,32 @@ namespace PkiCmdlets.Core.Orders
             var options = new AcmeOptions(configure);
             _placement = new OrderPlacement(store, _orders, _accounts, options);
             _workflow = new AcmeWorkflow(store, _orders, _accounts, options);
+            Hooks = new HookRepository(store);
+            Renewal = new OrderRenewal(store, _orders, _accounts, _placement, _workflow, options, Hooks);
+            _revocation = new AcmeRevocation(store, _orders, _workflow, options);
+            _rollover = new AccountKeyRollover(store, _accounts, options, () => DateTimeOffset.UtcNow);
         }
+
+        private readonly AccountKeyRollover _rollover;
+
+        /// <summary>
+        /// Changes the key of the store's account at <paramref name="server"/> (a short name or directory URL; default
+        /// LetsEncrypt) to a new P-256 key (RFC 8555 keyChange): the account, its orders and its authorizations stay, and
+        /// only the new key speaks for it. A change left unfinished is finished first.
+        /// </summary>
+        public AcmeAccountInfo ChangeAccountKey(string? server, bool skipCertificateCheck = false, OrderCallbacks? callbacks = null, CancellationToken cancellation = default) =>
+            _rollover.Change(server, skipCertificateCheck, callbacks, cancellation);
+
+        private readonly AcmeRevocation _revocation;
+
+        /// <summary>The orders as files, for renewal, which reads them all and follows their certificates.</summary>
+        internal OrderRepository Repository => _orders;
+
+        /// <summary>The DNS and deploy hooks registered in the store.</summary>
+        internal HookRepository Hooks { get; }
+
+        /// <summary>Renewal information and renewal orders.</summary>
+        internal OrderRenewal Renewal { get; }
 
         /// <summary>
         /// Checks the request, then (when <paramref name="confirm"/>, given a description of the order, agrees)
@@ -125,8 +152,12 @@ namespace PkiCmdlets.Core.Orders
         /// authority then reports it. With Wait it polls (honouring Retry-After) until the certificate is stored, or
         /// fails with AcmeOrderInvalid carrying the certificate authority's problem, or AcmeTimeout.
         /// An order already invalid is OrderStateError; one whose certificate is stored is returned as it is.
+        /// With Wait and a DNS hook registered, <paramref name="runHook"/> runs it to add the TXT records of the order's
+        /// dns-01 challenges first and to remove them afterwards, also when the order fails; what it could not remove is
+        /// told to <see cref="OrderCallbacks.Warning"/>.
         /// </summary>
-        public CertificateOrder Complete(CompleteCertificateOrderRequest request, OrderCallbacks? callbacks = null, CancellationToken cancellation = default)
+        public CertificateOrder Complete(CompleteCertificateOrderRequest request, OrderCallbacks? callbacks = null, CancellationToken cancellation = default,
+            Action<Hook, IDictionary<string, object?>>? runHook = null)
         {
             var seconds = request.TimeoutSeconds ?? CompleteCertificateOrderRequest.DefaultTimeoutSeconds;
             if (seconds < 1 || seconds > CompleteCertificateOrderRequest.MaxTimeoutSeconds)
@@ -137,7 +168,14 @@ namespace PkiCmdlets.Core.Orders
             if (record.Status == AcmeStatus.Invalid) throw OrderProblems.StateError(record, _store.Root);
             if (record.CertificateIdentifier != null) return ToOutput(record);
             cancellation.ThrowIfCancellationRequestedAsPki();
-            return CallerThread.Run(callbacks, relay => _workflow.CompleteAsync(record, request.Wait, TimeSpan.FromSeconds(seconds), relay, cancellation));
+            var dnsHook = request.Wait && runHook != null ? Hooks.Get(HookType.Dns) : null;
+            if (dnsHook == null)
+            {
+                return CallerThread.Run(callbacks, relay => _workflow.CompleteAsync(record, request.Wait, TimeSpan.FromSeconds(seconds), relay, cancellation));
+            }
+            var outcome = Renewal.CompleteWithDnsHook(record, TimeSpan.FromSeconds(seconds), dnsHook, runHook, callbacks, cancellation);
+            foreach (var problem in outcome.HookProblems) callbacks?.Warning?.Invoke(problem.Message);
+            return outcome.Order;
         }
 
         /// <summary>
@@ -150,6 +188,44 @@ namespace PkiCmdlets.Core.Orders
             var record = _orders.Remove(orderId, cancellation);
             record?.Challenges.ForEach(c => WebRoot.Delete(c.FilePath));
             return record == null ? null : ToOutput(record);
+        }
+
+        /// <summary>
+        /// Revokes certificates, each where it was issued: a store CA's in its journal (see
+        /// <see cref="CertificateService.RevokeMany"/>), one ordered over ACME at its certificate authority (RFC 8555
+        /// revokeCert, found through its order), signed by the store's account there or, with
+        /// <paramref name="useCertificateKey"/>, by the certificate's own key (decrypted with <paramref name="keyPassword"/>),
+        /// and then recorded as revoked. <paramref name="confirm"/> is asked for each certificate found; each one that
+        /// cannot be revoked is a problem of its own.
+        /// </summary>
+        public Listing<IssuedCertificate> RevokeMany(IReadOnlyList<string> identifiers, RevocationReason reason, bool useCertificateKey = false,
+            SecureString? keyPassword = null, Func<IssuedCertificate, bool>? confirm = null, OrderCallbacks? callbacks = null, CancellationToken cancellation = default)
+        {
+            var certificates = new CertificateService(_store);
+            var problems = new List<PkiException>();
+            var found = certificates.FindEach(new CertificateQuery { Identifiers = identifiers.ToArray() }, problems).ToList();
+            problems.RemoveAll(p => p.ErrorId != ErrorIds.CertificateNotFound);
+            var items = new List<IssuedCertificate>();
+            var ours = found.Where(c => c.IssuerId != CertificateService.ExternalIssuerId).Select(c => c.Identifier).ToList();
+            if (ours.Count > 0)
+            {
+                var listing = certificates.RevokeMany(ours, reason, cancellation, confirm);
+                items.AddRange(listing.Items);
+                problems.AddRange(listing.Problems);
+            }
+            foreach (var certificate in found.Where(c => c.IssuerId == CertificateService.ExternalIssuerId))
+            {
+                if (confirm != null && !confirm(certificate)) continue;
+                try
+                {
+                    items.Add(_revocation.Revoke(certificate, reason, useCertificateKey, keyPassword, callbacks, cancellation));
+                }
+                catch (PkiException e) when (e.ErrorId != ErrorIds.OperationCancelled)
+                {
+                    problems.Add(e);
+                }
+            }
+            return new Listing<IssuedCertificate>(items, problems);
         }
 
         /// <summary>The orders as the store keeps them, without asking any CA (for tab completion); damaged records are left out.</summary>

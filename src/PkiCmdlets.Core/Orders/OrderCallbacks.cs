@@ -14,6 +14,9 @@ namespace PkiCmdlets.Core.Orders
         /// <summary>What the operation is doing now.</summary>
         public IProgress<string>? Progress { get; set; }
 
+        /// <summary>What went wrong without failing the operation, such as a hook that could not clean up after itself.</summary>
+        public Action<string>? Warning { get; set; }
+
         internal void Write(string line) => Log?.Invoke(line);
 
         internal void Report(string status) => Progress?.Report(status);

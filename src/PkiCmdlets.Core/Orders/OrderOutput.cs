@@ -29,9 +29,12 @@ namespace PkiCmdlets.Core.Orders
             OrderUrl = record.OrderUrl,
             SkipCertificateCheck = record.SkipCertificateCheck,
             WebRoot = record.WebRoot,
+            PreferredChain = record.PreferredChain,
             CreatedAt = record.CreatedAt,
             CheckedAt = record.CheckedAt,
             StorePath = storePath,
+            ReplacesOrderId = record.ReplacesOrderId,
+            ReplacedByOrderId = record.ReplacedByOrderId,
         };
 
         private static OrderChallenge Challenge(ChallengeRecord record)

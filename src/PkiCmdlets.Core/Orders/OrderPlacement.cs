@@ -80,13 +80,15 @@ namespace PkiCmdlets.Core.Orders
                 }
 
                 relay.Report(Messages.ProgressPlacingOrder);
+                // "replaces" only to a server that offers renewal information, which is what defines the field.
+                var replaces = directory.RenewalInfo != null ? plan.AriReplaces : null;
                 var identifiers = plan.Domains
                     .Select(d => d.Type == SubjectAlternativeNameType.IpAddress ? AcmeIdentifier.Ip(d.Value) : AcmeIdentifier.Dns(d.Value))
                     .ToList();
                 AcmeOrder order;
                 try
                 {
-                    order = await client.NewOrderAsync(identifiers, profile, cancellation).ConfigureAwait(false);
+                    order = await NewOrderAsync(client, identifiers, profile, replaces, relay, cancellation).ConfigureAwait(false);
                 }
                 catch (PkiException e) when (e.ErrorId == ErrorIds.AcmeAccountNotFound)
                 {
@@ -101,7 +103,7 @@ namespace PkiCmdlets.Core.Orders
                     var contact = plan.Email != null ? new[] { plan.Email } : account.Record.Contact.ToArray();
                     var created = await client.CreateAccountAsync(contact, true, plan.Eab, cancellation).ConfigureAwait(false);
                     _accounts.Replace(account, created.Url, created.Contact, cancellation);
-                    order = await client.NewOrderAsync(identifiers, profile, cancellation).ConfigureAwait(false);
+                    order = await NewOrderAsync(client, identifiers, profile, replaces, relay, cancellation).ConfigureAwait(false);
                 }
 
                 relay.Report(Messages.ProgressReadingAuthorizations);
@@ -142,8 +144,11 @@ namespace PkiCmdlets.Core.Orders
                     Phone = plan.Phone,
                     SkipCertificateCheck = plan.SkipCertificateCheck,
                     WebRoot = plan.WebRoot,
+                    PreferredChain = plan.PreferredChain,
                     CreatedAt = now,
                     CheckedAt = now,
+                    ReplacesOrderId = plan.RenewalOf?.Id,
+                    Replaces = plan.RenewalOf?.CertificateIdentifier,
                 };
                 relay.Report(Messages.ProgressWritingStore);
                 _orders.Add(record, plan.Csr.Der, cancellation);
@@ -156,6 +161,26 @@ namespace PkiCmdlets.Core.Orders
                 written.ForEach(c => WebRoot.Delete(c.FilePath));
                 client.Dispose();
                 key.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// newOrder, saying which certificate it replaces when <paramref name="replaces"/> is given (RFC 9773 §5). When the
+        /// server answers that the certificate was replaced already (an order placed elsewhere), the order is placed again
+        /// without it: it then stands on its own, as any new order does.
+        /// </summary>
+        private static async Task<AcmeOrder> NewOrderAsync(AcmeClient client, List<AcmeIdentifier> identifiers, string? profile, string? replaces,
+            OrderCallbacks relay, CancellationToken cancellation)
+        {
+            if (replaces == null) return await client.NewOrderAsync(identifiers, profile, cancellation).ConfigureAwait(false);
+            try
+            {
+                return await client.NewOrderAsync(identifiers, profile, cancellation, replaces).ConfigureAwait(false);
+            }
+            catch (PkiException e) when (e.Target is AcmeProblem { Type: AcmeProblem.AlreadyReplaced })
+            {
+                relay.Report(Messages.ProgressPlacingOrderWithoutReplaces);
+                return await client.NewOrderAsync(identifiers, profile, cancellation).ConfigureAwait(false);
             }
         }
 

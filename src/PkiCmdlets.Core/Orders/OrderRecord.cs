@@ -34,8 +34,19 @@ namespace PkiCmdlets.Core.Orders
         public string? Phone { get; set; }
         public bool SkipCertificateCheck { get; set; }
         public string? WebRoot { get; set; }
+
+        /// <summary>The chain to download when the CA offers several: the common name of its root or of one of its certificates.</summary>
+        public string? PreferredChain { get; set; }
+
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset CheckedAt { get; set; }
+
+        /// <summary>A renewal's: the order it renews, and the identifier of that order's certificate, which its own replaces.</summary>
+        public int? ReplacesOrderId { get; set; }
+        public string? Replaces { get; set; }
+
+        /// <summary>The order that renewed this one's certificate.</summary>
+        public int? ReplacedByOrderId { get; set; }
     }
 
     /// <summary>One authorization of an order and the challenge of the order's type in it.</summary>

@@ -55,7 +55,19 @@ namespace PkiCmdlets.Core.Orders
                 var current = Load(record.Id);
                 record.CertificateIdentifier ??= current.CertificateIdentifier;
                 record.CertificateNotAfter ??= current.CertificateNotAfter;
+                record.ReplacedByOrderId ??= current.ReplacedByOrderId;
                 Records.Write(record.Id, record, Array.Empty<KeyValuePair<string, byte[]>>(), isNew: false);
+            }
+        }
+
+        /// <summary>Records on an order that another one renewed its certificate.</summary>
+        public void MarkReplaced(int orderId, int replacedBy)
+        {
+            using (_store.Lock(CancellationToken.None))
+            {
+                var record = Load(orderId);
+                record.ReplacedByOrderId = replacedBy;
+                Records.Write(orderId, record, Array.Empty<KeyValuePair<string, byte[]>>(), isNew: false);
             }
         }
 

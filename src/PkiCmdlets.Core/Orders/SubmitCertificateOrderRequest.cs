@@ -39,5 +39,8 @@ namespace PkiCmdlets.Core.Orders
 
         /// <summary>For Http: the folder served at http://&lt;domain&gt;/, where the challenge files are written.</summary>
         public string? WebRoot { get; set; }
+
+        /// <summary>The common name of the root (or of a certificate) of the chain to keep, when the CA offers other chains.</summary>
+        public string? PreferredChain { get; set; }
     }
 }

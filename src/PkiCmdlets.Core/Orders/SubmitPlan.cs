@@ -28,5 +28,12 @@ namespace PkiCmdlets.Core.Orders
         public string? WebRoot { get; set; }
         public bool SkipCertificateCheck { get; set; }
         public int? CsrId { get; set; }
+        public string? PreferredChain { get; set; }
+
+        /// <summary>A renewal's: the order it renews, whose certificate the new one replaces.</summary>
+        public OrderRecord? RenewalOf { get; set; }
+
+        /// <summary>A renewal's, where the server offers renewal information: the certificate id sent as the new order's "replaces".</summary>
+        public string? AriReplaces { get; set; }
     }
 }

@@ -63,6 +63,7 @@ namespace PkiCmdlets.Core.Orders
                 WebRoot = webRoot,
                 SkipCertificateCheck = request.SkipCertificateCheck,
                 CsrId = csrIdOf(key.SubjectPublicKeyInfo),
+                PreferredChain = Blank(request.PreferredChain),
             };
         }
 
@@ -81,7 +82,7 @@ namespace PkiCmdlets.Core.Orders
         }
 
         /// <summary>The CSR's common name when it is a DNS name or IP address, then its subjectAltNames: exactly what finalize will ask for.</summary>
-        private static List<SubjectAlternativeName> Domains(CsrContent csr)
+        internal static List<SubjectAlternativeName> Domains(CsrContent csr)
         {
             var names = CertificateNames.Covered(csr.CommonName, csr.Names);
             if (names.Count == 0)

@@ -14,7 +14,7 @@ namespace PkiCmdlets.Core.Store
     /// Everything one issuer (a store CA, or the outside CAs of ACME orders) has issued and revoked:
     /// issued/&lt;issuer id&gt;/certificates.journal, one line per event. An issue line is the record's JSON,
     /// a tab, and the certificate's base64 DER, so that listing reads the JSON without decoding any
-    /// certificate; a revocation line is JSON only.
+    /// certificate; a revocation line, and the line that links a renewed certificate to its renewal, are JSON only.
     /// </summary>
     internal sealed class IssuedJournal
     {
@@ -42,9 +42,9 @@ namespace PkiCmdlets.Core.Store
         public static string PathOf(string issuerId) => StoreLayout.CertificateJournal(issuerId);
 
         /// <summary>
-        /// Every certificate <paramref name="keep"/> accepts, in the order issued, with its revocation applied, one at a
-        /// time: a listing of 100,000 certificates holds one in memory, not all. Revocations are read in a first pass
-        /// (their lines are the ones without a certificate), issues in a second. A damaged line goes to
+        /// Every certificate <paramref name="keep"/> accepts, in the order issued, with its revocation and replacement
+        /// applied, one at a time: a listing of 100,000 certificates holds one in memory, not all. Revocations and
+        /// replacements are read in a first pass (their lines are the ones without a certificate), issues in a second. A damaged line goes to
         /// <paramref name="problems"/> (naming the file and line) and the rest is read.
         /// </summary>
         /// <param name="problems">Where damaged lines are reported.</param>
@@ -56,7 +56,7 @@ namespace PkiCmdlets.Core.Store
             Func<string, string, bool>? keepKey = null)
         {
             var parser = new JournalEntry.Parser();
-            var revocations = ReadRevocations(parser, problems);
+            var events = ReadEvents(parser, problems);
             foreach (var line in _journal.Read())
             {
                 var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
@@ -74,8 +74,8 @@ namespace PkiCmdlets.Core.Store
                     problems.Add(Damaged(line.Number, e.Message, e));
                     continue;
                 }
+                ApplyEvents(record, events);
                 if (keep != null && !keep(record)) continue;
-                ApplyRevocation(record, revocations);
                 // Only where the certificate is: most listings never look at it.
                 var lineOffset = line.EndOffset - line.Length - 1;
                 yield return new JournalCertificate(record, this, lineOffset + tab + 1 - line.Start, line.Start + line.Length - tab - 1, line.Number);
@@ -93,7 +93,7 @@ namespace PkiCmdlets.Core.Store
         public List<RevocationEntry> RevokedEntries(List<PkiException> problems)
         {
             var parser = new JournalEntry.Parser();
-            var revocations = ReadRevocations(parser, problems);
+            var revocations = ReadEvents(parser, problems).Revocations;
             var entries = new List<RevocationEntry>(revocations.Count);
             void Add(string identifier, string serial)
             {
@@ -124,10 +124,13 @@ namespace PkiCmdlets.Core.Store
             return entries;
         }
 
-        /// <summary>The first revocation of each identifier. Checks the header: nothing of a newer format is read.</summary>
-        private Dictionary<string, JournalEntry> ReadRevocations(JournalEntry.Parser parser, List<PkiException> problems)
+        /// <summary>
+        /// The first revocation and the first replacement of each identifier. Checks the header: nothing of a newer format
+        /// is read.
+        /// </summary>
+        private JournalEvents ReadEvents(JournalEntry.Parser parser, List<PkiException> problems)
         {
-            var revocations = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
+            var events = new JournalEvents();
             foreach (var line in _journal.Read())
             {
                 if (line.Number == 1)
@@ -139,30 +142,64 @@ namespace PkiCmdlets.Core.Store
                 try
                 {
                     var entry = JournalEntry.TryReadRevocation(line.Buffer, line.Start, line.Length) ?? parser.Parse(line.Buffer, line.Start, line.Length);
-                    if (entry.Op != JournalEntry.Revoked) throw new JsonSerializationException(entry.Op == JournalEntry.Issued ? Messages.ReasonJournalNoCertificate : Messages.ReasonJournalUnknownOp.Format(entry.Op));
-                    if (entry.Identifier == null || entry.RevokedAt == null) throw new JsonSerializationException(Messages.ReasonJournalRevocationIncomplete);
-                    if (!revocations.ContainsKey(entry.Identifier)) revocations.Add(entry.Identifier, entry);
+                    switch (entry.Op)
+                    {
+                        case JournalEntry.Revoked:
+                            if (entry.Identifier == null || entry.RevokedAt == null) throw new JsonSerializationException(Messages.ReasonJournalRevocationIncomplete);
+                            if (!events.Revocations.ContainsKey(entry.Identifier)) events.Revocations.Add(entry.Identifier, entry);
+                            break;
+                        case JournalEntry.Replaced:
+                            if (entry.Identifier == null || entry.ReplacedBy == null) throw new JsonSerializationException(Messages.ReasonJournalReplacementIncomplete);
+                            if (!events.Replacements.ContainsKey(entry.Identifier)) events.Replacements.Add(entry.Identifier, entry.ReplacedBy);
+                            break;
+                        default:
+                            throw new JsonSerializationException(entry.Op == JournalEntry.Issued ? Messages.ReasonJournalNoCertificate : Messages.ReasonJournalUnknownOp.Format(entry.Op));
+                    }
                 }
                 catch (JsonException e)
                 {
                     problems.Add(Damaged(line.Number, e.Message, e));
                 }
             }
-            return revocations;
+            return events;
         }
 
-        private static void ApplyRevocation(IssuedRecord record, Dictionary<string, JournalEntry> revocations)
+        private static void ApplyEvents(IssuedRecord record, JournalEvents events)
         {
-            if (record.RevokedAt.HasValue || !revocations.TryGetValue(record.Identifier, out var revocation)) return;
+            if (record.ReplacedBy == null && events.Replacements.TryGetValue(record.Identifier, out var replacedBy)) record.ReplacedBy = replacedBy;
+            if (record.RevokedAt.HasValue || !events.Revocations.TryGetValue(record.Identifier, out var revocation)) return;
             record.RevokedAt = revocation.RevokedAt;
             record.RevocationReason = revocation.RevocationReason ?? RevocationReason.Unspecified;
         }
 
-        /// <summary>Appends issued certificates with one flush to disk. The caller holds the store lock.</summary>
+        /// <summary>The certificate that renewed the one with this identifier, or null while it is current.</summary>
+        public string? ReplacementOf(string identifier) =>
+            ReadEvents(new JournalEntry.Parser(), new List<PkiException>()).Replacements.TryGetValue(identifier, out var replacedBy) ? replacedBy : null;
+
+        /// <summary>
+        /// Appends issued certificates with one flush to disk. The caller holds the store lock. A certificate that renews
+        /// another (<see cref="IssuedRecord.Replaces"/>) is followed by the "replaced" line of the one it renews, in the same
+        /// append; CertificateAlreadyRenewed, with nothing appended, when that one was renewed already.
+        /// </summary>
         public void AppendIssued(IReadOnlyList<KeyValuePair<IssuedRecord, byte[]>> issued)
         {
+            var renewed = issued.Where(c => c.Key.Replaces != null).ToList();
+            if (renewed.Count > 0)
+            {
+                var replacements = ReadEvents(new JournalEntry.Parser(), new List<PkiException>()).Replacements;
+                var taken = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var certificate in renewed)
+                {
+                    var old = certificate.Key.Replaces!;
+                    if (replacements.TryGetValue(old, out var replacedBy) || !taken.Add(old))
+                    {
+                        throw new PkiException(ErrorIds.CertificateAlreadyRenewed, PkiErrorKind.InvalidOperation, old,
+                            Messages.CertificateAlreadyRenewed.Format(old, replacedBy ?? certificate.Key.Identifier));
+                    }
+                }
+            }
             _store.EnsureCreated(StoreLayout.IssuedFolder, StoreLayout.IssuerFolder(IssuerId));
-            var lines = new List<byte[]>(issued.Count);
+            var lines = new List<byte[]>(issued.Count + renewed.Count);
             foreach (var certificate in issued)
             {
                 var json = PkiStore.JsonLine(new JournalEntry { Op = JournalEntry.Issued, Certificate = certificate.Key });
@@ -172,6 +209,10 @@ namespace PkiCmdlets.Core.Store
                 line[json.Length] = Tab;
                 Buffer.BlockCopy(base64, 0, line, json.Length + 1, base64.Length);
                 lines.Add(line);
+                if (certificate.Key.Replaces != null)
+                {
+                    lines.Add(PkiStore.JsonLine(new JournalEntry { Op = JournalEntry.Replaced, Identifier = certificate.Key.Replaces, ReplacedBy = certificate.Key.Identifier }));
+                }
             }
             _journal.Append(Header, lines);
         }
@@ -287,6 +328,15 @@ namespace PkiCmdlets.Core.Store
             public int LineNumber = 1;
             public HashSet<string>? Serials;
         }
+    }
+
+    /// <summary>What the lines without a certificate say: each identifier's first revocation and first replacement.</summary>
+    internal sealed class JournalEvents
+    {
+        public Dictionary<string, JournalEntry> Revocations { get; } = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
+
+        /// <summary>The identifier of each certificate renewed, and the identifier of the one that renewed it.</summary>
+        public Dictionary<string, string> Replacements { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
     }
 
     /// <summary>A certificate read from an issuer's journal: its record, and where its DER is.</summary>

@@ -37,5 +37,12 @@ namespace PkiCmdlets.Core.Store
         /// it was recorded have none: they were all made by the server profile.
         /// </summary>
         public string? Profile { get; set; }
+        /// <summary>
+        /// The identifier of the certificate of the same journal that this one renewed (a store CA issues a renewal itself;
+        /// ACME renewals share the outside CAs' journal). Its "replaced" line, appended with this one, links the other way.
+        /// </summary>
+        public string? Replaces { get; set; }
+        /// <summary>The identifier of the certificate that renewed this one, read from the journal's "replaced" line; none while it is current.</summary>
+        public string? ReplacedBy { get; set; }
     }
 }

@@ -35,11 +35,15 @@ namespace PkiCmdlets.Core.Store
         public const string Issued = "issued";
         public const string Revoked = "revoked";
 
+        /// <summary>A certificate renewed: <see cref="Identifier"/> is the old one, <see cref="ReplacedBy"/> the new one.</summary>
+        public const string Replaced = "replaced";
+
         public string? Op { get; set; }
         public IssuedRecord? Certificate { get; set; }
         public string? Identifier { get; set; }
         public DateTimeOffset? RevokedAt { get; set; }
         public RevocationReason? RevocationReason { get; set; }
+        public string? ReplacedBy { get; set; }
 
         /// <summary>
         /// Reads the identifier and serial number of an issue line without parsing it, when the line begins as the
@@ -188,6 +192,7 @@ namespace PkiCmdlets.Core.Store
                     case "identifier": entry.Identifier = ReadString(reader); break;
                     case "revokedAt": entry.RevokedAt = ReadDate(reader); break;
                     case "revocationReason": entry.RevocationReason = ReadReason(reader); break;
+                    case "replacedBy": entry.ReplacedBy = ReadString(reader); break;
                     default: reader.Skip(); break;
                 }
             });
@@ -237,6 +242,8 @@ namespace PkiCmdlets.Core.Store
                     case "issuerName": record.IssuerName = ReadString(reader); break;
                     case "chain": record.Chain = ReadStrings(reader); break;
                     case "profile": record.Profile = ReadString(reader); break;
+                    case "replaces": record.Replaces = ReadString(reader); break;
+                    case "replacedBy": record.ReplacedBy = ReadString(reader); break;
                     default: reader.Skip(); break;
                 }
             });

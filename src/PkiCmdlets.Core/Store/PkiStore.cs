@@ -52,6 +52,27 @@ namespace PkiCmdlets.Core.Store
 
         public string FullPath(string relativePath) => Path.Combine(Root, relativePath);
 
+        /// <summary>
+        /// Claims one thing of the store (the file <paramref name="relativePath"/>, in folders made here) for as long as the
+        /// claim is held: null, at once, when another process or thread holds it. The operating system lets go of it if the
+        /// process dies. Unlike <see cref="Lock"/>, it may be held while the network is used.
+        /// </summary>
+        public IDisposable? TryClaim(string relativePath)
+        {
+            // Each folder on the way, outermost first, so that every one is made owner-only.
+            var folders = new List<string>();
+            for (var folder = Path.GetDirectoryName(relativePath); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder)) folders.Insert(0, folder!);
+            EnsureCreated(folders.ToArray());
+            try
+            {
+                return StoreLock.TryAcquire(FullPath(relativePath));
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw NotWritable(e);
+            }
+        }
+
         /// <summary>Takes the store lock; every read-modify-write of shared state happens inside it.</summary>
         public IDisposable Lock(CancellationToken cancellation)
         {

@@ -83,6 +83,9 @@ namespace PkiCmdlets.Core.Store
 
         public static string AcmeAccountKey(string accountId) => Path.Combine(AcmeAccountFolder, accountId + ".key.pem");
 
+        /// <summary>The account's next key while a key change is under way: it replaces the key once the server took it.</summary>
+        public static string AcmeAccountNewKey(string accountId) => Path.Combine(AcmeAccountFolder, accountId + ".new-key.pem");
+
         /// <summary>A numbered folder.</summary>
         public static readonly string OrderFolder = Path.Combine("acme", "orders");
 
@@ -90,6 +93,27 @@ namespace PkiCmdlets.Core.Store
 
         /// <summary>The CSR an order is finalized with.</summary>
         public static string OrderCsr(int id) => Path.Combine(OrderFolder, Number(id) + ".csr.pem");
+
+        // ---- Renewal: hooks, which certificates renew and how, claims while renewing, the run log, the job ---------
+
+        public const string RenewalFolder = "renewal";
+
+        /// <summary>The DNS and deploy hooks.</summary>
+        public static readonly string Hooks = Path.Combine(RenewalFolder, "hooks.json");
+
+        /// <summary>How each certificate renews, where that differs from the default, and what happened when it last did.</summary>
+        public static readonly string RenewalSettings = Path.Combine(RenewalFolder, "certificates.json");
+
+        public static readonly string RenewalClaimFolder = Path.Combine(RenewalFolder, "claims");
+
+        /// <summary>Held, and deleted when let go, while a process renews the certificate with this identifier.</summary>
+        public static string RenewalClaim(string identifier) => Path.Combine(RenewalClaimFolder, identifier + ".lock");
+
+        /// <summary>The last renewal runs: when, what was renewed, what failed.</summary>
+        public static readonly string RenewalRuns = Path.Combine(RenewalFolder, "runs.json");
+
+        /// <summary>The scheduled job registered for this store.</summary>
+        public static readonly string RenewalJob = Path.Combine(RenewalFolder, "job.json");
 
         // ---- Numbered folders (CSRs, orders): &lt;n&gt;.json and a counter --------------------------------------
 

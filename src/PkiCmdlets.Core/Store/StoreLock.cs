@@ -49,6 +49,24 @@ namespace PkiCmdlets.Core.Store
             }
         }
 
+        /// <summary>
+        /// The lock file at <paramref name="lockPath"/> if no one holds it, else null, without waiting; the file is deleted
+        /// when the lock is let go. For a claim on one thing that may take long, such as a renewal over the network.
+        /// </summary>
+        public static StoreLock? TryAcquire(string lockPath)
+        {
+            try
+            {
+                var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                FilePermissions.Restrict(lockPath, FilePermissions.OwnerOnlyFile);
+                return new StoreLock(stream);
+            }
+            catch (IOException) when (File.Exists(lockPath))
+            {
+                return null;
+            }
+        }
+
         public void Dispose() => _stream.Dispose();
     }
 }

@@ -37,7 +37,7 @@ namespace PkiCmdlets.Commands
                 if (!ShouldProcess(Messages.ShouldProcessOrderTarget.Format(id), Messages.ShouldProcessCompleteOrder)) continue;
                 Try(Messages.ProgressActivityCompleteOrder.Format(id), progress =>
                     WriteObject(_orders!.Complete(new CompleteCertificateOrderRequest { OrderId = id, Wait = Wait, TimeoutSeconds = TimeoutSec },
-                        Callbacks(progress), Cancellation)));
+                        Callbacks(progress), Cancellation, HookRunner.For(this))));
             }
         }
     }

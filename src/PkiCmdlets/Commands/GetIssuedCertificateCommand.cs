@@ -49,6 +49,10 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public CertificateStatus? Status { get => (CertificateStatus?)_status; set => _status = (int?)value; }
 
+        /// <summary>Only certificates that no renewal has replaced.</summary>
+        [Parameter]
+        public SwitchParameter Current { get; set; }
+
         /// <summary>The profiles that made them: Server, Client, ServerAndClient.</summary>
         [Parameter]
         [ValidateSet("Server", "Client", "ServerAndClient", IgnoreCase = true)]
@@ -71,6 +75,7 @@ namespace PkiCmdlets.Commands
                     DnsNames = DnsName,
                     ExpiresWithinDays = ExpiresWithinDays,
                     Status = Status,
+                    Current = Current,
                     Profiles = Profile,
                 }, problems);
                 // Written as read, so that a store of 100,000 certificates streams through the pipeline.

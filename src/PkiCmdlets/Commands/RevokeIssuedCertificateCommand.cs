@@ -1,23 +1,25 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
+using PkiCmdlets.Core.Orders;
 using PkiCmdlets.Core.Revocation;
 
 namespace PkiCmdlets.Commands
 {
     /// <summary>
-    /// Revokes issued certificates of every profile with an RFC 5280 reason; Publish-Crl puts them on the issuer's next CRL.
-    /// Revoke-ServerCertificate is an alias.
+    /// Revokes issued certificates of every profile with an RFC 5280 reason: a store CA's in its journal (Publish-Crl puts
+    /// it on the issuer's next CRL), one ordered over ACME at its certificate authority. Revoke-ServerCertificate is an alias.
     /// </summary>
     [Cmdlet(VerbsSecurity.Revoke, "IssuedCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [Alias("Revoke-ServerCertificate")]
     [OutputType(typeof(IssuedCertificate))]
-    public sealed class RevokeIssuedCertificateCommand : PkiCmdlet
+    public sealed class RevokeIssuedCertificateCommand : OrderCmdlet
     {
         private readonly List<string> _pending = new List<string>();
-        private CertificateService? _certificates;
+        private CertificateOrderService? _orders;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(CertificateIdentifierCompleter))]
@@ -30,10 +32,19 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public RevocationReason Reason { get => (RevocationReason)_reason; set => _reason = (int)value; }
 
+        /// <summary>For a certificate ordered over ACME: sign the revocation with the certificate's own key, not the account's.</summary>
+        [Parameter]
+        public SwitchParameter UseCertificateKey { get; set; }
+
+        /// <summary>With -UseCertificateKey: the password of the certificate's key in the store, when New-Csr encrypted it.</summary>
+        [Parameter]
+        [SecureStringArgument]
+        public SecureString? KeyPassword { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void BeginProcessing() => _certificates = new CertificateService(OpenStore());
+        protected override void BeginProcessing() => _orders = new CertificateOrderService(OpenStore());
 
         protected override void ProcessRecord()
         {
@@ -48,11 +59,11 @@ namespace PkiCmdlets.Commands
         protected override void EndProcessing()
         {
             if (_pending.Count == 0) return;
-            Try(() =>
+            Try(Messages.ProgressActivityRevoke, progress =>
             {
-                var result = _certificates!.RevokeMany(_pending, Reason, Cancellation, certificate => ShouldProcess(
+                var result = _orders!.RevokeMany(_pending, Reason, UseCertificateKey, KeyPassword, certificate => ShouldProcess(
                     Messages.ShouldProcessRevokeTarget.Format(certificate.CommonName, certificate.SerialNumber, certificate.IssuerName),
-                    Messages.ShouldProcessRevoke.Format(Reason)));
+                    Messages.ShouldProcessRevoke.Format(Reason)), Callbacks(progress), Cancellation);
                 foreach (var problem in result.Problems) WriteError(problem);
                 if (PassThru) WriteObject(result.Items, enumerateCollection: true);
             });

@@ -80,6 +80,10 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public string? WebRoot { get; set; }
 
+        /// <summary>Where the CA offers several chains, the one whose root (or one of whose certificates) has this common name.</summary>
+        [Parameter]
+        public string? PreferredChain { get; set; }
+
         private readonly PemLines _lines = new PemLines();
 
         protected override void ProcessRecord()
@@ -104,6 +108,7 @@ namespace PkiCmdlets.Commands
                     AcceptTermsOfService = AcceptTermsOfService,
                     SkipCertificateCheck = SkipCertificateCheck,
                     WebRoot = string.IsNullOrWhiteSpace(WebRoot) ? null : ResolveOutputFile(WebRoot!, literal: true),
+                    PreferredChain = PreferredChain,
                 };
                 // The core asks once it has checked the request, naming the domains and the server.
                 var order = new CertificateOrderService(OpenStore()).Submit(request, target => ShouldProcess(target, Messages.ShouldProcessSubmitOrder),

@@ -39,6 +39,15 @@ internal sealed class FakeAcmeServer : HttpMessageHandler
                  "profiles":{"classic":"The usual","shortlived":"Six days"},"caaIdentities":["acme.test"]} }
         """;
 
+    private readonly Dictionary<string, Func<HttpResponseMessage>> _gets = new();
+
+    /// <summary>Every GET of <paramref name="url"/> gets this answer.</summary>
+    public FakeAcmeServer Get(string url, Func<HttpResponseMessage> response)
+    {
+        _gets[url] = response;
+        return this;
+    }
+
     /// <summary>The next POST gets this answer.</summary>
     public FakeAcmeServer Then(Func<HttpResponseMessage> response)
     {
@@ -98,6 +107,10 @@ internal sealed class FakeAcmeServer : HttpMessageHandler
         else if (request.RequestUri == NonceUrl)
         {
             response = new HttpResponseMessage(HttpStatusCode.OK);
+        }
+        else if (request.Method == HttpMethod.Get && _gets.TryGetValue(request.RequestUri!.AbsoluteUri, out var get))
+        {
+            response = get();
         }
         else if (request.Method == HttpMethod.Post && _posts.Count > 0)
         {

@@ -68,6 +68,14 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
         });
 
     [Fact]
+    public void The_renewal_cmdlets_exist() =>
+        Assert.Subset(_cmdlets.CmdletTypes.Select(CmdletAssembly.CmdletName).ToHashSet(), new HashSet<string>
+        {
+            "Invoke-CertificateRenewal", "Get-CertificateRenewal", "Set-CertificateRenewal", "Remove-CertificateRenewal",
+            "Register-RenewalHook", "Get-RenewalHook", "Unregister-RenewalHook", "Register-RenewalJob", "Get-RenewalJob", "Unregister-RenewalJob",
+        });
+
+    [Fact]
     public void Every_cmdlet_uses_an_approved_verb_and_a_singular_noun()
     {
         foreach (var type in _cmdlets.CmdletTypes)
@@ -167,6 +175,11 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("UninstallCATrustCommand", "Name")]
     [InlineData("CompleteSubCACommand", "Name")]
     [InlineData("NewClientCertificateCommand", "Csr")]
+    [InlineData("InvokeCertificateRenewalCommand", "Identifier")]
+    [InlineData("GetCertificateRenewalCommand", "Identifier")]
+    [InlineData("SetCertificateRenewalCommand", "Identifier")]
+    [InlineData("RemoveCertificateRenewalCommand", "Identifier")]
+    [InlineData("UnregisterRenewalHookCommand", "Type")]
     public void Identity_parameters_bind_by_property_name(string cmdlet, string parameter)
     {
         var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
@@ -286,6 +299,10 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("InstallCATrustCommand", "Name", "RootNameCompleter")]
     [InlineData("UninstallCATrustCommand", "Name", "RootNameCompleter")]
     [InlineData("CompleteSubCACommand", "Name", "PendingCaNameCompleter")]
+    [InlineData("InvokeCertificateRenewalCommand", "Identifier", "CertificateIdentifierCompleter")]
+    [InlineData("GetCertificateRenewalCommand", "Identifier", "CertificateIdentifierCompleter")]
+    [InlineData("SetCertificateRenewalCommand", "Identifier", "CertificateIdentifierCompleter")]
+    [InlineData("RemoveCertificateRenewalCommand", "Identifier", "CertificateIdentifierCompleter")]
     public void Values_that_come_from_the_store_are_tab_completed(string cmdlet, string parameter, string completer)
     {
         var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
