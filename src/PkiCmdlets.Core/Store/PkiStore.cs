@@ -52,18 +52,24 @@ namespace PkiCmdlets.Core.Store
 
         public string FullPath(string relativePath) => Path.Combine(Root, relativePath);
 
-        /// <summary>Takes the store lock; every read-modify-write of shared state happens inside it.</summary>
+        /// <summary>
+        /// Takes the store lock; every read-modify-write of shared state happens inside it. Holding it, no one else writes,
+        /// so the first lock of a process also removes what processes killed mid-write left behind (see <see cref="StoreLeftovers"/>).
+        /// </summary>
         public IDisposable Lock(CancellationToken cancellation)
         {
             EnsureCreated();
+            StoreLock held;
             try
             {
-                return StoreLock.Acquire(FullPath(StoreLayout.LockFile), LockTimeout, cancellation);
+                held = StoreLock.Acquire(FullPath(StoreLayout.LockFile), LockTimeout, cancellation);
             }
             catch (UnauthorizedAccessException e)
             {
                 throw NotWritable(e);
             }
+            StoreLeftovers.SweepIfDue(this);
+            return held;
         }
 
         /// <summary>Creates the root and the version file if needed (folders 0700), or throws StoreNotWritable.</summary>
