@@ -38,6 +38,18 @@ namespace PkiCmdlets.Core.Authority
             return records;
         }
 
+        /// <summary>The Ids of the CAs whose record files <see cref="LoadAll"/> reported as damaged in <paramref name="damaged"/>.</summary>
+        public IEnumerable<string> IdsOfDamaged(IEnumerable<PkiException> damaged)
+        {
+            foreach (var path in _store.ListFiles(StoreLayout.CaFolder, StoreLayout.RecordFiles))
+            {
+                if (damaged.Any(e => e.Target is string file && string.Equals(file, _store.FullPath(path), StringComparison.Ordinal)))
+                {
+                    yield return System.IO.Path.GetFileNameWithoutExtension(path);
+                }
+            }
+        }
+
         /// <summary>The record of the CA with this Id, or else this Name (case-insensitive); CaNotFound otherwise.</summary>
         public CaRecord Resolve(CaIdentity identity)
         {

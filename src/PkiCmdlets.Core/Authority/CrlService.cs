@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
@@ -52,18 +53,21 @@ namespace PkiCmdlets.Core.Authority
             using (_store.Lock(cancellation))
             {
                 var id = issuer.Record.Id;
-                var state = _store.Exists(StoreLayout.CrlNumber(id)) ? _store.ReadJson<CrlState>(StoreLayout.CrlNumber(id)) : new CrlState();
-                var number = state.LastCrlNumber + 1;
-                var revoked = Revoked(id);
+                var statePath = StoreLayout.CrlNumber(id);
+                var state = _store.Exists(statePath) ? _store.ReadJson<CrlState>(statePath) : new CrlState();
+                var previous = PreviousCrl(id);
+                var revoked = Revoked(id, state, previous, out var reached);
+                // The number only grows, whichever of the two records of the last one is ahead (one may have been rolled back).
+                var number = Math.Max(state.LastCrlNumber, previous?.Number ?? 0) + 1;
                 var der = CrlBuilder.Build(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, key, number, thisUpdate, nextUpdate, revoked);
                 var text = Pem.Encode(Pem.CrlLabel, der);
+                // The number is taken, durably, before any CRL carries it: a crash after this skips a number, never repeats one.
+                _store.WriteJson(statePath, new CrlState { LastCrlNumber = number, Journal = reached.Lines > 0 ? reached : null });
                 if (path != null)
                 {
                     OutputFile.Write(path, request.AsPem ? PkiStore.Utf8(text) : der);
                 }
-                // The CRL goes before the number that names it: a crash in between re-uses no number.
                 _store.WriteText(StoreLayout.Crl(id), text);
-                _store.WriteJson(StoreLayout.CrlNumber(id), new CrlState { LastCrlNumber = number });
                 return new PublishedCrl
                 {
                     IssuerName = issuer.Record.Name,
@@ -83,19 +87,56 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>
         /// The revoked certificates of one issuer. A damaged line might be a revocation, and a CRL that silently left
-        /// one out would vouch for a revoked certificate, so damage is an error here, not a warning.
+        /// one out would vouch for a revoked certificate, so damage is an error here, not a warning: a line that does not
+        /// hold in the journal's chain, a journal that lost lines since its head or since the last CRL, and a journal that
+        /// no longer records a certificate the last CRL listed.
         /// </summary>
-        private List<RevocationEntry> Revoked(string issuerId)
+        private List<RevocationEntry> Revoked(string issuerId, CrlState state, StoredCrl? previous, out JournalMark reached)
         {
             var problems = new List<PkiException>();
-            var entries = new IssuedJournal(_store, issuerId).RevokedEntries(problems);
+            var marks = new List<JournalMark>();
+            if (state.Journal != null)
+            {
+                state.Journal.Source = _store.FullPath(StoreLayout.CrlNumber(issuerId));
+                marks.Add(state.Journal);
+            }
+            var journal = new IssuedJournal(_store, issuerId);
+            var entries = journal.RevokedEntries(problems, marks, out reached);
             if (problems.Count > 0) throw problems[0];
+            if (previous != null)
+            {
+                var now = new HashSet<string>(entries.Select(e => StoredCrl.SerialKey(e.Serial)), StringComparer.Ordinal);
+                var dropped = previous.Serials.Where(s => !now.Contains(s)).ToList();
+                if (dropped.Count > 0)
+                {
+                    var journalPath = _store.FullPath(IssuedJournal.PathOf(issuerId));
+                    throw new PkiException(ErrorIds.StoreRecordCorrupt, PkiErrorKind.InvalidData, journalPath,
+                        Messages.JournalDropsRevocations.Format(journalPath, _store.FullPath(StoreLayout.Crl(issuerId)), previous.Number, dropped.Count, dropped[0].ToUpperInvariant()));
+                }
+            }
             return entries;
         }
 
+        /// <summary>The CRL the store keeps from the last Publish-Crl, or null; StoreRecordCorrupt naming it when it does not read.</summary>
+        private StoredCrl? PreviousCrl(string issuerId)
+        {
+            var path = StoreLayout.Crl(issuerId);
+            if (!_store.Exists(path)) return null;
+            try
+            {
+                return StoredCrl.Read(Pem.Decode(_store.ReadText(path), Pem.CrlLabel));
+            }
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.InvalidPem })
+            {
+                throw _store.Corrupt(path, Malformed.Reason(e, Messages.ReasonDerDamaged), e);
+            }
+        }
+
+        /// <summary>crls/&lt;ca id&gt;.json: the last CRL number taken, and how far the journal reached when that CRL was built.</summary>
         private sealed class CrlState
         {
             public long LastCrlNumber { get; set; }
+            public JournalMark? Journal { get; set; }
         }
     }
 }

@@ -14,7 +14,8 @@ namespace PkiCmdlets.Core.Store
     /// Everything one issuer (a store CA, or the outside CAs of ACME orders) has issued and revoked:
     /// issued/&lt;issuer id&gt;/certificates.journal, one line per event. An issue line is the record's JSON,
     /// a tab, and the certificate's base64 DER, so that listing reads the JSON without decoding any
-    /// certificate; a revocation line is JSON only.
+    /// certificate; a revocation line is JSON only. Each line's JSON ends with its hash in the journal's chain
+    /// (see <see cref="Journal"/>); a line that does not hold is reported, naming it, and never read as a record.
     /// </summary>
     internal sealed class IssuedJournal
     {
@@ -34,7 +35,7 @@ namespace PkiCmdlets.Core.Store
         {
             _store = store;
             IssuerId = issuerId;
-            _journal = new Journal(store, PathOf(issuerId));
+            _journal = new Journal(store, PathOf(issuerId), StoreLayout.JournalHead(issuerId));
         }
 
         public string IssuerId { get; }
@@ -44,24 +45,35 @@ namespace PkiCmdlets.Core.Store
         /// <summary>
         /// Every certificate <paramref name="keep"/> accepts, in the order issued, with its revocation applied, one at a
         /// time: a listing of 100,000 certificates holds one in memory, not all. Revocations are read in a first pass
-        /// (their lines are the ones without a certificate), issues in a second. A damaged line goes to
-        /// <paramref name="problems"/> (naming the file and line) and the rest is read.
+        /// that also checks every line against the chain and the journal against its head (their lines are the ones
+        /// without a certificate), issues in a second. A damaged line goes to <paramref name="problems"/> (naming the
+        /// file and line) and the rest is read.
         /// </summary>
         /// <param name="problems">Where damaged lines are reported.</param>
         /// <param name="keep">Which records to return.</param>
         /// <param name="keepKey">
         /// Optional, from identifier and serial number alone: a line it refuses is passed over without being parsed.
         /// </param>
+        /// <param name="damagedKey">
+        /// Optional: told the identifier and serial number of each damaged line <paramref name="keepKey"/> would have kept,
+        /// where they can still be read, with the line's problem, so that a certificate asked for is named as damaged, not as missing.
+        /// </param>
         public IEnumerable<JournalCertificate> Read(List<PkiException> problems, Func<IssuedRecord, bool>? keep = null,
-            Func<string, string, bool>? keepKey = null)
+            Func<string, string, bool>? keepKey = null, Action<string, string, PkiException>? damagedKey = null)
         {
             var parser = new JournalEntry.Parser();
-            var revocations = ReadRevocations(parser, problems);
-            foreach (var line in _journal.Read())
+            var scan = Scan(parser, problems, null);
+            foreach (var line in _journal.Read(0, 1, scan.End))
             {
                 var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
                 if (line.Number == 1 || tab < 0) continue;
-                if (keepKey != null && JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out var id, out var serial) && !keepKey(id, serial)) continue;
+                var hasKey = JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out var id, out var serial);
+                if (scan.Damaged.TryGetValue(line.Number, out var damage))
+                {
+                    if (damagedKey != null && hasKey && (keepKey == null || keepKey(id, serial))) damagedKey(id, serial, damage);
+                    continue;
+                }
+                if (keepKey != null && hasKey && !keepKey(id, serial)) continue;
                 IssuedRecord record;
                 try
                 {
@@ -75,7 +87,7 @@ namespace PkiCmdlets.Core.Store
                     continue;
                 }
                 if (keep != null && !keep(record)) continue;
-                ApplyRevocation(record, revocations);
+                ApplyRevocation(record, scan.Revocations);
                 // Only where the certificate is: most listings never look at it.
                 var lineOffset = line.EndOffset - line.Length - 1;
                 yield return new JournalCertificate(record, this, lineOffset + tab + 1 - line.Start, line.Start + line.Length - tab - 1, line.Number);
@@ -88,12 +100,16 @@ namespace PkiCmdlets.Core.Store
 
         /// <summary>
         /// What a CRL lists: the serial number, date and reason of every revoked certificate, read without parsing the
-        /// records of certificates that were not revoked (nor, mostly, of those that were).
+        /// records of certificates that were not revoked (nor, mostly, of those that were). The journal is checked against
+        /// its head and against <paramref name="marks"/> (the one the last CRL was built from); <paramref name="reached"/>
+        /// is how far it reaches now, for the next CRL to check against.
         /// </summary>
-        public List<RevocationEntry> RevokedEntries(List<PkiException> problems)
+        public List<RevocationEntry> RevokedEntries(List<PkiException> problems, IReadOnlyList<JournalMark> marks, out JournalMark reached)
         {
             var parser = new JournalEntry.Parser();
-            var revocations = ReadRevocations(parser, problems);
+            var scan = Scan(parser, problems, marks);
+            reached = scan.Reached;
+            var revocations = scan.Revocations;
             var entries = new List<RevocationEntry>(revocations.Count);
             void Add(string identifier, string serial)
             {
@@ -102,10 +118,10 @@ namespace PkiCmdlets.Core.Store
                     entries.Add(new RevocationEntry(Hex.Parse(serial), revocation.RevokedAt!.Value, revocation.RevocationReason ?? RevocationReason.Unspecified));
                 }
             }
-            foreach (var line in _journal.Read())
+            foreach (var line in _journal.Read(0, 1, scan.End))
             {
                 var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
-                if (line.Number == 1 || tab < 0) continue;
+                if (line.Number == 1 || tab < 0 || scan.Damaged.ContainsKey(line.Number)) continue;
                 if (JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out var identifier, out var serial))
                 {
                     Add(identifier, serial);
@@ -124,31 +140,39 @@ namespace PkiCmdlets.Core.Store
             return entries;
         }
 
-        /// <summary>The first revocation of each identifier. Checks the header: nothing of a newer format is read.</summary>
-        private Dictionary<string, JournalEntry> ReadRevocations(JournalEntry.Parser parser, List<PkiException> problems)
+        /// <summary>
+        /// The first pass: every line checked against the chain, the journal against its head and <paramref name="marks"/>,
+        /// the header's format, and the first revocation of each identifier. Nothing of a newer format is read.
+        /// </summary>
+        private JournalScan Scan(JournalEntry.Parser parser, List<PkiException> problems, IReadOnlyList<JournalMark>? marks)
         {
-            var revocations = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
-            foreach (var line in _journal.Read())
+            var scan = new JournalScan();
+            foreach (var line in _journal.ReadVerified(problems, marks))
             {
-                if (line.Number == 1)
+                scan.End = line.EndOffset;
+                scan.Reached = JournalMark.Of(line.Number, line.EndOffset, line.Hash!);
+                if (line.Number == 1) CheckHeader(line, parser); // a newer format is refused before its hashes are judged
+                if (line.Damage != null)
                 {
-                    CheckHeader(line, parser);
+                    var damage = Damaged(line.Number, line.Damage, null);
+                    problems.Add(damage);
+                    scan.Damaged.Add(line.Number, damage);
                     continue;
                 }
-                if (Array.IndexOf(line.Buffer, Tab, line.Start, line.Length) >= 0) continue;
+                if (line.Number == 1 || Array.IndexOf(line.Buffer, Tab, line.Start, line.Length) >= 0) continue;
                 try
                 {
                     var entry = JournalEntry.TryReadRevocation(line.Buffer, line.Start, line.Length) ?? parser.Parse(line.Buffer, line.Start, line.Length);
                     if (entry.Op != JournalEntry.Revoked) throw new JsonSerializationException(entry.Op == JournalEntry.Issued ? Messages.ReasonJournalNoCertificate : Messages.ReasonJournalUnknownOp.Format(entry.Op));
                     if (entry.Identifier == null || entry.RevokedAt == null) throw new JsonSerializationException(Messages.ReasonJournalRevocationIncomplete);
-                    if (!revocations.ContainsKey(entry.Identifier)) revocations.Add(entry.Identifier, entry);
+                    if (!scan.Revocations.ContainsKey(entry.Identifier)) scan.Revocations.Add(entry.Identifier, entry);
                 }
                 catch (JsonException e)
                 {
                     problems.Add(Damaged(line.Number, e.Message, e));
                 }
             }
-            return revocations;
+            return scan;
         }
 
         private static void ApplyRevocation(IssuedRecord record, Dictionary<string, JournalEntry> revocations)
@@ -258,9 +282,7 @@ namespace PkiCmdlets.Core.Store
             }
         }
 
-        internal PkiException Damaged(int lineNumber, string reason, Exception? inner) =>
-            new PkiException(ErrorIds.StoreRecordCorrupt, PkiErrorKind.InvalidData, _store.FullPath(_journal.RelativePath),
-                Messages.JournalLineDamaged.Format(_store.FullPath(_journal.RelativePath), lineNumber, reason), inner);
+        internal PkiException Damaged(int lineNumber, string reason, Exception? inner) => _journal.DamagedLine(lineNumber, reason, inner);
 
         private void CheckHeader(JournalLine line, JournalEntry.Parser parser)
         {
@@ -279,6 +301,15 @@ namespace PkiCmdlets.Core.Store
                     Messages.StoreVersionUnsupported.Format(_store.FullPath(_journal.RelativePath), header.FormatVersion, FormatVersion));
             }
             if (header?.Journal != JournalHeader.Name) throw Damaged(line.Number, Messages.ReasonJournalNoHeader, null);
+        }
+
+        /// <summary>What the first pass found: revocations, damaged lines, and where the sound reading ends.</summary>
+        private sealed class JournalScan
+        {
+            public Dictionary<string, JournalEntry> Revocations { get; } = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
+            public Dictionary<int, PkiException> Damaged { get; } = new Dictionary<int, PkiException>();
+            public long End { get; set; }
+            public JournalMark Reached { get; set; } = JournalMark.Of(0, 0, new byte[JournalChain.HashSize]);
         }
 
         private sealed class SerialCache
