@@ -58,7 +58,7 @@ namespace PkiCmdlets.Core.Authority
                 issuer.NotBefore, issuer.NotAfter);
             var plan = Plan(request, validity);
             plan.IssuerId = issuer.Record.Id;
-            using var issuerKey = _keys.Open(issuer.Record, request.IssuerKeyPassword);
+            using var issuerKey = _keys.Open(issuer, request.IssuerKeyPassword);
             var signer = new CertificateBuilder.Issuer(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, issuerKey);
             return Create(plan, progress, cancellation, key => CertificateBuilder.Intermediate(plan.Subject.ToX509Name(), key.ExportSubjectPublicKeyInfo(),
                 signer, SerialNumber.Generate(), validity, pathLength, constraints, issuer.Record.CrlUrl));

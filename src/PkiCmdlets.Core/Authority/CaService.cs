@@ -88,7 +88,7 @@ namespace PkiCmdlets.Core.Authority
             KeyProtection.RequireNonEmpty(password);
             var authority = Load(identity);
             if (!authority.Record.KeyProtected) return ToOutput(authority);
-            Keys.Unlock(authority.Record, password, span);
+            Keys.Unlock(authority, password, span);
             try
             {
                 return ToOutput(authority);

@@ -44,7 +44,7 @@ namespace PkiCmdlets.Core.Authority
             }
             var issuer = _cas.Load(request.Issuer ?? throw new ArgumentException("Issuer is required", nameof(request)));
             issuer.RequireCurrent(_cas.Now);
-            using var key = _cas.Keys.Open(issuer.Record, request.IssuerKeyPassword);
+            using var key = _cas.Keys.Open(issuer, request.IssuerKeyPassword);
             var thisUpdate = _cas.Now;
             var nextUpdate = thisUpdate.AddHours(hours);
             if (nextUpdate > issuer.NotAfter) nextUpdate = issuer.NotAfter;

@@ -187,7 +187,7 @@ namespace PkiCmdlets.Core.Authority
 
             public CertificateBuilder.Issuer Key()
             {
-                _key ??= _cas.Keys.Open(Authority.Record, Password);
+                _key ??= _cas.Keys.Open(Authority, Password);
                 return new CertificateBuilder.Issuer(Authority.Certificate.Subject, Authority.SubjectPublicKeyInfo, _key);
             }
 

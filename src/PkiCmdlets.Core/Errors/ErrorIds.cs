@@ -132,5 +132,8 @@ namespace PkiCmdlets.Core.Errors
         public const string InvalidTimeout = nameof(InvalidTimeout);
 
         public const string OperationCancelled = nameof(OperationCancelled);
+
+        // Store integrity
+        public const string CaKeyMismatch = nameof(CaKeyMismatch);
     }
 }
