@@ -56,10 +56,11 @@ namespace PkiCmdlets.Core.Authority
                         Messages.CaImportKeyMismatch.Format(request.KeyPath ?? request.PfxPath));
                 }
 
-                var existing = _cas.Repository.LoadAll(null);
+                // A damaged record or certificate of another CA is Get-CA's to report; it stands in the way of no import.
+                var existing = _cas.Repository.LoadAll(new List<PkiException>());
                 foreach (var record in existing)
                 {
-                    if (_cas.Repository.Load(record).Der.SequenceEqual(der))
+                    if (_cas.Repository.HasCertificate(record, der))
                     {
                         throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(record.Name, record.Id));
                     }
@@ -87,16 +88,40 @@ namespace PkiCmdlets.Core.Authority
                     Imported = true,
                     CreatedAt = _cas.Now,
                 };
+                var authority = Preview(created, certificate, der, source);
                 _store.EnsureCreated(StoreLayout.CaFolder, StoreLayout.KeyFolder);
                 using (_store.Lock(cancellation))
                 {
-                    var current = _cas.Repository.LoadAll(null);
+                    var current = _cas.Repository.LoadAll(new List<PkiException>());
                     if (name != null) CaRepository.EnsureNameFree(current, name);
                     var commonName = CertificateContent.Attribute(certificate.Subject, X509Name.CN) ?? "Imported CA";
                     created.Name = name ?? RecordNames.UniqueFrom(commonName, current.Select(r => r.Name));
                     _cas.Repository.WriteNew(created, der, keyPem);
                 }
-                return _cas.ToOutput(_cas.Repository.Load(created));
+                return _cas.ToOutput(authority);
+            }
+        }
+
+        /// <summary>
+        /// The CA as the store will hold it, read now as Get-CA will read it (constraints, dates, chain, output), so that a
+        /// certificate any of that fails on is refused before a file is written (ImportFileUnreadable), not left behind half
+        /// imported.
+        /// </summary>
+        private StoredCa Preview(CaRecord created, X509CertificateStructure certificate, byte[] der, string source)
+        {
+            try
+            {
+                var authority = new StoredCa(created, certificate, der);
+                _cas.ToOutput(authority);
+                return authority;
+            }
+            catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt && Equals(e.Target, _store.FullPath(StoreLayout.CaCertificate(created.Id))))
+            {
+                throw Unreadable(source, e.InnerException ?? e, Messages.ReasonCertificateDamaged);
+            }
+            catch (Exception e) when (Malformed.Is(e))
+            {
+                throw Unreadable(source, e, Messages.ReasonCertificateDamaged);
             }
         }
 
@@ -113,7 +138,15 @@ namespace PkiCmdlets.Core.Authority
             }
             foreach (var record in existing)
             {
-                var candidate = _cas.Repository.Load(record);
+                StoredCa candidate;
+                try
+                {
+                    candidate = _cas.Repository.Load(record);
+                }
+                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
+                {
+                    continue; // a CA that cannot be read signs nothing, and Get-CA reports it
+                }
                 if (!candidate.Certificate.Subject.Equivalent(certificate.Issuer)) continue;
                 var issuerKey = PublicKeyInfo.FromSubjectPublicKeyInfo(candidate.SubjectPublicKeyInfo, record.Name);
                 if (issuerKey.Verify(algorithm, tbs, signature)) return record.Id;

@@ -80,6 +80,19 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
+        /// <summary>Whether the CA's certificate file holds exactly <paramref name="der"/>; false when it cannot be read (Get-CA reports that).</summary>
+        public bool HasCertificate(CaRecord record, byte[] der)
+        {
+            try
+            {
+                return Pem.Decode(_store.ReadText(StoreLayout.CaCertificate(record.Id)), Pem.CertificateLabel).SequenceEqual(der);
+            }
+            catch (PkiException)
+            {
+                return false;
+            }
+        }
+
         /// <summary>This CA and its issuers up to the root, each once.</summary>
         public IReadOnlyList<StoredCa> Chain(StoredCa authority)
         {
