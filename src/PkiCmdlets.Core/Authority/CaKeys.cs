@@ -110,6 +110,6 @@ namespace PkiCmdlets.Core.Authority
         public bool IsUnlocked(CaRecord record) => record.KeyProtected && CaKeyCache.IsUnlocked(_store.Root, record.Id, _clock());
 
         private byte[] Read(CaRecord record, SecureString? password) =>
-            Pkcs8Pem.Decode(_store.ReadText(StoreLayout.CaKey(record.Id)), password, record.Name);
+            Pkcs8Pem.Decode(_store.ReadKey(StoreLayout.CaKey(record.Id)), password, record.Name);
     }
 }

@@ -135,5 +135,6 @@ namespace PkiCmdlets.Core.Errors
 
         // Store integrity
         public const string CaKeyMismatch = nameof(CaKeyMismatch);
+        public const string KeyFileNotPrivate = nameof(KeyFileNotPrivate);
     }
 }

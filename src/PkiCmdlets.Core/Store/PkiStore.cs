@@ -42,6 +42,10 @@ namespace PkiCmdlets.Core.Store
         public PkiStore(string? path = null, TimeSpan? lockTimeout = null)
         {
             Root = StoreLocation.Resolve(path);
+            if (File.Exists(Root))
+            {
+                throw new PkiException(ErrorIds.StorePathInvalid, PkiErrorKind.InvalidArgument, Root, Messages.StorePathInvalid.Format(Root, Messages.ReasonStorePathIsFile));
+            }
             LockTimeout = lockTimeout ?? DefaultLockTimeout;
             CheckFormatVersion();
         }
@@ -185,6 +189,27 @@ namespace PkiCmdlets.Core.Store
                 throw Corrupt(relativePath, e.Message, e);
             }
         }
+
+        /// <summary>
+        /// Reads a private key file of the store; KeyFileNotPrivate, naming the file or its folder and the command that
+        /// fixes it, when others may read it: a key that may have been read by others is not used as if nothing were wrong.
+        /// </summary>
+        public string ReadKey(string relativePath)
+        {
+            var file = FullPath(relativePath);
+            var folder = Path.GetDirectoryName(file)!;
+            if (FilePermissions.OpenToOthers(folder) is int folderMode)
+            {
+                throw new PkiException(ErrorIds.KeyFileNotPrivate, PkiErrorKind.SecurityError, folder, Messages.KeyFolderNotPrivate.Format(folder, Octal(folderMode)));
+            }
+            if (FilePermissions.OpenToOthers(file) is int fileMode)
+            {
+                throw new PkiException(ErrorIds.KeyFileNotPrivate, PkiErrorKind.SecurityError, file, Messages.KeyFileNotPrivate.Format(file, Octal(fileMode)));
+            }
+            return ReadText(relativePath);
+        }
+
+        private static string Octal(int mode) => "0" + Convert.ToString(mode & 0xFFF, 8);
 
         /// <summary>Reads a JSON document; a missing, empty, truncated or malformed file is StoreRecordCorrupt naming it.</summary>
         public T ReadJson<T>(string relativePath)
