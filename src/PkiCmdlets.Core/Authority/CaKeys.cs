@@ -96,7 +96,7 @@ namespace PkiCmdlets.Core.Authority
                 {
                     RequireMatch(authority, key);
                 }
-                CaKeyCache.Put(_store.Root, record.Id, pkcs8, _clock() + span);
+                CaKeyCache.Put(_store.Root, record.Id, pkcs8, _clock() + span, span);
             }
             finally
             {

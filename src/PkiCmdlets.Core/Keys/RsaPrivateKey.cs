@@ -62,9 +62,20 @@ namespace PkiCmdlets.Core.Keys
                 DQ = FixedLength(dq, half),
                 InverseQ = FixedLength(qInv, half),
             };
-            var rsa = NewRsa();
-            rsa.ImportParameters(parameters);
-            return new RsaPrivateKey(rsa, KeySpec.Rsa(modulus.BitLength));
+            try
+            {
+                var rsa = NewRsa();
+                rsa.ImportParameters(parameters);
+                return new RsaPrivateKey(rsa, KeySpec.Rsa(modulus.BitLength));
+            }
+            finally
+            {
+                // The provider holds its own copy now; this one would otherwise stay in memory until it is reused.
+                foreach (var secret in new[] { parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ })
+                {
+                    Array.Clear(secret, 0, secret.Length);
+                }
+            }
         }
 
         /// <summary>
