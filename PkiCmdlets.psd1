@@ -31,6 +31,7 @@
         'Get-CertificateOrder'
         'Complete-CertificateOrder'
         'Remove-CertificateOrder'
+        'Test-PkiStore'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Formats;
+using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Revocation;
 using PkiCmdlets.Core.Store;
 
@@ -54,9 +55,11 @@ namespace PkiCmdlets.Core.Authority
             {
                 var id = issuer.Record.Id;
                 var statePath = StoreLayout.CrlNumber(id);
-                var state = _store.Exists(statePath) ? _store.ReadJson<CrlState>(statePath) : new CrlState();
+                var state = ReadState(id);
                 var previous = PreviousCrl(id);
-                var revoked = Revoked(id, state, previous, out var reached);
+                var problems = new List<PkiException>();
+                var revoked = Revoked(id, state, previous, problems, out var reached);
+                if (problems.Count > 0) throw problems[0];
                 // The number only grows, whichever of the two records of the last one is ahead (one may have been rolled back).
                 var number = Math.Max(state.LastCrlNumber, previous?.Number ?? 0) + 1;
                 var der = CrlBuilder.Build(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, key, number, thisUpdate, nextUpdate, revoked);
@@ -91,9 +94,8 @@ namespace PkiCmdlets.Core.Authority
         /// hold in the journal's chain, a journal that lost lines since its head or since the last CRL, and a journal that
         /// no longer records a certificate the last CRL listed.
         /// </summary>
-        private List<RevocationEntry> Revoked(string issuerId, CrlState state, StoredCrl? previous, out JournalMark reached)
+        private List<RevocationEntry> Revoked(string issuerId, CrlState state, StoredCrl? previous, List<PkiException> problems, out JournalMark reached)
         {
-            var problems = new List<PkiException>();
             var marks = new List<JournalMark>();
             if (state.Journal != null)
             {
@@ -101,21 +103,59 @@ namespace PkiCmdlets.Core.Authority
                 marks.Add(state.Journal);
             }
             var journal = new IssuedJournal(_store, issuerId);
+            var before = problems.Count;
             var entries = journal.RevokedEntries(problems, marks, out reached);
-            if (problems.Count > 0) throw problems[0];
-            if (previous != null)
+            // A journal that does not hold is reported for what it is; what it then seems to drop would only repeat that.
+            if (previous != null && problems.Count == before)
             {
                 var now = new HashSet<string>(entries.Select(e => StoredCrl.SerialKey(e.Serial)), StringComparer.Ordinal);
                 var dropped = previous.Serials.Where(s => !now.Contains(s)).ToList();
                 if (dropped.Count > 0)
                 {
                     var journalPath = _store.FullPath(IssuedJournal.PathOf(issuerId));
-                    throw new PkiException(ErrorIds.StoreRecordCorrupt, PkiErrorKind.InvalidData, journalPath,
-                        Messages.JournalDropsRevocations.Format(journalPath, _store.FullPath(StoreLayout.Crl(issuerId)), previous.Number, dropped.Count, dropped[0].ToUpperInvariant()));
+                    problems.Add(new PkiException(ErrorIds.StoreRecordCorrupt, PkiErrorKind.InvalidData, journalPath,
+                        Messages.JournalDropsRevocations.Format(journalPath, _store.FullPath(StoreLayout.Crl(issuerId)), previous.Number, dropped.Count, dropped[0].ToUpperInvariant())));
                 }
             }
             return entries;
         }
+
+        /// <summary>
+        /// Test-PkiStore's check of one CA's revocation state, changing nothing: what Publish-Crl would refuse (a journal
+        /// that does not hold, that lost lines since the last CRL, that dropped a revocation the last CRL lists), a CRL
+        /// state behind the CRL it numbers, and a stored CRL the CA did not sign, each to <paramref name="problems"/>.
+        /// </summary>
+        /// <returns>How far the journal reaches.</returns>
+        internal JournalMark Verify(StoredCa issuer, List<PkiException> problems)
+        {
+            var id = issuer.Record.Id;
+            var state = new CrlState();
+            StoredCrl? previous = null;
+            try
+            {
+                state = ReadState(id);
+                previous = PreviousCrl(id);
+            }
+            catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
+            {
+                problems.Add(e);
+            }
+            Revoked(id, state, previous, problems, out var reached);
+            if (previous == null) return reached;
+            if (previous.Number > state.LastCrlNumber)
+            {
+                problems.Add(_store.Corrupt(StoreLayout.CrlNumber(id), Messages.ReasonCrlNumberBehind.Format(state.LastCrlNumber, previous.Number), null));
+            }
+            var signer = PublicKeyInfo.FromSubjectPublicKeyInfo(issuer.SubjectPublicKeyInfo, _store.FullPath(StoreLayout.CaCertificate(id)));
+            if (!signer.Verify(previous.SignatureAlgorithm, previous.ToBeSigned, previous.Signature))
+            {
+                problems.Add(_store.Corrupt(StoreLayout.Crl(id), Messages.ReasonCrlNotSignedByCa.Format(issuer.Record.Name), null));
+            }
+            return reached;
+        }
+
+        private CrlState ReadState(string issuerId) =>
+            _store.Exists(StoreLayout.CrlNumber(issuerId)) ? _store.ReadJson<CrlState>(StoreLayout.CrlNumber(issuerId)) : new CrlState();
 
         /// <summary>The CRL the store keeps from the last Publish-Crl, or null; StoreRecordCorrupt naming it when it does not read.</summary>
         private StoredCrl? PreviousCrl(string issuerId)

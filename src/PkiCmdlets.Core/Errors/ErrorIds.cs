@@ -136,5 +136,8 @@ namespace PkiCmdlets.Core.Errors
         // Store integrity
         public const string CaKeyMismatch = nameof(CaKeyMismatch);
         public const string KeyFileNotPrivate = nameof(KeyFileNotPrivate);
+        public const string StoreNotFound = nameof(StoreNotFound);
+        public const string StoreLeftover = nameof(StoreLeftover);
+        public const string StoreFileNotPrivate = nameof(StoreFileNotPrivate);
     }
 }

@@ -340,6 +340,12 @@ namespace PkiCmdlets.Core.Store
 
         public IssuedRecord Record { get; }
 
+        /// <summary>The journal line the certificate is on.</summary>
+        public int LineNumber => _lineNumber;
+
+        /// <summary>Line <see cref="LineNumber"/> is damaged: StoreRecordCorrupt naming the file and the line.</summary>
+        public PkiException Damaged(string reason) => _journal.Damaged(_lineNumber, reason, null);
+
         /// <summary>The certificate's DER, read from its line (the listing read only the record).</summary>
         public byte[] Der() => _journal.ReadCertificate(_offset, _length, _lineNumber);
 

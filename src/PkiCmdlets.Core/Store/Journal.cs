@@ -181,6 +181,7 @@ namespace PkiCmdlets.Core.Store
             }
             var reached = new bool[all.Count];
             var last = 0;
+            var damaged = new HashSet<int>();
             using (stream)
             using (var chain = new JournalChain())
             {
@@ -192,6 +193,7 @@ namespace PkiCmdlets.Core.Store
                         reached[i] |= all[i].Lines > 0 && JournalChain.Same(chain.Previous, all[i].HashBytes());
                     }
                     last = line.Number;
+                    if (damage != null) damaged.Add(line.Number);
                     yield return line.With(damage, chain.Previous);
                 }
                 if (last == 0 && written != null)
@@ -204,11 +206,12 @@ namespace PkiCmdlets.Core.Store
                     problems.Add(Damaged(Messages.JournalHeadMissing.Format(_store.FullPath(RelativePath), _store.FullPath(HeadPath))));
                 }
             }
+            // A mark whose own line is reported damaged already is not reported again.
             var missed = all.Where((m, i) => m.Lines > 0 && !reached[i]).OrderByDescending(m => m.Lines).FirstOrDefault();
-            if (missed != null)
+            if (missed != null && !damaged.Contains(missed.Lines))
             {
                 problems.Add(missed.Lines > last
-                    ? Damaged(Messages.JournalLinesMissing.Format(_store.FullPath(RelativePath), last + 1, last, missed.Source, missed.Lines))
+                    ? AtLine(Damaged(Messages.JournalLinesMissing.Format(_store.FullPath(RelativePath), last + 1, last, missed.Source, missed.Lines)), last + 1)
                     : DamagedLine(missed.Lines, Messages.ReasonJournalNotAsRecorded.Format(missed.Source)));
             }
         }
@@ -256,7 +259,19 @@ namespace PkiCmdlets.Core.Store
 
         /// <summary>Line <paramref name="lineNumber"/> of the journal is damaged: StoreRecordCorrupt naming the file and the line.</summary>
         public PkiException DamagedLine(int lineNumber, string reason, Exception? inner = null) =>
-            Damaged(Messages.JournalLineDamaged.Format(_store.FullPath(RelativePath), lineNumber, reason), inner);
+            AtLine(Damaged(Messages.JournalLineDamaged.Format(_store.FullPath(RelativePath), lineNumber, reason), inner), lineNumber);
+
+        /// <summary>The journal line a problem is about, as <see cref="LineOf"/> reads it back (Test-PkiStore shows it).</summary>
+        private static PkiException AtLine(PkiException problem, int lineNumber)
+        {
+            problem.Data[LineKey] = lineNumber;
+            return problem;
+        }
+
+        private const string LineKey = "JournalLine";
+
+        /// <summary>The journal line a problem names, or null.</summary>
+        public static int? LineOf(PkiException problem) => problem.Data[LineKey] as int?;
 
         /// <summary>The journal as a whole is damaged: StoreRecordCorrupt with the file as its target.</summary>
         private PkiException Damaged(string message, Exception? inner = null) =>
