@@ -262,11 +262,13 @@ namespace PkiCmdlets.Core.Integrity
             }
         }
 
-        /// <summary>Files and folders others may use, below the store's own folder (which may be a folder the user made for other things too).</summary>
+        /// <summary>The store's files and folders others may use (not its own folder, which may be one the user keeps other things in too).</summary>
         private void CheckPermissions(List<PkiException> problems)
         {
-            var entries = Directory.EnumerateDirectories(_store.Root, "*", SearchOption.AllDirectories).Select(d => (Path: d, Folder: true))
-                .Concat(Directory.EnumerateFiles(_store.Root, "*", SearchOption.AllDirectories).Select(f => (Path: f, Folder: false)));
+            var folders = StoreLayout.Folders.Select(_store.FullPath).Where(Directory.Exists).ToList();
+            var entries = folders.Concat(folders.SelectMany(f => Directory.EnumerateDirectories(f, "*", SearchOption.AllDirectories))).Select(d => (Path: d, Folder: true))
+                .Concat(folders.SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories))
+                    .Append(_store.FullPath(StoreLayout.VersionFile)).Where(File.Exists).Select(f => (Path: f, Folder: false)));
             foreach (var (path, folder) in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
             {
                 if (FilePermissions.OpenToOthers(path) is int mode)

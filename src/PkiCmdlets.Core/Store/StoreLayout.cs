@@ -96,6 +96,9 @@ namespace PkiCmdlets.Core.Store
         /// <summary>The next id of a numbered folder (ids are never reused).</summary>
         public static string NextId(string folder) => Path.Combine(folder, "next-id.txt");
 
+        /// <summary>The folders of the store below its own (which may be a folder the user keeps other things in too).</summary>
+        public static readonly IReadOnlyList<string> Folders = new[] { CsrFolder, KeyFolder, CaFolder, IssuedFolder, CrlFolder, "acme" };
+
         // ---- Files that count only through a record ---------------------------------------------------------------
 
         /// <summary>

@@ -57,7 +57,11 @@ namespace PkiCmdlets.Core.Store
             if (!Directory.Exists(store.Root)) return found;
             try
             {
-                foreach (var file in Directory.EnumerateFiles(store.Root, ".*.tmp", SearchOption.AllDirectories))
+                // The store's own files and folders only: its folder may hold the user's other things too.
+                var temporary = Directory.EnumerateFiles(store.Root, ".*.tmp", SearchOption.TopDirectoryOnly)
+                    .Concat(StoreLayout.Folders.Select(store.FullPath).Where(Directory.Exists)
+                        .SelectMany(folder => Directory.EnumerateFiles(folder, ".*.tmp", SearchOption.AllDirectories)));
+                foreach (var file in temporary)
                 {
                     if (IsStaleTemporary(file, DateTime.UtcNow)) found.Add(file);
                 }

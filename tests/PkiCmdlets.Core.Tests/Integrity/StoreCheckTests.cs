@@ -160,6 +160,22 @@ public sealed class StoreCheckTests : IDisposable
     }
 
     [Fact]
+    public void Files_of_the_user_s_own_in_the_store_folder_are_not_the_store_s_problems()
+    {
+        if (OperatingSystem.IsWindows()) return; // modes: on Windows the store's access list is inherited
+        var folder = Directory.CreateDirectory(Full("notes")).FullName;
+        File.SetUnixFileMode(folder, (UnixFileMode)Convert.ToInt32("755", 8));
+        var notes = Path.Combine(folder, "readme.txt");
+        File.WriteAllText(notes, "the user's");
+        File.SetUnixFileMode(notes, (UnixFileMode)Convert.ToInt32("644", 8));
+        File.WriteAllText(Path.Combine(folder, $".draft.txt.{int.MaxValue}.{Guid.NewGuid():N}.tmp"), "the user's");
+
+        var result = Check();
+
+        Assert.True(result.Healthy, string.Join("\n", result.Problems.Select(p => p.ErrorId + " " + p.Path)));
+    }
+
+    [Fact]
     public void A_damaged_CA_record_CSR_record_and_order_record_are_each_named()
     {
         if (OperatingSystem.IsWindows()) return; // the folder made here would need the store's access list

@@ -89,6 +89,24 @@ public sealed class StoreLeftoversTests : IDisposable
     }
 
     [Fact]
+    public void Files_of_the_user_s_own_in_the_store_folder_are_not_the_store_s_leftovers()
+    {
+        // A -StorePath may be a folder that holds other things too: only the store's own files and folders are swept.
+        var dead = EndedProcessId();
+        var theirs = new[]
+        {
+            Leave(Full($"backup/.cas.json.{dead}.{Guid.NewGuid():N}.tmp"), "the user's", TimeSpan.FromDays(2)),
+            Leave(Full($"backup/keys/.ca.key.pem.{dead}.{Guid.NewGuid():N}.tmp"), "the user's", TimeSpan.FromDays(2)),
+        };
+        var ours = Leave(Full($"csrs/.1.json.{dead}.{Guid.NewGuid():N}.tmp"), "{}");
+
+        Services.Csrs(_temp.Open()).Create(new NewCsrRequest { CommonName = "www.example.com", Algorithm = "ECC" });
+
+        Assert.All(theirs, path => Assert.True(File.Exists(path), path + " was removed"));
+        Assert.False(File.Exists(ours));
+    }
+
+    [Fact]
     public void A_temporary_file_is_stale_when_its_writer_is_gone_or_it_is_an_hour_old_and_never_when_it_is_this_process_own_and_young()
     {
         var folder = Path.Combine(_temp.Folder, "t");
