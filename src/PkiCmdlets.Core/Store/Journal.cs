@@ -307,10 +307,13 @@ namespace PkiCmdlets.Core.Store
             {
                 chain = new JournalChain();
             }
-            foreach (var line in ReadLines(stream, from, count + 1))
+            if (from < end)
             {
-                chain.Verify(line.Buffer, line.Start, line.Length);
-                count = line.Number;
+                foreach (var line in ReadLines(stream, from, count + 1))
+                {
+                    chain.Verify(line.Buffer, line.Start, line.Length);
+                    count = line.Number;
+                }
             }
             if (head == null && chain.Hashed)
             {
