@@ -1,12 +1,20 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Requests;
+using PkiCmdlets.Core.Revocation;
 using PkiCmdlets.Core.Store;
 
-// A second process for the concurrency tests.
+// A second process for the store tests.
 // Usage: PkiCmdlets.StoreWriter <store> <count> <name-prefix>
 //          creates <count> P-256 CSRs and prints each id it was given, one per line;
 //        PkiCmdlets.StoreWriter issue <store> <count> <issuer> <csr-file>
-//          issues <count> certificates from the CSR and prints each serial number, one per line.
+//          issues <count> certificates from the CSR and prints each serial number, one per line;
+//        PkiCmdlets.StoreWriter crash <store> <issuer> <csr-file> <crl-folder> <seed> [<seam> <probability>]
+//          the kill -9 campaign's worker: issues, revokes and publishes CRLs until it is killed, printing each item the
+//          moment the store returned it ("issued <identifier> <serial>", "revoked <identifier>", "crl <number> <sha256>");
+//          with a seam (rename, flush or synced) it kills itself with SIGKILL at that store write, with that probability.
 if (args.Length == 5 && args[0] == "issue" && int.TryParse(args[2], out var certificates))
 {
     var issuing = new CertificateService(new PkiStore(args[1]));
@@ -20,9 +28,13 @@ if (args.Length == 5 && args[0] == "issue" && int.TryParse(args[2], out var cert
     }
     return 0;
 }
+if (args.Length >= 6 && args[0] == "crash")
+{
+    return Crash(args);
+}
 if (args.Length != 3 || !int.TryParse(args[1], out var count))
 {
-    Console.Error.WriteLine("usage: PkiCmdlets.StoreWriter <store> <count> <name-prefix> | issue <store> <count> <issuer> <csr-file>");
+    Console.Error.WriteLine("usage: PkiCmdlets.StoreWriter <store> <count> <name-prefix> | issue <store> <count> <issuer> <csr-file> | crash <store> <issuer> <csr-file> <crl-folder> <seed> [<seam> <probability>]");
     return 2;
 }
 
@@ -38,3 +50,56 @@ for (var i = 0; i < count; i++)
     Console.WriteLine(created.Id);
 }
 return 0;
+
+static int Crash(string[] args)
+{
+    var store = new PkiStore(args[1]);
+    var issuer = new CaIdentity(args[2]);
+    var csr = File.ReadAllText(args[3]);
+    var random = new Random(int.Parse(args[5], CultureInfo.InvariantCulture));
+    if (args.Length == 8)
+    {
+        var seam = args[6];
+        var probability = double.Parse(args[7], CultureInfo.InvariantCulture);
+        void MaybeDie(string where, string path)
+        {
+            if (where != seam || random.NextDouble() >= probability) return;
+            Console.WriteLine($"dying {where} {path}");
+            Process.GetCurrentProcess().Kill(); // SIGKILL on Unix: no finally block, no flush, as kill -9
+        }
+        AtomicFile.BeforeRename = path => MaybeDie("rename", path);
+        Journal.BeforeFlush = path => MaybeDie("flush", path);
+        FolderSync.Synced = path => MaybeDie("synced", path);
+    }
+    var certificates = new CertificateService(store);
+    var crls = new CrlService(store);
+    var mine = new List<string>();
+    Console.WriteLine("ready");
+    for (var round = 0; ; round++)
+    {
+        using (var batch = certificates.BeginBatch())
+        {
+            for (var i = random.Next(1, 4); i > 0; i--) batch.Add(new NewCertificateRequest { Csr = csr, Issuer = issuer });
+            foreach (var issued in batch.Commit())
+            {
+                Console.WriteLine($"issued {issued.Identifier} {issued.SerialNumber}");
+                mine.Add(issued.Identifier);
+            }
+        }
+        if (random.Next(2) == 0)
+        {
+            var identifier = mine[random.Next(mine.Count)];
+            mine.Remove(identifier);
+            foreach (var revoked in certificates.RevokeMany(new[] { identifier }, RevocationReason.KeyCompromise).Items)
+            {
+                Console.WriteLine($"revoked {revoked.Identifier}");
+            }
+        }
+        if (random.Next(3) == 0)
+        {
+            var path = Path.Combine(args[4], $"{Environment.ProcessId}-{round}.crl");
+            var crl = crls.Publish(new PublishCrlRequest { Issuer = issuer, Path = path });
+            Console.WriteLine($"crl {crl.CrlNumber} {Convert.ToHexString(SHA256.HashData(crl.Der))}");
+        }
+    }
+}
