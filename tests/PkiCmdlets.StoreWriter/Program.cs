@@ -14,7 +14,11 @@ using PkiCmdlets.Core.Store;
 //        PkiCmdlets.StoreWriter crash <store> <issuer> <csr-file> <crl-folder> <seed> [<seam> <probability>]
 //          the kill -9 campaign's worker: issues, revokes and publishes CRLs until it is killed, printing each item the
 //          moment the store returned it ("issued <identifier> <serial>", "revoked <identifier>", "crl <number> <sha256>");
-//          with a seam (rename, flush or synced) it kills itself with SIGKILL at that store write, with that probability.
+//          with a seam (rename, flush or synced) it kills itself with SIGKILL at that store write, with that probability;
+//        PkiCmdlets.StoreWriter key-memory <store> <ca> <password> <complement-hex>
+//          unlocks the CA, signs a CRL with it, and prints how many copies of its private scalar its own memory holds
+//          ("unlocked <n>"), then locks it, collects garbage and prints them again ("locked <n>"). The scalar is given as
+//          its bitwise complement, so that neither the arguments nor the needle are copies of it.
 if (args.Length == 5 && args[0] == "issue" && int.TryParse(args[2], out var certificates))
 {
     var issuing = new CertificateService(new PkiStore(args[1]));
@@ -31,6 +35,10 @@ if (args.Length == 5 && args[0] == "issue" && int.TryParse(args[2], out var cert
 if (args.Length >= 6 && args[0] == "crash")
 {
     return Crash(args);
+}
+if (args.Length == 5 && args[0] == "key-memory")
+{
+    return KeyMemory(args);
 }
 if (args.Length != 3 || !int.TryParse(args[1], out var count))
 {
@@ -102,4 +110,29 @@ static int Crash(string[] args)
             Console.WriteLine($"crl {crl.CrlNumber} {Convert.ToHexString(SHA256.HashData(crl.Der))}");
         }
     }
+}
+
+static int KeyMemory(string[] args)
+{
+    var store = new PkiStore(args[1]);
+    var ca = new CaIdentity(args[2]);
+    var password = new System.Security.SecureString();
+    foreach (var c in args[3]) password.AppendChar(c);
+    var complement = Convert.FromHexString(args[4]);
+    var cas = new CaService(store);
+    cas.Unlock(ca, password, TimeSpan.FromMinutes(5));
+    new CrlService(store).Publish(new PublishCrlRequest { Issuer = ca });
+    Collect();
+    Console.WriteLine($"unlocked {MemoryScan.Count(complement)}");
+    cas.Lock(ca);
+    Collect();
+    Console.WriteLine($"locked {MemoryScan.Count(complement)}");
+    return 0;
+}
+
+static void Collect()
+{
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 }
