@@ -42,7 +42,7 @@ if (args.Length == 5 && args[0] == "key-memory")
 }
 if (args.Length != 3 || !int.TryParse(args[1], out var count))
 {
-    Console.Error.WriteLine("usage: PkiCmdlets.StoreWriter <store> <count> <name-prefix> | issue <store> <count> <issuer> <csr-file> | crash <store> <issuer> <csr-file> <crl-folder> <seed> [<seam> <probability>]");
+    Console.Error.WriteLine("usage: PkiCmdlets.StoreWriter <store> <count> <name-prefix> | issue <store> <count> <issuer> <csr-file> | crash <store> <issuer> <csr-file> <crl-folder> <seed> [<seam> <probability>] | key-memory <store> <ca> <password> <complement-hex>");
     return 2;
 }
 
