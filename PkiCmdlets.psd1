@@ -23,18 +23,29 @@
         'Unlock-CA'
         'Lock-CA'
         'New-ServerCertificate'
-        'Get-ServerCertificate'
-        'Export-ServerCertificate'
-        'Revoke-ServerCertificate'
         'Publish-Crl'
         'Submit-CertificateOrder'
         'Get-CertificateOrder'
         'Complete-CertificateOrder'
         'Remove-CertificateOrder'
+        'New-ClientCertificate'
+        'Get-IssuedCertificate'
+        'Export-IssuedCertificate'
+        'Revoke-IssuedCertificate'
+        'Request-SubCA'
+        'Complete-SubCA'
+        'Import-Crl'
+        'Remove-CA'
+        'Set-CAKeyPassword'
+        'Update-CA'
+        'Export-CA'
+        'Install-CATrust'
+        'Uninstall-CATrust'
         'Test-PkiStore'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    # The names Get-, Export- and Revoke-IssuedCertificate had when every certificate was a server's.
+    AliasesToExport      = @('Get-ServerCertificate', 'Export-ServerCertificate', 'Revoke-ServerCertificate')
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{

@@ -57,7 +57,31 @@ internal static class OpenSsl
     }
 
     /// <summary>
-    /// The sign/s figure of `openssl speed`'s public-key table, e.g. (OpenSSL 3.0)
+    /// Signatures and verifications per second from `openssl speed -seconds <paramref name="seconds"/> <paramref name="algorithm"/>`
+    /// on one core, or with -multi <paramref name="processes"/> on as many (all processes together): the two operations
+    /// every certificate issued from a CSR needs.
+    /// </summary>
+    public static SpeedResult SpeedSignVerify(string algorithm, int seconds, int processes = 1)
+    {
+        var arguments = new List<string> { "speed", "-seconds", seconds.ToString(CultureInfo.InvariantCulture) };
+        if (processes > 1) arguments.AddRange(new[] { "-multi", processes.ToString(CultureInfo.InvariantCulture) });
+        arguments.Add(algorithm);
+        var output = Run(arguments.ToArray()).Output;
+        return new SpeedResult(ParseRate(output, "sign/s"), ParseRate(output, "verify/s"));
+    }
+
+    /// <summary>Signatures and verifications per second, and what a certificate from a CSR (one of each) allows.</summary>
+    public sealed record SpeedResult(double SignsPerSecond, double VerifiesPerSecond)
+    {
+        /// <summary>Certificates per second if each cost exactly one verification and one signature: 1/(1/sign + 1/verify).</summary>
+        public double SignPlusVerifyPerSecond => 1 / (1 / SignsPerSecond + 1 / VerifiesPerSecond);
+    }
+
+    /// <summary>The sign/s figure of `openssl speed`'s public-key table (see <see cref="ParseRate"/>).</summary>
+    public static double ParseSignsPerSecond(string output) => ParseRate(output, "sign/s");
+
+    /// <summary>
+    /// A rate column (sign/s, verify/s) of `openssl speed`'s public-key table, e.g. (OpenSSL 3.0)
     /// <code>
     ///                               sign    verify    sign/s verify/s
     ///  256 bits ecdsa (nistp256)   0.0000s   0.0001s  25525.8   8255.1
@@ -65,22 +89,22 @@ internal static class OpenSsl
     /// Found through the header's rate columns (those ending in /s), counted from the row's end: the row's label
     /// has spaces in it, and later versions add columns (encr./s, decr./s) to RSA's table.
     /// </summary>
-    public static double ParseSignsPerSecond(string output)
+    public static double ParseRate(string output, string column)
     {
         var lines = output.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
-        var header = lines.FindLastIndex(words => words.Contains("sign/s"));
+        var header = lines.FindLastIndex(words => words.Contains(column));
         if (header < 0 || header + 1 >= lines.Count)
         {
-            throw new FormatException("No sign/s column in openssl speed's output:\n" + output);
+            throw new FormatException($"No {column} column in openssl speed's output:\n" + output);
         }
         var rates = lines[header].Where(w => w.EndsWith("/s", StringComparison.Ordinal)).ToList();
         var row = lines[header + 1];
-        var cell = row.Length >= rates.Count ? row[row.Length - rates.Count + rates.IndexOf("sign/s")] : null;
-        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var signsPerSecond))
+        var cell = row.Length >= rates.Count ? row[row.Length - rates.Count + rates.IndexOf(column)] : null;
+        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate))
         {
-            throw new FormatException($"Unreadable sign/s figure '{cell}' in openssl speed's output:\n" + output);
+            throw new FormatException($"Unreadable {column} figure '{cell}' in openssl speed's output:\n" + output);
         }
-        return signsPerSecond;
+        return rate;
     }
 
     /// <summary>

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using PkiCmdlets.Core.Authority;
-using PkiCmdlets.Core.Formats;
-using PkiCmdlets.Core.Keys;
-using PkiCmdlets.Core.Requests;
 using PkiCmdlets.Core.Store;
 
 /// <summary>
@@ -20,7 +17,7 @@ internal static class StoreIssuance
         var table = new Table(("Issuer", 8), ("way", 44), ("seconds", 7), ("certs/s", 8), ("ratio to openssl", 16), ("target", 6), ("", 7));
         using var temp = new TempStore();
         var sub = temp.CreateIntermediate("RSA_2048");
-        var csrs = CsrFiles(temp.Root, count);
+        var csrs = CsrFiles.Create(temp.Root, "RSA_2048", count);
         var extensions = Path.Combine(temp.Root, "server.ext");
         OpenSsl.WriteServerExtensions(extensions, rsaSubjectKey: true);
 
@@ -34,10 +31,11 @@ internal static class StoreIssuance
         var piped = Stopwatch.StartNew();
         using (var batch = certificates.BeginBatch())
         {
-            // As New-ServerCertificate does with a pipeline: commit whenever the batch is full, and at the end.
+            // As New-ServerCertificate does with a pipeline: submit each, commit whenever the batch is full, and at the end.
             foreach (var csr in csrs)
             {
-                batch.Add(Request(csr));
+                batch.Submit(Request(csr));
+                if (batch.TakeRefused().Count > 0) throw new InvalidOperationException("a CSR was refused");
                 if (batch.IsFull) batch.Commit();
             }
             batch.Commit();
@@ -52,27 +50,6 @@ internal static class StoreIssuance
 
         var stored = certificates.Find(new CertificateQuery { Issuer = new CaIdentity("Sub") });
         Console.WriteLine($"  store check: {stored.Items.Count} certificates listed, {stored.Items.Select(c => c.SerialNumber).Distinct().Count()} distinct serials, {stored.Problems.Count} problems");
-    }
-
-    /// <summary>
-    /// CSR files www{i}.example.com with two SANs, made outside the store as a customer's would be. Ten RSA-2048 keys
-    /// serve them all: generating 1,000 keys would take minutes and prove nothing about issuance.
-    /// </summary>
-    private static List<string> CsrFiles(string folder, int count)
-    {
-        var keys = new PrivateKey[10];
-        Parallel.For(0, keys.Length, i => keys[i] = PrivateKey.Generate(KeySpec.Rsa(2048)));
-        var files = new List<string>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var names = new[] { NameRules.Parse($"www{i}.example.com"), NameRules.Parse($"api{i}.example.com") };
-            var der = CsrBuilder.Build(SubjectName.Create($"www{i}.example.com"), names, keys[i % keys.Length]);
-            var path = Path.Combine(folder, $"www{i}.csr");
-            File.WriteAllText(path, Pem.Encode(Pem.CertificateRequestLabel, der));
-            files.Add(path);
-        }
-        foreach (var key in keys) key.Dispose();
-        return files;
     }
 
     private static NewCertificateRequest Request(string csrPath) => new() { CsrPath = csrPath, Issuer = new CaIdentity("Sub") };

@@ -32,8 +32,9 @@ internal static class StoreScale
         {
             for (; !batch.IsFull && issued < total; issued++)
             {
-                batch.Add(new NewCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub"), CommonName = $"host{issued}.example.com" });
+                batch.Submit(new NewCertificateRequest { Csr = csr, Issuer = new CaIdentity("Sub"), CommonName = $"host{issued}.example.com" });
             }
+            if (batch.TakeRefused(wait: true).Count > 0) throw new InvalidOperationException("a CSR was refused");
             batch.Commit();
             if (issued <= 10_240)
             {

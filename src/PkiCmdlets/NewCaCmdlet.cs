@@ -6,13 +6,12 @@ using PkiCmdlets.Core.Authority;
 
 namespace PkiCmdlets
 {
-    /// <summary>The parameters New-RootCA and New-SubCA share: the CA's name, subject, key, validity and key protection.</summary>
+    /// <summary>
+    /// The parameters New-RootCA and New-SubCA share: the CA's name, subject, key, validity and key protection. Each declares
+    /// its -CommonName, which New-SubCA needs only when it makes the key.
+    /// </summary>
     public abstract class NewCaCmdlet : SubjectCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0)]
-        [Alias("CN")]
-        public string CommonName { get; set; } = string.Empty;
-
         [Parameter]
         public string? Name { get; set; }
 
@@ -45,11 +44,11 @@ namespace PkiCmdlets
         [Parameter]
         public SwitchParameter NoPassword { get; set; }
 
-        /// <summary>The request with the shared parameters filled in.</summary>
-        protected NewCaRequest Request() => new NewCaRequest
+        /// <summary>The request with the shared parameters and <paramref name="commonName"/> filled in.</summary>
+        protected NewCaRequest Request(string? commonName) => new NewCaRequest
         {
             Name = Name,
-            CommonName = CommonName,
+            CommonName = commonName,
             Organization = Organization,
             OrganizationalUnit = OrganizationalUnit,
             Country = Country,

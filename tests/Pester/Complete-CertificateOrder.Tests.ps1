@@ -192,7 +192,7 @@ Describe 'Complete-CertificateOrder against Pebble' {
         $done = Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
 
         { Revoke-ServerCertificate -Identifier $done.Identifier -Confirm:$false -StorePath $store -ErrorAction Stop } |
-            Should -Throw -ErrorId 'CertificateNotRevocable,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+            Should -Throw -ErrorId 'CertificateNotRevocable,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
     }
 
     It 'goes one step at a time without -Wait: answer, finalize, then download' {

@@ -270,7 +270,7 @@ Describe 'Fit for the shell' {
             Get-ServerCertificate -Identifier 'AB:CD:EF' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
 
             $failures.Count | Should -Be 1
-            $failures[0].FullyQualifiedErrorId | Should -Be 'CertificateNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CertificateNotFound,PkiCmdlets.Commands.GetIssuedCertificateCommand'
             $failures[0].Exception.Message | Should -CMatch "'AB:CD:EF'"
         }
 
@@ -373,7 +373,7 @@ Describe 'Fit for the shell' {
                 New-Csr -CommonName 'quick.contoso.com' -Algorithm ECC -StorePath $store |
                     New-ServerCertificate -Issuer 'Operations-Issuing' -IssuerKeyPassword $password -StorePath $store |
                     Export-ServerCertificate -Format Pfx -Path $pfx -IncludePrivateKey -Password (New-Object System.Security.SecureString) -StorePath $store
-            } | Should -Throw -ErrorId 'KeyPasswordEmpty,PkiCmdlets.Commands.ExportServerCertificateCommand' -PassThru
+            } | Should -Throw -ErrorId 'KeyPasswordEmpty,PkiCmdlets.Commands.ExportIssuedCertificateCommand' -PassThru
 
             $failure.Exception.Message | Should -Match '-Password'
             $failure.Exception.Message | Should -Not -Match '-KeyPassword'
@@ -402,7 +402,7 @@ Describe 'Fit for the shell' {
         It 'says a missing output folder does not exist, naming the folder, not a temporary file' {
             $folder = Join-Path $TestDrive 'nofolder'
             $failure = { $certificate | Export-ServerCertificate -Path (Join-Path $folder 'x.pem') -StorePath $store -ErrorAction Stop } |
-                Should -Throw -ErrorId 'OutputFileNotWritable,PkiCmdlets.Commands.ExportServerCertificateCommand' -PassThru
+                Should -Throw -ErrorId 'OutputFileNotWritable,PkiCmdlets.Commands.ExportIssuedCertificateCommand' -PassThru
 
             $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $failure.Exception.Message | Should -Match ([regex]::Escape("'$folder' does not exist"))

@@ -29,6 +29,9 @@ O = Example Lab
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
+[v3_no_cert_sign]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,digitalSignature
 [v3_sub]
 basicConstraints = critical,CA:TRUE,pathlen:0
 keyUsage = critical,keyCertSign,cRLSign
@@ -92,6 +95,33 @@ Describe 'Import-CA' {
             $certificate.IssuerId | Should -Be $sub.Id
             $distribution = Get-PkiCertificateExtension -Certificate $certificate.Certificate -Oid '2.5.29.31'
             [System.Text.Encoding]::ASCII.GetString($distribution.RawData) | Should -Match ([regex]::Escape('http://pki.example.com/imported.crl'))
+        }
+
+        It 'imports a root''s certificate without its key, a trust anchor that signs nothing' {
+            $anchor = Import-CA -CertificatePath $rootFiles.Certificate -Name 'Anchor' -StorePath $store
+
+            $anchor.HasKey | Should -BeFalse
+            $anchor.IsRoot | Should -BeTrue
+            $anchor.Locked | Should -BeFalse
+            Join-Path $store "keys/ca-$($anchor.Id).key.pem" | Should -Not -Exist
+            $before = Get-PkiStoreSnapshot -StorePath $store
+            { New-SubCA -CommonName 'Sub' -Issuer 'Anchor' -Algorithm ECC -NoPassword -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CaKeyNotInStore,PkiCmdlets.Commands.NewSubCACommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'imports an intermediate with its root after it in the same PEM file: the root comes without its key' {
+            $bundle = Join-Path $work 'sub-chain.pem'
+            Write-PkiTestFile -Path $bundle -Text ((Get-Content -LiteralPath $subFiles.Certificate -Raw) + (Get-Content -LiteralPath $rootFiles.Certificate -Raw))
+
+            $sub = Import-CA -CertificatePath $bundle -KeyPath $subFiles.Key -Name 'ImportedSub' -NoPassword -StorePath $store
+
+            $root = Get-CA -Root -StorePath $store
+            $root.HasKey | Should -BeFalse
+            $root.Thumbprint | Should -Be $source.Root.Thumbprint
+            $sub.HasKey | Should -BeTrue
+            $sub.IssuerId | Should -Be $root.Id
+            (New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'ImportedSub' -StorePath $store).IssuerId | Should -Be $sub.Id
         }
 
         It 'reads a DER certificate' {
@@ -193,6 +223,24 @@ Describe 'Import-CA' {
             $before = Get-PkiStoreSnapshot -StorePath $store
         }
 
+        It 'writes CaImportUnusable for an openssl-made CA whose keyUsage lacks keyCertSign' {
+            $config = Join-Path $work 'ca.cnf'
+            Write-PkiTestFile -Path $config -Text $OpenSslCaConfig
+            $certificate = Join-Path $work 'nosign.crt.pem'
+            $key = Join-Path $work 'nosign.key.pem'
+            $made = Invoke-PkiOpenSsl -ArgumentList @('req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+                '-keyout', $key, '-out', $certificate, '-days', '365', '-config', $config, '-extensions', 'v3_no_cert_sign')
+            $made.ExitCode | Should -Be 0 -Because $made.Output
+
+            Import-CA -CertificatePath $certificate -KeyPath $key -Name 'NoSign' -NoPassword -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CaImportUnusable,PkiCmdlets.Commands.ImportCACommand'
+            "$($failures[0].TargetObject)" | Should -BeLike '*nosign.crt.pem'
+            $failures[0].Exception.Message | Should -Match 'keyCertSign'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
         It 'writes CaKeyPasswordRequired without -KeyPassword or -NoPassword' {
             { Import-CA -CertificatePath $subFiles.Certificate -KeyPath $subFiles.Key -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CaKeyPasswordRequired,PkiCmdlets.Commands.ImportCACommand'
@@ -216,6 +264,17 @@ Describe 'Import-CA' {
 
             { Import-CA -CertificatePath $subFiles.Certificate -KeyPath $subFiles.Key -NoPassword -StorePath $empty -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CaImportIssuerMissing,PkiCmdlets.Commands.ImportCACommand'
+            @(Get-CA -StorePath $empty).Count | Should -Be 0
+        }
+
+        It 'writes CaChainBroken for a PEM file whose chain does not link, and changes nothing' {
+            $stranger = New-PkiTestHierarchy -StorePath (New-PkiTestStorePath -Root $TestDrive)
+            $broken = Join-Path $work 'broken.pem'
+            Write-PkiTestFile -Path $broken -Text ((Get-Content -LiteralPath $subFiles.Certificate -Raw) + $stranger.Sub.Pem)
+            $empty = New-PkiTestStorePath -Root $TestDrive
+
+            { Import-CA -CertificatePath $broken -KeyPath $subFiles.Key -NoPassword -StorePath $empty -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CaChainBroken,PkiCmdlets.Commands.ImportCACommand'
             @(Get-CA -StorePath $empty).Count | Should -Be 0
         }
 

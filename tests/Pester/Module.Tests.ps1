@@ -4,7 +4,7 @@ BeforeDiscovery {
     Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $null = Import-PkiCmdletsModule
     # What each command is decides which convention tests apply to it (so none is skipped): discovery sees these.
-    $CommandCases = @(Get-Command -Module PkiCmdlets | Sort-Object -Property Name | ForEach-Object {
+    $CommandCases = @(Get-Command -Module PkiCmdlets -CommandType Cmdlet | Sort-Object -Property Name | ForEach-Object {
             $attribute = @($_.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false))[0]
             @{
                 Name                  = $_.Name
@@ -40,12 +40,13 @@ Describe 'PkiCmdlets module' {
         }
 
         It 'exports exactly the cmdlets that CmdletsToExport lists' {
-            $exported = @(Get-Command -Module PkiCmdlets | ForEach-Object { $_.Name } | Sort-Object)
+            $exported = @(Get-Command -Module PkiCmdlets -CommandType Cmdlet | ForEach-Object { $_.Name } | Sort-Object)
             $listed = @($Manifest['CmdletsToExport'] | Sort-Object)
 
             $listed.Count | Should -BeGreaterThan 0
             ($exported -join ',') | Should -Be ($listed -join ',')
-            @(Get-Command -Module PkiCmdlets | Where-Object { $_.CommandType -ne 'Cmdlet' }).Count | Should -Be 0
+            # Besides the cmdlets, only the aliases that keep the certificate cmdlets' old names (see the manifest).
+            @(Get-Command -Module PkiCmdlets | Where-Object { $_.CommandType -notin 'Cmdlet', 'Alias' }).Count | Should -Be 0
         }
 
         It 'lists every cmdlet class of the assembly in CmdletsToExport' {
@@ -62,14 +63,29 @@ Describe 'PkiCmdlets module' {
             ($declared -join ',') | Should -Be (@($listed | Sort-Object) -join ',')
         }
 
-        It 'uses explicit export lists, without wildcards, and exports no functions, aliases or variables' {
+        It 'uses explicit export lists, without wildcards, and exports no functions or variables, and only the aliases it lists' {
             foreach ($key in @('CmdletsToExport', 'FunctionsToExport', 'AliasesToExport', 'VariablesToExport')) {
                 $Manifest.ContainsKey($key) | Should -BeTrue -Because "$key should be in the manifest"
                 @($Manifest[$key] | Where-Object { "$_" -match '\*' }).Count | Should -Be 0 -Because "$key should not use wildcards"
             }
             $Module.ExportedFunctions.Count | Should -Be 0
-            $Module.ExportedAliases.Count | Should -Be 0
+            (@($Module.ExportedAliases.Keys | Sort-Object) -join ',') | Should -Be (@($Manifest['AliasesToExport'] | Sort-Object) -join ',')
             $Module.ExportedVariables.Count | Should -Be 0
+        }
+
+        It 'keeps the names the certificate cmdlets had before client certificates, as aliases of the general names' {
+            $expected = [ordered]@{
+                'Get-ServerCertificate'    = 'Get-IssuedCertificate'
+                'Export-ServerCertificate' = 'Export-IssuedCertificate'
+                'Revoke-ServerCertificate' = 'Revoke-IssuedCertificate'
+            }
+            (@($Manifest['AliasesToExport'] | Sort-Object) -join ',') | Should -Be (@($expected.Keys | Sort-Object) -join ',')
+            foreach ($alias in $expected.Keys) {
+                $command = Get-Command -Name $alias -Module PkiCmdlets
+                $command.CommandType | Should -Be 'Alias'
+                $command.ResolvedCommand.Name | Should -Be $expected[$alias]
+                (Get-Help -Name $alias).Name | Should -Be $expected[$alias]
+            }
         }
 
         It 'runs in Windows PowerShell 5.1 and PowerShell 7' {
@@ -128,7 +144,7 @@ Describe 'PkiCmdlets module' {
             $Attribute = @($Command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false))[0]
             $ReadOnlyVerbs = @('Get', 'Test', 'Find', 'Search', 'Show', 'Measure', 'Resolve', 'Compare', 'Select', 'Read', 'Watch', 'Format', 'ConvertTo', 'ConvertFrom')
             $ChangingVerbs = @('New', 'Set', 'Remove', 'Add', 'Clear', 'Rename', 'Move', 'Copy', 'Revoke', 'Publish', 'Unpublish',
-                'Submit', 'Complete', 'Update', 'Import', 'Export', 'Register', 'Unregister', 'Reset', 'Restore', 'Install', 'Uninstall', 'Unlock', 'Lock')
+                'Submit', 'Complete', 'Request', 'Update', 'Import', 'Export', 'Register', 'Unregister', 'Reset', 'Restore', 'Install', 'Uninstall', 'Unlock', 'Lock')
         }
 
         It 'uses an approved verb' {

@@ -268,6 +268,11 @@ Describe 'New-Csr' {
             @{ Case = 'a wildcard that is not the leftmost label'; Splat = @{ CommonName = 's.example.com'; SubjectAlternativeName = 'www.*.example.com'; Algorithm = 'ECC' }; ErrorId = 'MisplacedWildcard' }
             @{ Case = 'the IP address 300.1.1.1'; Splat = @{ CommonName = 's.example.com'; SubjectAlternativeName = '300.1.1.1'; Algorithm = 'ECC' }; ErrorId = 'InvalidIpAddress' }
             @{ Case = 'the short IP address 10.1'; Splat = @{ CommonName = 's.example.com'; SubjectAlternativeName = '10.1'; Algorithm = 'ECC' }; ErrorId = 'InvalidIpAddress' }
+            @{ Case = 'a zero-width space in a DNS SAN'; Splat = @{ CommonName = 's.example.com'; SubjectAlternativeName = "exa`u{200B}mple.com"; Algorithm = 'ECC' }; ErrorId = 'InvalidDnsName' }
+            @{ Case = 'a wildcard on the public suffix co.uk'; Splat = @{ CommonName = 's.example.com'; SubjectAlternativeName = '*.co.uk'; Algorithm = 'ECC' }; ErrorId = 'PublicSuffixWildcard' }
+            @{ Case = '101 SANs'; Splat = @{ CommonName = 's.example.com'; SubjectAlternativeName = @(1..101 | ForEach-Object { "h$_.example.com" }); Algorithm = 'ECC' }; ErrorId = 'TooManyNames' }
+            @{ Case = 'a line break inside the organization'; Splat = @{ CommonName = 's.example.com'; Organization = "Contoso`nLtd"; Algorithm = 'ECC' }; ErrorId = 'SubjectAttributeInvalid' }
+            @{ Case = 'a NUL inside the common name'; Splat = @{ CommonName = "s.example.com`0.evil.com"; Algorithm = 'ECC' }; ErrorId = 'SubjectAttributeInvalid' }
             @{ Case = 'a 1024-bit RSA key'; Splat = @{ CommonName = 'k.example.com'; Algorithm = 'RSA'; KeySize = 1024 }; ErrorId = 'KeySizeNotAllowed' }
             @{ Case = 'a 128-bit ECC key'; Splat = @{ CommonName = 'k.example.com'; Algorithm = 'ECC'; KeySize = 128 }; ErrorId = 'KeySizeNotAllowed' }
             @{ Case = 'a 384-bit SM2 key'; Splat = @{ CommonName = 'k.example.com'; Algorithm = 'SM2'; KeySize = 384 }; ErrorId = 'Sm2KeySizeNotAllowed' }

@@ -175,6 +175,19 @@ Describe 'New-ServerCertificate' {
             $fromDer.CsrId | Should -Be $csr.Id
         }
 
+        It 'takes a request file that Out-File wrote in UTF-16 or UTF-32 with a byte order mark' {
+            $csr = New-Csr -CommonName 'wide.example.com' -Algorithm ECC -StorePath $store
+            foreach ($encoding in 'unicode', 'bigendianunicode', 'utf32') {
+                $file = Join-Path $work "wide-$encoding.csr"
+                $csr.Csr | Out-File -FilePath $file -Encoding $encoding
+
+                $certificate = New-ServerCertificate -CsrPath $file -Issuer 'Sub' -StorePath $store
+
+                $certificate.CommonName | Should -Be 'wide.example.com'
+                $certificate.CsrId | Should -Be $csr.Id
+            }
+        }
+
         It 'takes PEM text from the pipeline, the parameters'' aliases, and -BeforeTime with -AfterTime' {
             $csr = New-Csr -CommonName 'seed.example.com' -Algorithm ECC -StorePath $store
             $notBefore = [System.DateTime]::UtcNow.Date.AddDays(1)
@@ -227,6 +240,26 @@ Describe 'New-ServerCertificate' {
                 New-ServerCertificate -Issuer 'Sub' -Years 1 -Months 2 -StorePath $store
 
             $certificate.NotAfter | Should -Be ($certificate.NotBefore.AddYears(1).AddMonths(2))
+        }
+
+        It 'issues a certificate for a service that is a TLS server and client with -Profile ServerAndClient, which openssl verifies for both' {
+            $leaf = Join-Path $work 'svc.pem'
+            $rootFile = Join-Path $work 'root.pem'
+            $subFile = Join-Path $work 'sub.pem'
+            Write-PkiTestFile -Path $rootFile -Text $ca.Root.Pem
+            Write-PkiTestFile -Path $subFile -Text $ca.Sub.Pem
+
+            $certificate = New-Csr -CommonName 'svc.example.com' -Algorithm ECC -StorePath $store |
+                New-ServerCertificate -Issuer 'Sub' -Profile ServerAndClient -Uri 'spiffe://example.org/svc' -StorePath $store
+            Write-PkiTestFile -Path $leaf -Text $certificate.X509Certificate
+
+            $certificate.Profile | Should -Be 'ServerAndClient'
+            $certificate.Uris | Should -Be @('spiffe://example.org/svc')
+            foreach ($purpose in 'sslserver', 'sslclient') {
+                $verify = Invoke-PkiOpenSsl -ArgumentList @('verify', '-x509_strict', '-purpose', $purpose, '-CAfile', $rootFile, '-untrusted', $subFile, $leaf)
+                $verify.ExitCode | Should -Be 0 -Because "$purpose`: $($verify.Output)"
+            }
+            (Get-IssuedCertificate -Profile ServerAndClient -StorePath $store).Identifier | Should -Be $certificate.Identifier
         }
 
         It 'returns the chain up to the root with -IncludeChain' {
@@ -300,8 +333,34 @@ Describe 'New-ServerCertificate' {
             ($issued | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'one.example.com,two.example.com'
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
-            # The target is the request's text, so the failed one of many is known.
-            $failures[0].TargetObject | Should -Be 'not a request'
+            # Never the text itself, which may be a key given by mistake; a request that reads is named by its common name.
+            $failures[0].TargetObject | Should -Be '-Csr'
+        }
+
+        It 'checks and signs many piped requests in parallel yet returns them in order and refuses each bad one in its turn' {
+            $csrs = 1..12 | ForEach-Object { (New-Csr -CommonName "host$_.example.com" -Algorithm ECC -StorePath $store).Csr }
+            $tampered = Get-PkiTamperedPem -Pem $csrs[3] -Text 'host4.example.com'
+            $piped = @($csrs[0..2]) + @($tampered) + @($csrs[4..7]) + @('not a request') + @($csrs[8..11])
+
+            $issued = @($piped | New-ServerCertificate -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures)
+
+            ($issued | ForEach-Object { $_.CommonName }) -join ',' |
+                Should -Be ((1..12 | Where-Object { $_ -ne 4 } | ForEach-Object { "host$_.example.com" }) -join ',')
+            ($failures | ForEach-Object { $_.FullyQualifiedErrorId }) -join ';' |
+                Should -Be 'CsrSignatureInvalid,PkiCmdlets.Commands.NewServerCertificateCommand;InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
+            # Named by its common name as it reads (the tampering flipped its first letter), never by the text.
+            $failures[0].TargetObject | Should -Be 'iost4.example.com'
+            @($issued | ForEach-Object { $_.SerialNumber } | Sort-Object -Unique).Count | Should -Be 11
+            @(Get-ServerCertificate -StorePath $store).Count | Should -Be 11
+        }
+
+        It 'stops at the first bad request of a pipeline with -ErrorAction Stop and records none of its batch' {
+            $csrs = 1..6 | ForEach-Object { (New-Csr -CommonName "stop$_.example.com" -Algorithm ECC -StorePath $store).Csr }
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { @($csrs[0..2]) + @('not a request') + @($csrs[3..5]) | New-ServerCertificate -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
         It 'makes a certificate that openssl verifies through the intermediate to the root' {
@@ -345,6 +404,15 @@ Describe 'New-ServerCertificate' {
             $before = Get-PkiStoreSnapshot -StorePath $store
         }
 
+        It 'writes UriNotTaken for a URI in a server certificate alone, and leaves the store as it was' {
+            $csr = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { $csr | New-ServerCertificate -Issuer 'Sub' -Uri 'spiffe://example.org/www' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'UriNotTaken,PkiCmdlets.Commands.NewServerCertificateCommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
         It 'writes InvalidPem for a truncated request and leaves the store as it was' {
             $truncated = $csr.Csr.Substring(0, [int]($csr.Csr.Length / 2))
 
@@ -353,12 +421,12 @@ Describe 'New-ServerCertificate' {
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
-        It 'writes InvalidPem for text that is not a request, with the text as target' {
+        It 'writes InvalidPem for text that is not a request, with -Csr as target' {
             { New-ServerCertificate -Csr 'not a request' -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
             New-ServerCertificate -Csr 'not a request' -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
 
-            $failures[0].TargetObject | Should -Be 'not a request'
+            $failures[0].TargetObject | Should -Be '-Csr'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
@@ -369,7 +437,7 @@ Describe 'New-ServerCertificate' {
             { New-ServerCertificate -Csr $cut -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CsrUnreadable,PkiCmdlets.Commands.NewServerCertificateCommand'
             New-ServerCertificate -Csr $cut -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
-            $failures[0].TargetObject | Should -Be $cut
+            $failures[0].TargetObject | Should -Be '-Csr'
             $failures[0].Exception.Message | Should -Match '-Csr'
             { New-ServerCertificate -Csr $ca.Root.Pem.Replace('CERTIFICATE', 'CERTIFICATE REQUEST') -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CsrUnreadable,PkiCmdlets.Commands.NewServerCertificateCommand'
@@ -382,12 +450,13 @@ Describe 'New-ServerCertificate' {
             { New-ServerCertificate -Csr $tampered -Issuer 'Sub' -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CsrSignatureInvalid,PkiCmdlets.Commands.NewServerCertificateCommand'
             New-ServerCertificate -Csr $tampered -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
-            $failures[0].TargetObject | Should -Be $tampered
+            # The common name as the request gives it: the one bit changed is in it.
+            $failures[0].TargetObject | Should -Be 'vww.example.com'
             $failures[0].Exception.Message | Should -Match '-Csr'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
-        It 'names the file in the message and targets its text for a bad -CsrPath request' {
+        It 'names the file in the message and as the target for a bad -CsrPath request' {
             $file = Join-Path $work 'tampered.csr'
             $tampered = Get-PkiTamperedPem -Pem $csr.Csr -Text 'www.example.com'
             Write-PkiTestFile -Path $file -Text $tampered
@@ -396,8 +465,65 @@ Describe 'New-ServerCertificate' {
 
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -Be 'CsrSignatureInvalid,PkiCmdlets.Commands.NewServerCertificateCommand'
-            $failures[0].TargetObject | Should -Be $tampered
+            $failures[0].TargetObject | Should -Be $file
             $failures[0].Exception.Message | Should -Match ([regex]::Escape('tampered.csr'))
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'puts no private key given by mistake as -CsrPath or -Csr into the error record' {
+            $ecdsa = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+            $keyPem = $ecdsa.ExportPkcs8PrivateKeyPem()
+            $ecdsa.Dispose()
+            $keyFile = Join-Path $work 'server.key'
+            Write-PkiTestFile -Path $keyFile -Text $keyPem
+
+            New-ServerCertificate -CsrPath $keyFile -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+            New-ServerCertificate -Csr $keyPem -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable +failures
+
+            $failures.Count | Should -Be 2
+            $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
+            $failures[0].TargetObject | Should -Be $keyFile
+            $failures[1].FullyQualifiedErrorId | Should -Be 'InvalidPem,PkiCmdlets.Commands.NewServerCertificateCommand'
+            $failures[1].TargetObject | Should -Be '-Csr'
+            $keyBody = ($keyPem -split "`n")[1]
+            foreach ($failure in $failures) {
+                ($failure | Out-String -Width 4096) + ($failure | Format-List * -Force | Out-String -Width 4096) | Should -Not -Match ([regex]::Escape($keyBody))
+            }
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'writes InputNestingTooDeep in milliseconds for a request file nested 40,000 levels deep' {
+            $file = Join-Path $work 'deep.der'
+            $depth = 40000
+            $bytes = [byte[]]::new(4 * $depth)
+            for ($i = 0; $i -lt $depth; $i++) {
+                $bytes[2 * $i] = 0x30
+                $bytes[2 * $i + 1] = 0x80 # BER indefinite length: the end is two zero bytes per level
+            }
+            [System.IO.File]::WriteAllBytes($file, $bytes)
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+
+            New-ServerCertificate -CsrPath $file -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 2
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'InputNestingTooDeep,PkiCmdlets.Commands.NewServerCertificateCommand'
+            $failures[0].TargetObject | Should -Be $file
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
+        It 'writes CsrSignatureAlgorithmNotAllowed for a request openssl signed with SHA-1' {
+            $keyFile = Join-Path $work 'sha1.key'
+            $made = Invoke-PkiOpenSsl -ArgumentList @('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+                '-keyout', $keyFile, '-subj', '/CN=sha1.example.com', '-sha1')
+            $made.ExitCode | Should -Be 0 -Because $made.Output
+            $sha1 = [regex]::Match($made.Output, '-----BEGIN CERTIFICATE REQUEST-----[\s\S]+?-----END CERTIFICATE REQUEST-----').Value
+
+            New-ServerCertificate -Csr $sha1 -Issuer 'Sub' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CsrSignatureAlgorithmNotAllowed,PkiCmdlets.Commands.NewServerCertificateCommand'
+            $failures[0].Exception.Message | Should -Match 'SHA-1'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 

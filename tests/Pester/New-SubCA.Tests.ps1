@@ -196,6 +196,52 @@ Describe 'New-SubCA' {
         }
     }
 
+    Context 'For a key kept elsewhere' {
+        It 'signs the request of an intermediate whose key openssl keeps, keeps its certificate without a key, and openssl issues below it' {
+            $key = Join-Path $work 'partner.key'
+            $csr = Join-Path $work 'partner.csr'
+            $null = Invoke-PkiOpenSsl -ArgumentList @('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', $key, '-out', $csr, '-subj', '/O=Partner/CN=Partner CA')
+
+            $partner = New-SubCA -Issuer 'Root' -CsrPath $csr -Name 'Partner' -StorePath $store
+
+            $partner.HasKey | Should -BeFalse
+            $partner.CommonName | Should -Be 'Partner CA'
+            $partner.Organization | Should -Be 'Partner'
+            $rootFile = Join-Path $work 'root.pem'
+            $partnerFile = Join-Path $work 'partner.pem'
+            Write-PkiTestFile -Path $rootFile -Text $root.Pem
+            Write-PkiTestFile -Path $partnerFile -Text $partner.Pem
+            $leafCsr = Join-Path $work 'leaf.csr'
+            $leaf = Join-Path $work 'leaf.pem'
+            $ext = Join-Path $work 'leaf.ext'
+            Write-PkiTestFile -Path $ext -Text "basicConstraints=critical,CA:false`nsubjectAltName=DNS:www.partner.example`nextendedKeyUsage=serverAuth`n"
+            $null = Invoke-PkiOpenSsl -ArgumentList @('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', (Join-Path $work 'leaf.key'), '-out', $leafCsr, '-subj', '/CN=www.partner.example')
+            $null = Invoke-PkiOpenSsl -ArgumentList @('x509', '-req', '-in', $leafCsr, '-CA', $partnerFile, '-CAkey', $key, '-CAcreateserial', '-days', '30', '-extfile', $ext, '-out', $leaf)
+            $verify = Invoke-PkiOpenSsl -ArgumentList @('verify', '-x509_strict', '-purpose', 'sslserver', '-CAfile', $rootFile, '-untrusted', $partnerFile, $leaf)
+            $verify.ExitCode | Should -Be 0 -Because $verify.Output
+        }
+
+        It 'takes the request as text with -Csr, and its common name from -CommonName' {
+            $pending = Request-SubCA -Name 'Elsewhere' -CommonName 'Requested Name' -Algorithm ECC -NoPassword -StorePath (New-PkiTestStorePath -Root $TestDrive)
+
+            $sub = New-SubCA -Issuer 'Root' -Csr $pending.Csr -CommonName 'Signed Name' -StorePath $store
+
+            $sub.CommonName | Should -Be 'Signed Name'
+            $sub.HasKey | Should -BeFalse
+        }
+
+        It 'writes KeyParameterWithCsr for a key parameter with a request, and CsrSignatureInvalid for a tampered request, changing nothing' {
+            $pending = Request-SubCA -Name 'Elsewhere' -CommonName 'Requested' -Algorithm ECC -NoPassword -StorePath (New-PkiTestStorePath -Root $TestDrive)
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { New-SubCA -Issuer 'Root' -Csr $pending.Csr -NoPassword -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'KeyParameterWithCsr,PkiCmdlets.Commands.NewSubCACommand'
+            { New-SubCA -Issuer 'Root' -Csr (Get-PkiTamperedPem -Pem $pending.Csr -Text 'Requested') -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CsrSignatureInvalid,PkiCmdlets.Commands.NewSubCACommand'
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+    }
+
     Context 'Errors' {
         BeforeEach {
             $null = New-SubCA -CommonName 'Test Sub CA' -Name 'Sub' -Issuer 'Root' -Algorithm ECC -NoPassword -StorePath $store

@@ -168,12 +168,27 @@ Describe 'Publish-Crl' {
             $crl.Path | Should -Be ([System.IO.Path]::GetFullPath($typed))
         }
 
-        It 'writes the file for its owner only (0600)' -Skip:(-not $CanReadUnixMode) {
+        It 'writes the file for the web server to read (0644), and keeps that when it replaces it' -Skip:(-not $CanReadUnixMode) {
             $path = Join-Path $work 'sub.crl'
 
             $null = Publish-Crl -Issuer 'Sub' -Path $path -StorePath $store
+            $first = Get-PkiUnixFileMode -Path $path
+            $null = Publish-Crl -Issuer 'Sub' -Path $path -Force -StorePath $store
 
-            Get-PkiUnixFileMode -Path $path | Should -Be 384
+            $first | Should -Be 420
+            Get-PkiUnixFileMode -Path $path | Should -Be 420
+        }
+
+        It 'refuses to sign for a CA the store keeps without its key, with CaKeyNotInStore, and changes nothing' {
+            $rootFile = Join-Path $work 'root.pem'
+            Write-PkiTestFile -Path $rootFile -Text $ca.Root.Pem
+            $other = New-PkiTestStorePath -Root $TestDrive
+            $null = Import-CA -CertificatePath $rootFile -Name 'Offline' -StorePath $other
+            $before = Get-PkiStoreSnapshot -StorePath $other
+
+            { Publish-Crl -Issuer 'Offline' -StorePath $other -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CaKeyNotInStore,PkiCmdlets.Commands.PublishCrlCommand'
+            Get-PkiStoreSnapshot -StorePath $other | Should -Be $before
         }
 
         It 'signs with a password-protected key given -IssuerKeyPassword' {

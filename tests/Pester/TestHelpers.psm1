@@ -85,15 +85,65 @@ function Test-PkiOpenSsl {
 }
 
 function Invoke-PkiOpenSsl {
-    # Runs openssl with the given arguments; returns its exit code and its output (stdout and stderr).
-    param([Parameter(Mandatory = $true)][string[]] $ArgumentList)
+    # Runs openssl with the given arguments (and, with -InputText, that text on its standard input); returns its exit
+    # code and its output (stdout and stderr).
+    param([Parameter(Mandatory = $true)][string[]] $ArgumentList, [string] $InputText)
     $ErrorActionPreference = 'Continue'
     $PSNativeCommandUseErrorActionPreference = $false
-    $output = @(& openssl @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    $output = if ($PSBoundParameters.ContainsKey('InputText')) {
+        @($InputText | & openssl @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    }
+    else {
+        @(& openssl @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    }
     [pscustomobject]@{
         ExitCode = $LASTEXITCODE
         Output   = $output -join [System.Environment]::NewLine
     }
+}
+
+function Start-PkiOpenSslServer {
+    # `openssl s_server -www` on 127.0.0.1 with a port the system picks, started and waited for (its ACCEPT line);
+    # returns the process and the port. Stop it with Stop-PkiOpenSslServer, pass or fail.
+    param(
+        [Parameter(Mandatory = $true)][string] $Certificate,
+        [Parameter(Mandatory = $true)][string] $Key,
+        [Parameter(Mandatory = $true)][string] $Chain,
+        [string[]] $ArgumentList = @()
+    )
+    $start = New-Object System.Diagnostics.ProcessStartInfo
+    $start.FileName = (Get-Command -Name openssl -CommandType Application | Select-Object -First 1).Source
+    $start.Arguments = (@('s_server', '-accept', '127.0.0.1:0', '-cert', $Certificate, '-key', $Key, '-cert_chain', $Chain, '-www') + $ArgumentList |
+            ForEach-Object { '"' + $_ + '"' }) -join ' '
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    # Kept open: s_server reads commands from stdin, and end-of-file there could stop it early.
+    $start.RedirectStandardInput = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $deadline = [DateTime]::UtcNow.AddSeconds(15)
+    $read = $process.StandardOutput.ReadLineAsync()
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($read.Wait(200)) {
+            $line = $read.Result
+            if ($null -eq $line) { break }
+            if ($line -match '^ACCEPT 127\.0\.0\.1:(\d+)$') {
+                return [pscustomobject]@{ Process = $process; Port = [int]$Matches[1] }
+            }
+            $read = $process.StandardOutput.ReadLineAsync()
+        }
+    }
+    Stop-PkiOpenSslServer -Server ([pscustomobject]@{ Process = $process })
+    throw "openssl s_server did not start: $($process.StandardError.ReadToEnd())"
+}
+
+function Stop-PkiOpenSslServer {
+    param([Parameter(Mandatory = $true)] $Server)
+    if (-not $Server.Process.HasExited) {
+        $Server.Process.Kill()
+        $null = $Server.Process.WaitForExit(10000)
+    }
+    $Server.Process.Dispose()
 }
 
 function Get-PkiPemBytes {
@@ -421,6 +471,8 @@ Export-ModuleMember -Function @(
     'ConvertTo-PkiTestSecureString'
     'Test-PkiOpenSsl'
     'Invoke-PkiOpenSsl'
+    'Start-PkiOpenSslServer'
+    'Stop-PkiOpenSslServer'
     'Get-PkiPemBytes'
     'Get-PkiHexHash'
     'Get-PkiUnixFileMode'

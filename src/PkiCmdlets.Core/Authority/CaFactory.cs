@@ -56,12 +56,59 @@ namespace PkiCmdlets.Core.Authority
             var constraints = NameConstraintSet.Create(request.PermittedDnsDomains, request.ExcludedDnsDomains, request.PermittedIpRanges);
             var validity = ValidityPeriod.ForCa(request.Years, request.Days, request.NotAfter, ValidityPeriod.DefaultSubCaYears, _clock(),
                 issuer.NotBefore, issuer.NotAfter);
+            if (request.Csr != null || request.CsrPath != null) return CreateForRequest(request, issuer, validity, pathLength, constraints, cancellation);
             var plan = Plan(request, validity);
             plan.IssuerId = issuer.Record.Id;
             using var issuerKey = _keys.Open(issuer, request.IssuerKeyPassword);
             var signer = new CertificateBuilder.Issuer(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, issuerKey);
             return Create(plan, progress, cancellation, key => CertificateBuilder.Intermediate(plan.Subject.ToX509Name(), key.ExportSubjectPublicKeyInfo(),
                 signer, SerialNumber.Generate(), validity, pathLength, constraints, issuer.Record.CrlUrl));
+        }
+
+        /// <summary>
+        /// An intermediate for a key kept elsewhere: its request (read and verified) signed by <paramref name="issuer"/>, the
+        /// subject the request's, and the certificate kept without a key, so chains through it complete and it can be exported.
+        /// </summary>
+        private CaRecord CreateForRequest(NewCaRequest request, StoredCa issuer, ValidityPeriod validity, int pathLength, NameConstraintSet constraints,
+            CancellationToken cancellation)
+        {
+            if (request.Algorithm != null || request.KeySize != null || request.KeyPassword != null || request.NoPassword)
+            {
+                throw new PkiException(ErrorIds.KeyParameterWithCsr, PkiErrorKind.InvalidArgument, request.CsrPath, Messages.KeyParameterWithCsr);
+            }
+            var csr = CsrContent.FromTextOrFile(request.Csr, request.CsrPath);
+            var source = request.CsrPath ?? "-Csr";
+            KeyPolicy.CaImport.Require(csr.PublicKeyInfo, source);
+            // As when a certificate is issued from a request: what is given here comes before what the request says.
+            var subject = SubjectName.Create(string.IsNullOrWhiteSpace(request.CommonName) ? csr.CommonName : request.CommonName, request.Country ?? csr.Country,
+                request.State ?? csr.State, request.Locality ?? csr.Locality, request.Organization ?? csr.Organization, request.OrganizationalUnit ?? csr.OrganizationalUnit);
+            var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
+            if (name != null) RecordNames.Validate(name);
+            var crlUrl = ValidateCrlUrl(request.CrlUrl);
+            if (name != null) CaRepository.EnsureNameFree(_repository.LoadAll(null), name);
+            using var issuerKey = _keys.Open(issuer, request.IssuerKeyPassword);
+            var signer = new CertificateBuilder.Issuer(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, issuerKey);
+            var der = CertificateBuilder.Intermediate(subject.ToX509Name(), csr.PublicKeyInfo.SubjectPublicKeyInfo, signer, SerialNumber.Generate(), validity,
+                pathLength, constraints, issuer.Record.CrlUrl);
+            cancellation.ThrowIfCancellationRequestedAsPki();
+            var record = new CaRecord
+            {
+                Id = Hex.Lower(SerialNumber.Generate()),
+                IssuerId = issuer.Record.Id,
+                Algorithm = csr.PublicKeyInfo.Description,
+                CrlUrl = crlUrl,
+                Keyless = true,
+                CreatedAt = _clock(),
+            };
+            _store.EnsureCreated(StoreLayout.CaFolder);
+            using (_store.Lock(cancellation))
+            {
+                var existing = _repository.LoadAll(null);
+                if (name != null) CaRepository.EnsureNameFree(existing, name);
+                record.Name = name ?? RecordNames.UniqueFrom(subject.CommonName, existing.Select(r => r.Name));
+                _repository.WriteNewChain(new[] { (record, der, (string?)null) });
+            }
+            return record;
         }
 
         /// <summary>An absolute http, https or ldap URL of printable ASCII, trimmed; null for none; InvalidCrlUrl otherwise.</summary>
@@ -124,7 +171,7 @@ namespace PkiCmdlets.Core.Authority
             return record;
         }
 
-        private static void RequireValidPathLength(int pathLength)
+        internal static void RequireValidPathLength(int pathLength)
         {
             if (pathLength < 0 || pathLength > MaxPathLength)
             {

@@ -15,7 +15,8 @@ namespace PkiCmdlets.Core.Authority
     /// <summary>
     /// Brings a CA made elsewhere (openssl, easy-rsa, a Windows PFX) into the store, so its owner can
     /// switch: the certificate must be a CA's, the key must be its key, and an intermediate's issuer
-    /// must already be in the store.
+    /// must be in the store or come with it, its chain in the same PEM or PFX file (each CA of the chain comes in without
+    /// its key). Without a key file, the CA comes in without its key: an offline root as a trust anchor, say.
     /// </summary>
     public sealed class CaImportService
     {
@@ -35,87 +36,109 @@ namespace PkiCmdlets.Core.Authority
 
         public CertificateAuthority Import(ImportCaRequest request, CancellationToken cancellation = default)
         {
-            CaKeyPassword.Require(request.KeyPassword, request.NoPassword);
+            var keyless = request.PfxPath == null && request.KeyPath == null;
+            if (!keyless) CaKeyPassword.Require(request.KeyPassword, request.NoPassword);
             var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
             if (name != null) RecordNames.Validate(name);
             var crlUrl = CaFactory.ValidateCrlUrl(request.CrlUrl);
 
-            var (der, readKey, source) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
+            var (der, readKey, source, chainDer) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);
             // The certificate is checked before the key is read: a key we cannot sign with is refused by what it is.
-            var (certificate, isCa, publicKey) = ParseCertificate(der, source);
-            if (!isCa)
-            {
-                throw new PkiException(ErrorIds.CaImportNotCa, PkiErrorKind.InvalidData, source, Messages.CaImportNotCa.Format(source));
-            }
+            var (certificate, publicKey) = ParseCertificate(der, source);
             KeyPolicy.CaImport.Require(publicKey, source);
-            using (var key = readKey())
+            var chain = chainDer.Select(d => ParseChainCertificate(d, source)).ToList();
+            using var key = readKey?.Invoke();
+            if (key != null && !publicKey.Matches(key))
             {
-                if (!publicKey.Matches(key))
-                {
-                    throw new PkiException(ErrorIds.CaImportKeyMismatch, PkiErrorKind.InvalidData, request.KeyPath ?? request.PfxPath,
-                        Messages.CaImportKeyMismatch.Format(request.KeyPath ?? request.PfxPath));
-                }
+                throw new PkiException(ErrorIds.CaImportKeyMismatch, PkiErrorKind.InvalidData, request.KeyPath ?? request.PfxPath,
+                    Messages.CaImportKeyMismatch.Format(request.KeyPath ?? request.PfxPath));
+            }
 
-                // A damaged record or certificate of another CA is Get-CA's to report; it stands in the way of no import.
-                var existing = _cas.Repository.LoadAll(new List<PkiException>());
-                foreach (var record in existing)
+            // A damaged record or certificate of another CA is Get-CA's to report; it stands in the way of no import.
+            var existing = _cas.Repository.LoadAll(new List<PkiException>());
+            var already = existing.FirstOrDefault(r => _cas.Repository.HasCertificate(r, der));
+            if (already != null)
+            {
+                throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(already.Name, already.Id));
+            }
+            var stored = Readable(existing);
+            CaChainLinks.Plan plan;
+            try
+            {
+                plan = CaChainLinks.Link(certificate, chain, stored, source);
+            }
+            catch (Exception e) when (Malformed.Is(e))
+            {
+                throw Unreadable(source, e, Messages.ReasonCertificateDamaged);
+            }
+            if (name != null) CaRepository.EnsureNameFree(existing, name);
+            var keyPem = key == null ? null : Pkcs8Pem.Encode(key, request.KeyPassword);
+
+            var created = NewRecord(publicKey.Description, crlUrl, keyless);
+            created.KeyProtected = !keyless && request.KeyPassword != null;
+            // The chain that came with it goes in first, top down, each a CA without its key.
+            var above = plan.Above.Reverse()
+                .Select(c => (Record: NewRecord(PublicKeyInfo.FromSubjectPublicKeyInfo(c.SubjectPublicKeyInfo, source).Description, null, keyless: true), Certificate: c))
+                .ToList();
+            foreach (var (record, content) in above) Preview(record, content, source);
+            Preview(created, certificate, source);
+            _store.EnsureCreated(StoreLayout.CaFolder, StoreLayout.KeyFolder);
+            using (_store.Lock(cancellation))
+            {
+                var current = _cas.Repository.LoadAll(new List<PkiException>());
+                if (name != null) CaRepository.EnsureNameFree(current, name);
+                var names = current.Select(r => r.Name).ToList();
+                var authorities = new List<(CaRecord Record, byte[] CertificateDer, string? KeyPem)>();
+                var issuerId = plan.StoreIssuerId;
+                foreach (var (record, content) in above)
                 {
-                    if (_cas.Repository.HasCertificate(record, der))
-                    {
-                        throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(record.Name, record.Id));
-                    }
+                    record.IssuerId = issuerId;
+                    record.IsRoot = issuerId == null;
+                    record.Name = RecordNames.UniqueFrom(content.SubjectAttribute(X509Name.CN) ?? Messages.ImportedCaName, names);
+                    names.Add(record.Name);
+                    authorities.Add((record, content.Der, null));
+                    issuerId = record.Id;
                 }
-                string? issuerId;
+                created.IssuerId = issuerId;
+                created.IsRoot = issuerId == null;
+                var commonName = certificate.SubjectAttribute(X509Name.CN) ?? Messages.ImportedCaName;
+                created.Name = name ?? RecordNames.UniqueFrom(commonName, names);
+                authorities.Add((created, der, keyPem));
+                _cas.Repository.WriteNewChain(authorities);
+            }
+            return _cas.ToOutput(_cas.Repository.Load(created));
+        }
+
+        /// <summary>The CAs of <paramref name="records"/> whose certificate reads: one that cannot be read signs nothing, and Get-CA reports it.</summary>
+        private List<StoredCa> Readable(IEnumerable<CaRecord> records)
+        {
+            var stored = new List<StoredCa>();
+            foreach (var record in records)
+            {
                 try
                 {
-                    issuerId = FindIssuer(certificate, existing, source);
+                    stored.Add(_cas.Repository.Load(record));
                 }
-                catch (Exception e) when (Malformed.Is(e))
+                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
                 {
-                    throw Unreadable(source, e, Messages.ReasonCertificateDamaged);
+                    // Left out: it links nothing, and listing names the damage.
                 }
-                if (name != null) CaRepository.EnsureNameFree(existing, name);
-                var keyPem = Pkcs8Pem.Encode(key, request.KeyPassword);
-
-                var created = new CaRecord
-                {
-                    Id = Hex.Lower(SerialNumber.Generate()),
-                    IsRoot = issuerId == null,
-                    IssuerId = issuerId,
-                    Algorithm = publicKey.Description,
-                    KeyProtected = request.KeyPassword != null,
-                    CrlUrl = crlUrl,
-                    Imported = true,
-                    CreatedAt = _cas.Now,
-                };
-                var authority = Preview(created, certificate, der, source);
-                _store.EnsureCreated(StoreLayout.CaFolder, StoreLayout.KeyFolder);
-                using (_store.Lock(cancellation))
-                {
-                    var current = _cas.Repository.LoadAll(new List<PkiException>());
-                    if (name != null) CaRepository.EnsureNameFree(current, name);
-                    var commonName = CertificateContent.Attribute(certificate.Subject, X509Name.CN) ?? "Imported CA";
-                    created.Name = name ?? RecordNames.UniqueFrom(commonName, current.Select(r => r.Name));
-                    _cas.Repository.WriteNew(created, der, keyPem);
-                }
-                return _cas.ToOutput(authority);
             }
+            return stored;
         }
 
         /// <summary>
-        /// The CA as the store will hold it, read now as Get-CA will read it (constraints, dates, chain, output), so that a
+        /// The CA as the store will hold it, read now as Get-CA will read it (constraints, dates, output), so that a
         /// certificate any of that fails on is refused before a file is written (ImportFileUnreadable), not left behind half
         /// imported.
         /// </summary>
-        private StoredCa Preview(CaRecord created, X509CertificateStructure certificate, byte[] der, string source)
+        private void Preview(CaRecord record, CertificateContent certificate, string source)
         {
             try
             {
-                var authority = new StoredCa(created, certificate, der);
-                _cas.ToOutput(authority);
-                return authority;
+                _cas.ToOutput(new StoredCa(record, certificate.Structure, certificate.Der));
             }
-            catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt && Equals(e.Target, _store.FullPath(StoreLayout.CaCertificate(created.Id))))
+            catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt && Equals(e.Target, _store.FullPath(StoreLayout.CaCertificate(record.Id))))
             {
                 throw Unreadable(source, e.InnerException ?? e, Messages.ReasonCertificateDamaged);
             }
@@ -125,112 +148,85 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        /// <summary>Null for a self-signed root; otherwise the Id of the store CA whose key signed it.</summary>
-        private string? FindIssuer(X509CertificateStructure certificate, IEnumerable<CaRecord> existing, string source)
+        private CaRecord NewRecord(string algorithm, string? crlUrl, bool keyless) => new CaRecord
         {
-            var tbs = certificate.TbsCertificate.GetDerEncoded();
-            var algorithm = certificate.SignatureAlgorithm.GetDerEncoded();
-            var signature = certificate.Signature.GetOctets();
-            if (certificate.Issuer.Equivalent(certificate.Subject))
-            {
-                var own = PublicKeyInfo.FromSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.GetDerEncoded(), source);
-                if (own.Verify(algorithm, tbs, signature)) return null;
-            }
-            foreach (var record in existing)
-            {
-                StoredCa candidate;
-                try
-                {
-                    candidate = _cas.Repository.Load(record);
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
-                {
-                    continue; // a CA that cannot be read signs nothing, and Get-CA reports it
-                }
-                if (!candidate.Certificate.Subject.Equivalent(certificate.Issuer)) continue;
-                var issuerKey = PublicKeyInfo.FromSubjectPublicKeyInfo(candidate.SubjectPublicKeyInfo, record.Name);
-                if (issuerKey.Verify(algorithm, tbs, signature)) return record.Id;
-            }
-            throw new PkiException(ErrorIds.CaImportIssuerMissing, PkiErrorKind.ObjectNotFound, source,
-                Messages.CaImportIssuerMissing.Format(source, certificate.Issuer.ToString()));
+            Id = Hex.Lower(SerialNumber.Generate()),
+            Algorithm = algorithm,
+            CrlUrl = crlUrl,
+            Imported = true,
+            Keyless = keyless,
+            CreatedAt = _cas.Now,
+        };
+
+        /// <summary>A certificate of the chain that came with the CA: a CA that can sign (<see cref="ImportedCaRules"/>), of a key we take.</summary>
+        private static CertificateContent ParseChainCertificate(byte[] der, string source)
+        {
+            var (content, publicKey) = ParseCertificate(der, source);
+            KeyPolicy.CaImport.Require(publicKey, source);
+            return content;
         }
 
-        /// <summary>The certificate, and how to read its key once the certificate has been checked.</summary>
-        private static (byte[] Der, Func<PrivateKey> Key, string Source) ReadPem(ImportCaRequest request)
+        /// <summary>
+        /// The certificate (the file's first), how to read its key once the certificate has been checked (none without a
+        /// key file), and the certificates after it in the file: its chain.
+        /// </summary>
+        private static (byte[] Der, Func<PrivateKey>? Key, string Source, IReadOnlyList<byte[]> Chain) ReadPem(ImportCaRequest request)
         {
             var certificatePath = request.CertificatePath ?? throw new ArgumentException("CertificatePath or PfxPath is required", nameof(request));
-            var keyPath = request.KeyPath ?? throw new ArgumentException("KeyPath is required with CertificatePath", nameof(request));
+            var keyPath = request.KeyPath;
             var bytes = ReadFile(certificatePath);
-            var der = CertificateContent.FirstCertificate(bytes);
-            return (der, () => KeyFile.Read(PkiStore.FromUtf8(ReadFile(keyPath)), request.KeyFilePassword, keyPath), certificatePath);
+            var all = InputFile.IsDer(bytes) ? new[] { bytes } : Pem.DecodeAll(InputFile.Text(bytes), Pem.CertificateLabel);
+            if (all.Count == 0) all = new[] { CertificateContent.FirstCertificate(bytes) };
+            Func<PrivateKey>? key = keyPath == null ? null : () => KeyFile.Read(InputFile.Text(ReadFile(keyPath)), request.KeyFilePassword, keyPath);
+            return (all[0], key, certificatePath, all.Skip(1).ToList());
         }
 
-        /// <summary>The PFX's key entry and its certificate.</summary>
-        private static (byte[] Der, Func<PrivateKey> Key, string Source) ReadPfx(ImportCaRequest request)
+        /// <summary>The PFX's key entry and its certificate, and the PFX's other certificates: its chain.</summary>
+        private static (byte[] Der, Func<PrivateKey>? Key, string Source, IReadOnlyList<byte[]> Chain) ReadPfx(ImportCaRequest request)
         {
             var path = request.PfxPath!;
             var bytes = ReadFile(path);
-            Pkcs12Store pfx;
             var password = request.KeyFilePassword == null ? new char[0] : KeyProtection.CopyChars(request.KeyFilePassword);
+            byte[] pkcs8;
+            byte[] certificate;
+            IReadOnlyList<byte[]> others;
             try
             {
-                pfx = new Pkcs12StoreBuilder().Build();
-                pfx.Load(new MemoryStream(bytes), password);
-            }
-            catch (Exception e) when (Malformed.Is(e))
-            {
-                // A wrong password shows as a MAC failure; anything else is a file we cannot read.
-                if (e.Message.IndexOf("MAC", StringComparison.OrdinalIgnoreCase) >= 0 || e.Message.IndexOf("password", StringComparison.OrdinalIgnoreCase) >= 0)
-                {
-                    throw new PkiException(ErrorIds.KeyPasswordIncorrect, PkiErrorKind.SecurityError, path, Messages.KeyPasswordIncorrect.Format(path), e);
-                }
-                throw Unreadable(path, e, Messages.ReasonPfxDamaged);
+                (pkcs8, certificate, others) = Pkcs12Reader.Read(bytes, password, path,
+                    (reason, e) => new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path,
+                        Messages.ImportFileUnreadable.Format(path, e == null ? reason : Malformed.Reason(e, reason)), e));
             }
             finally
             {
                 Array.Clear(password, 0, password.Length);
             }
-            string? alias;
-            byte[]? certificate;
-            try
-            {
-                alias = pfx.Aliases.Cast<string>().FirstOrDefault(pfx.IsKeyEntry);
-                certificate = alias == null ? null : pfx.GetCertificate(alias)?.Certificate.GetEncoded();
-            }
-            catch (Exception e) when (Malformed.Is(e))
-            {
-                throw Unreadable(path, e, Messages.ReasonPfxDamaged);
-            }
-            if (alias == null)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, Messages.ReasonPfxNoKey));
-            }
-            if (certificate == null)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path, Messages.ImportFileUnreadable.Format(path, Messages.ReasonPfxKeyWithoutCertificate));
-            }
             return (certificate, () =>
             {
                 try
                 {
-                    return KeyFile.FromBouncyCastle(pfx.GetKey(alias).Key, path);
+                    return PrivateKey.FromPkcs8(pkcs8, path);
                 }
-                catch (Exception e) when (Malformed.Is(e))
+                finally
                 {
-                    throw PrivateKey.Unreadable(path, e);
+                    Array.Clear(pkcs8, 0, pkcs8.Length);
                 }
-            }, path);
+            }, path, others);
         }
 
-        /// <summary>The certificate, whether it is a CA's, and its public key; ImportFileUnreadable when any of them is malformed.</summary>
-        private static (X509CertificateStructure Certificate, bool IsCa, PublicKeyInfo PublicKey) ParseCertificate(byte[] der, string source)
+        /// <summary>
+        /// The certificate, a CA that can sign (<see cref="ImportedCaRules"/>), and its public key; within the input limits,
+        /// and ImportFileUnreadable when malformed.
+        /// </summary>
+        private static (CertificateContent Certificate, PublicKeyInfo PublicKey) ParseCertificate(byte[] der, string source)
         {
+            DerInput.Check(der, source);
             try
             {
-                var content = CertificateContent.FromDer(der, e => Unreadable(source, e, Messages.ReasonCertificateDamaged));
-                var basic = content.Structure.TbsCertificate.Extensions?.GetExtension(X509Extensions.BasicConstraints);
-                var isCa = basic != null && BasicConstraints.GetInstance(basic.GetParsedValue()).IsCA();
-                return (content.Structure, isCa, PublicKeyInfo.FromSubjectPublicKeyInfo(content.SubjectPublicKeyInfo, source));
+                var content = CertificateContent.FromDer(der, source, e => ImportedCaRules.ValidityUnreadable(der)
+                    ? ImportedCaRules.Unusable(source, Messages.ReasonValidityUnreadable, e)
+                    : Unreadable(source, e, Messages.ReasonCertificateDamaged));
+                ImportedCaRules.Require(content, source);
+                return (content, PublicKeyInfo.FromSubjectPublicKeyInfo(content.SubjectPublicKeyInfo, source));
             }
             catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.KeyUnreadable })
             {
@@ -242,16 +238,7 @@ namespace PkiCmdlets.Core.Authority
             new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.InvalidData, path,
                 Messages.ImportFileUnreadable.Format(path, e is PkiException ? e.Message : Malformed.Reason(e, reason)), e);
 
-        private static byte[] ReadFile(string path)
-        {
-            try
-            {
-                return File.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
-            {
-                throw new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.ImportFileUnreadable.Format(path, e.Message), e);
-            }
-        }
+        private static byte[] ReadFile(string path) =>
+            InputFile.Read(path, e => new PkiException(ErrorIds.ImportFileUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.ImportFileUnreadable.Format(path, e.Message), e));
     }
 }

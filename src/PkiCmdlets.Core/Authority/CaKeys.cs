@@ -56,6 +56,7 @@ namespace PkiCmdlets.Core.Authority
 
         private PrivateKey Open(CaRecord record, SecureString? password)
         {
+            RequireKey(record);
             var source = _store.FullPath(StoreLayout.CaKey(record.Id));
             byte[]? pkcs8 = null;
             try
@@ -82,6 +83,15 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
+        /// <summary>CaKeyNotInStore for a CA the store keeps without its key: it cannot sign, nor be unlocked.</summary>
+        public static void RequireKey(CaRecord record)
+        {
+            if (record.Keyless)
+            {
+                throw new PkiException(ErrorIds.CaKeyNotInStore, PkiErrorKind.InvalidOperation, record.Name, Messages.CaKeyNotInStore.Format(record.Name));
+            }
+        }
+
         /// <summary>
         /// Checks the password of a protected key, and that it is the key of the CA's certificate, and keeps the decrypted
         /// key in this process for <paramref name="span"/>.
@@ -89,6 +99,7 @@ namespace PkiCmdlets.Core.Authority
         public void Unlock(StoredCa authority, SecureString password, TimeSpan span)
         {
             var record = authority.Record;
+            RequireKey(record);
             var pkcs8 = Read(record, password);
             try
             {

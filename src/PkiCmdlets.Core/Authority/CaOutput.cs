@@ -51,6 +51,7 @@ namespace PkiCmdlets.Core.Authority
                     KeyProtected = record.KeyProtected,
                     Unlocked = keys.IsUnlocked(record),
                     Imported = record.Imported,
+                    HasKey = !record.Keyless,
                     CreatedAt = record.CreatedAt,
                     Certificate = certificate,
                     Pem = Pem.Encode(Pem.CertificateLabel, authority.Der),

@@ -19,6 +19,11 @@ namespace PkiCmdlets.Core.Authority
         public bool KeyProtected { get; set; }
         public string? CrlUrl { get; set; }
         public bool Imported { get; set; }
+        /// <summary>
+        /// In the store without its key: a trust anchor (an offline root) or a CA whose key is kept elsewhere. It completes
+        /// chains and is exported, but signs nothing (CaKeyNotInStore); its CRL comes in with Import-Crl.
+        /// </summary>
+        public bool Keyless { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
     }
 }

@@ -72,7 +72,7 @@ namespace PkiCmdlets.Core.Authority
             try
             {
                 var der = Pem.Decode(_store.ReadText(path), Pem.CertificateLabel);
-                return new StoredCa(record, CertificateContent.FromDer(der, e => _store.Corrupt(path, CertificateContent.Reason(e), e)).Structure, der);
+                return new StoredCa(record, CertificateContent.FromDer(der, path, e => _store.Corrupt(path, CertificateContent.Reason(e), e)).Structure, der);
             }
             catch (Exception e) when (Malformed.Is(e) || (e is PkiException p && p.ErrorId == ErrorIds.InvalidPem))
             {
@@ -107,14 +107,24 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>Under the lock: key, certificate, then the record that makes the CA exist; on failure removes what it wrote.</summary>
-        public void WriteNew(CaRecord record, byte[] certificateDer, string keyPem)
+        public void WriteNew(CaRecord record, byte[] certificateDer, string keyPem) =>
+            _store.WriteAllOrNothing(Files(record, certificateDer, keyPem));
+
+        /// <summary>
+        /// Under the lock: several new CAs at once (a chain, its top first), each as one is written, a CA without a key (a
+        /// null KeyPem) without a key file; all or nothing.
+        /// </summary>
+        public void WriteNewChain(IEnumerable<(CaRecord Record, byte[] CertificateDer, string? KeyPem)> authorities) =>
+            _store.WriteAllOrNothing(authorities.SelectMany(a => Files(a.Record, a.CertificateDer, a.KeyPem)).ToList());
+
+        /// <summary>The files of a new CA, in the order that makes it exist last: key (when there is one), certificate, record.</summary>
+        public static List<KeyValuePair<string, byte[]>> Files(CaRecord record, byte[] certificateDer, string? keyPem)
         {
-            _store.WriteAllOrNothing(new[]
-            {
-                new KeyValuePair<string, byte[]>(StoreLayout.CaKey(record.Id), PkiStore.Utf8(keyPem)),
-                new KeyValuePair<string, byte[]>(StoreLayout.CaCertificate(record.Id), PkiStore.Utf8(Pem.Encode(Pem.CertificateLabel, certificateDer))),
-                new KeyValuePair<string, byte[]>(StoreLayout.CaRecord(record.Id), PkiStore.Json(record)),
-            });
+            var files = new List<KeyValuePair<string, byte[]>>();
+            if (keyPem != null) files.Add(new KeyValuePair<string, byte[]>(StoreLayout.CaKey(record.Id), PkiStore.Utf8(keyPem)));
+            files.Add(new KeyValuePair<string, byte[]>(StoreLayout.CaCertificate(record.Id), PkiStore.Utf8(Pem.Encode(Pem.CertificateLabel, certificateDer))));
+            files.Add(new KeyValuePair<string, byte[]>(StoreLayout.CaRecord(record.Id), PkiStore.Json(record)));
+            return files;
         }
 
         /// <summary>DuplicateName when a CA of <paramref name="existing"/> already has <paramref name="name"/>.</summary>

@@ -10,9 +10,11 @@ using PkiCmdlets.Core.Store;
 namespace PkiCmdlets.Core.Authority
 {
     /// <summary>
-    /// Roots and intermediates in the store, as New-RootCA, New-SubCA, Get-CA, Unlock-CA and Lock-CA use them: a thin
-    /// front over their creation (<see cref="CaFactory"/>), their files (<see cref="CaRepository"/>), their keys
-    /// (<see cref="CaKeys"/>) and their output (<see cref="CaOutput"/>). Import-CA is <see cref="CaImportService"/>.
+    /// Roots and intermediates in the store, as New-RootCA, New-SubCA, Get-CA, Unlock-CA, Lock-CA, Remove-CA,
+    /// Set-CAKeyPassword and Update-CA use them: a thin front over their creation (<see cref="CaFactory"/>), their files
+    /// (<see cref="CaRepository"/>), their keys (<see cref="CaKeys"/>), their lifecycle (<see cref="CaLifecycle"/>) and their
+    /// output (<see cref="CaOutput"/>). Import-CA is <see cref="CaImportService"/>, Export-CA <see cref="CaExportService"/>,
+    /// Request-SubCA and Complete-SubCA <see cref="PendingCaService"/>.
     /// </summary>
     public sealed class CaService
     {
@@ -87,6 +89,7 @@ namespace PkiCmdlets.Core.Authority
             }
             KeyProtection.RequireNonEmpty(password);
             var authority = Load(identity);
+            CaKeys.RequireKey(authority.Record);
             if (!authority.Record.KeyProtected) return ToOutput(authority);
             Keys.Unlock(authority, password, span);
             try
@@ -107,6 +110,19 @@ namespace PkiCmdlets.Core.Authority
             Keys.Lock(record);
             return ToOutput(Repository.Load(record));
         }
+
+        /// <summary>Removes a CA and all it kept (see <see cref="CaLifecycle.Remove"/>); returns it as it was.</summary>
+        public CertificateAuthority Remove(CaIdentity identity, bool force, CancellationToken cancellation = default) =>
+            new CaLifecycle(this).Remove(identity, force, cancellation);
+
+        /// <summary>Encrypts the CA's key with a new password (see <see cref="CaLifecycle.ChangeKeyPassword"/>).</summary>
+        public CertificateAuthority ChangeKeyPassword(CaIdentity identity, SecureString? password, SecureString newPassword, IProgress<string>? progress = null,
+            CancellationToken cancellation = default) =>
+            new CaLifecycle(this).ChangeKeyPassword(identity, password, newPassword, progress, cancellation);
+
+        /// <summary>A new certificate for the same key (see <see cref="CaLifecycle.Renew"/>).</summary>
+        public CertificateAuthority Renew(RenewCaRequest request, IProgress<string>? progress = null, CancellationToken cancellation = default) =>
+            new CaLifecycle(this).Renew(request, progress, cancellation);
 
         /// <summary>The CA with this Name or Id, with its certificate.</summary>
         internal StoredCa Load(CaIdentity identity) => Repository.Load(Repository.Resolve(identity));

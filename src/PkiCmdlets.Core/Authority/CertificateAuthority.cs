@@ -49,6 +49,11 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>True when signing with this CA needs a password now: its key is encrypted and not unlocked in this process.</summary>
         public bool Locked => KeyProtected && !Unlocked;
         public bool Imported { get; set; }
+        /// <summary>
+        /// False for a CA in the store without its key (an offline root's certificate, an intermediate signed here for a key
+        /// kept elsewhere): it completes chains and is exported, and signs nothing.
+        /// </summary>
+        public bool HasKey { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
         internal X509Certificate2? Certificate { get; set; }
 

@@ -25,6 +25,15 @@ namespace PkiCmdlets.Core.Authority
             public X509Name Name { get; }
             public byte[] SubjectPublicKeyInfo { get; }
             public PrivateKey Key { get; }
+
+            /// <summary>What everything it signs names it by; made once per issuer object, which a batch keeps.</summary>
+            public AuthorityKeyIdentifier AuthorityKeyIdentifier => _authorityKeyIdentifier ??= KeyIdentifier.OfIssuer(SubjectPublicKeyInfo);
+
+            /// <summary>The AlgorithmIdentifier of its key's signatures, parsed once.</summary>
+            public AlgorithmIdentifier SignatureAlgorithm => _signatureAlgorithm ??= AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(Key.SignatureAlgorithm));
+
+            private AuthorityKeyIdentifier? _authorityKeyIdentifier;
+            private AlgorithmIdentifier? _signatureAlgorithm;
         }
 
         /// <summary>Self-signed root: CA critical (optional path length), keyCertSign+cRLSign critical, SKI.</summary>
@@ -63,9 +72,28 @@ namespace PkiCmdlets.Core.Authority
             var extensions = new X509ExtensionsGenerator();
             profile.AddExtensions(extensions, subjectKey, names);
             extensions.AddExtension(X509Extensions.SubjectKeyIdentifier, false, KeyIdentifier.OfSubject(spki));
-            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdentifier.OfIssuer(issuer.SubjectPublicKeyInfo));
+            extensions.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, issuer.AuthorityKeyIdentifier);
             if (crlUrl != null) extensions.AddExtension(X509Extensions.CrlDistributionPoints, false, CrlDistributionPoint(crlUrl));
-            return Sign(serial, subject, validity, issuer.Name, spki, extensions, issuer.Key);
+            return Sign(serial, subject, validity, issuer.Name, spki, extensions, issuer.Key, issuer.SignatureAlgorithm);
+        }
+
+        /// <summary>
+        /// A new certificate for what <paramref name="current"/> certifies: its subject, key and every extension as they are
+        /// (so its key identifiers stay), with a new serial number and validity, signed by <paramref name="issuer"/>.
+        /// </summary>
+        public static byte[] Renewed(X509CertificateStructure current, Issuer issuer, byte[] serial, ValidityPeriod validity)
+        {
+            var extensions = new X509ExtensionsGenerator();
+            var old = current.TbsCertificate.Extensions;
+            if (old != null)
+            {
+                foreach (var oid in old.ExtensionOids)
+                {
+                    var extension = old.GetExtension(oid);
+                    extensions.AddExtension(oid, extension.IsCritical, extension.GetParsedValue());
+                }
+            }
+            return Sign(serial, current.Subject, validity, issuer.Name, current.SubjectPublicKeyInfo.GetDerEncoded(), extensions, issuer.Key);
         }
 
         private static BasicConstraints CaConstraints(int? pathLength) =>
@@ -78,9 +106,9 @@ namespace PkiCmdlets.Core.Authority
         }
 
         private static byte[] Sign(byte[] serial, X509Name subject, ValidityPeriod validity, X509Name issuer, byte[] spki,
-            X509ExtensionsGenerator extensions, PrivateKey issuerKey)
+            X509ExtensionsGenerator extensions, PrivateKey issuerKey, AlgorithmIdentifier? algorithm = null)
         {
-            var signatureAlgorithm = AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(issuerKey.SignatureAlgorithm));
+            var signatureAlgorithm = algorithm ?? AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(issuerKey.SignatureAlgorithm));
             var tbs = new V3TbsCertificateGenerator();
             tbs.SetSerialNumber(new DerInteger(new Org.BouncyCastle.Math.BigInteger(1, serial)));
             tbs.SetSignature(signatureAlgorithm);

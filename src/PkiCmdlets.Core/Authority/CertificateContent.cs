@@ -17,34 +17,41 @@ namespace PkiCmdlets.Core.Authority
     /// </summary>
     internal sealed class CertificateContent
     {
-        private CertificateContent(byte[] der, X509CertificateStructure structure)
+        private CertificateContent(byte[] der, X509CertificateStructure structure, string source)
         {
             Der = der;
             Structure = structure;
+            Source = source;
         }
 
         public byte[] Der { get; }
 
         public X509CertificateStructure Structure { get; }
 
+        /// <summary>What the certificate came from (a file, a store file, a CA's answer), as errors about its content name it.</summary>
+        public string Source { get; }
+
         /// <summary>The DER SubjectPublicKeyInfo: the certificate's public key.</summary>
         public byte[] SubjectPublicKeyInfo => Structure.SubjectPublicKeyInfo.GetDerEncoded();
 
-        /// <summary>The DNS names and IP addresses of its subjectAltName (see <see cref="CertificateNames.ServerNames"/>).</summary>
-        public IReadOnlyList<SubjectAlternativeName> ServerNames => CertificateNames.ServerNames(Structure.TbsCertificate.Extensions);
+        /// <summary>The DNS names and IP addresses of its subjectAltName (see <see cref="CertificateNames.ServerNames(Asn1Sequence, string)"/>).</summary>
+        public IReadOnlyList<SubjectAlternativeName> ServerNames => CertificateNames.ServerNames(Structure.TbsCertificate.Extensions, Source);
 
         public string? SubjectAttribute(DerObjectIdentifier oid) => Attribute(Structure.Subject, oid);
 
         public string? IssuerAttribute(DerObjectIdentifier oid) => Attribute(Structure.Issuer, oid);
 
-        /// <summary>Parses a DER certificate; <paramref name="unreadable"/> makes the error when it does not parse.</summary>
-        public static CertificateContent FromDer(byte[] der, Func<Exception, PkiException> unreadable)
+        /// <summary>
+        /// Parses a DER certificate from <paramref name="source"/>; <paramref name="unreadable"/> makes the error when it does
+        /// not parse, or is larger or deeper than any certificate (<see cref="DerInput"/>).
+        /// </summary>
+        public static CertificateContent FromDer(byte[] der, string source, Func<Exception, PkiException> unreadable)
         {
             try
             {
-                return new CertificateContent(der, X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der)));
+                return new CertificateContent(der, X509CertificateStructure.GetInstance(DerInput.Read(der, source)), source);
             }
-            catch (Exception e) when (Malformed.Is(e))
+            catch (Exception e) when (Malformed.Is(e) || DerInput.IsLimit(e))
             {
                 throw unreadable(e);
             }
@@ -56,9 +63,12 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         public static string Reason(Exception e) => e is PkiException ? e.Message : Malformed.Reason(e, Messages.ReasonCertificateDamaged);
 
-        /// <summary>A file's certificate: the file itself when it is DER (it starts with a SEQUENCE), else its first PEM CERTIFICATE block.</summary>
+        /// <summary>
+        /// A file's certificate: the file itself when it is DER (it starts with a SEQUENCE), else its first PEM CERTIFICATE
+        /// block (the text in UTF-8, or UTF-16 or UTF-32 with a byte order mark).
+        /// </summary>
         public static byte[] FirstCertificate(byte[] file) =>
-            file.Length > 0 && file[0] == 0x30 ? file : Pem.Decode(PkiStore.FromUtf8(file), Pem.CertificateLabel);
+            InputFile.IsDer(file) ? file : Pem.Decode(InputFile.Text(file), Pem.CertificateLabel);
 
         /// <summary>The first value of an attribute (CN, O, …) of a distinguished name, or null.</summary>
         public static string? Attribute(X509Name name, DerObjectIdentifier oid)

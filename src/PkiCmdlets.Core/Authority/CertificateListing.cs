@@ -34,6 +34,8 @@ namespace PkiCmdlets.Core.Authority
                 : new HashSet<string>(query.Identifiers.Select(SerialOrNull).Where(v => v != null)!, StringComparer.OrdinalIgnoreCase);
             var serials = Normalized(query.SerialNumbers, SerialNumber.Normalize);
             var namePatterns = query.DnsNames?.Select(p => new NamePattern(p)).ToList();
+            var profiles = query.Profiles == null || query.Profiles.Count == 0 ? null
+                : new HashSet<string>(query.Profiles.Select(p => CertificateProfiles.Get(p).Name), StringComparer.OrdinalIgnoreCase);
             var now = _cas.Now;
             var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             // A certificate asked for whose line is damaged is named as damaged, not as missing.
@@ -50,7 +52,8 @@ namespace PkiCmdlets.Core.Authority
             bool Wanted(IssuedRecord record) =>
                 IdentifierWanted(record.Identifier, record.SerialNumber)
                 && (serials == null || serials.Contains(record.SerialNumber))
-                && (namePatterns == null || namePatterns.Any(p => record.DnsNames.Concat(record.IpAddresses).Append(record.CommonName).Any(p.IsMatch)));
+                && (namePatterns == null || namePatterns.Any(p => record.DnsNames.Concat(record.IpAddresses).Append(record.CommonName).Any(p.IsMatch)))
+                && (profiles == null || profiles.Contains(record.Profile ?? CertificateProfiles.Server.Name));
             foreach (var source in sources)
             {
                 using var certificates = new IssuedJournal(_store, source.IssuerId).Read(problems, Wanted, WantedKey, DamagedKey).GetEnumerator();

@@ -16,10 +16,18 @@ namespace PkiCmdlets.Core.Authority
         static CertificateProfiles()
         {
             Register(Server);
+            Register(Client);
+            Register(ServerAndClient);
         }
 
         /// <summary>What New-ServerCertificate makes, and what a request that names no profile gets.</summary>
         public static CertificateProfile Server { get; } = new ServerProfile();
+
+        /// <summary>What New-ClientCertificate makes: clientAuth, identities as e-mail, UPN, URI and DNS names.</summary>
+        public static CertificateProfile Client { get; } = new ClientProfile();
+
+        /// <summary>A server certificate that is also a TLS client's (serverAuth and clientAuth).</summary>
+        public static CertificateProfile ServerAndClient { get; } = new ServerAndClientProfile();
 
         /// <summary>The names of the profiles, in the order they were registered.</summary>
         public static IReadOnlyList<string> Names

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 
 namespace PkiCmdlets.Core.Authority
 {
-    /// <summary>Get-ServerCertificate's filters; every one given must match.</summary>
+    /// <summary>Get-IssuedCertificate's filters; every one given must match.</summary>
     public sealed class CertificateQuery
     {
         public IList<string>? Identifiers { get; set; }
@@ -13,5 +13,7 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>Valid certificates whose NotAfter falls within this many days from now.</summary>
         public int? ExpiresWithinDays { get; set; }
         public CertificateStatus? Status { get; set; }
+        /// <summary>The profiles that made them (Server, Client, ServerAndClient); CertificateProfileUnknown for a name not in the table.</summary>
+        public IList<string>? Profiles { get; set; }
     }
 }

@@ -10,7 +10,10 @@ using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Core.Authority
 {
-    /// <summary>Builds and writes a CA's CRL from its journal's revocations, with a CRL number that only grows.</summary>
+    /// <summary>
+    /// Builds and writes a CA's CRL from its journal's revocations, with a CRL number that only grows; or keeps one a CA signed
+    /// outside the store (Import-Crl).
+    /// </summary>
     public sealed class CrlService
     {
         public const int DefaultNextUpdateHours = 168;
@@ -68,7 +71,7 @@ namespace PkiCmdlets.Core.Authority
                 _store.WriteJson(statePath, new CrlState { LastCrlNumber = number, Journal = reached.Lines > 0 ? reached : null });
                 if (path != null)
                 {
-                    OutputFile.Write(path, request.AsPem ? PkiStore.Utf8(text) : der);
+                    OutputFile.Write(path, request.AsPem ? PkiStore.Utf8(text) : der, OutputFile.PublicMode);
                 }
                 _store.WriteText(StoreLayout.Crl(id), text);
                 return new PublishedCrl
@@ -87,6 +90,75 @@ namespace PkiCmdlets.Core.Authority
                 };
             }
         }
+
+        /// <summary>
+        /// Keeps a CRL a CA signed outside the store (an offline root's, signed where its key is) as that CA's latest CRL, as
+        /// Publish-Crl keeps its own: the file (PEM or DER) must be a CRL whose signature a CA of the store made
+        /// (CrlIssuerNotFound otherwise; with <paramref name="issuer"/>, that CA), with a CRL number above the last one kept
+        /// for it (CrlNotNewer), so numbers only grow. Its copy in the store is what Export-CA -CrlPath writes.
+        /// </summary>
+        public PublishedCrl Import(string path, CaIdentity? issuer = null, CancellationToken cancellation = default)
+        {
+            var bytes = InputFile.Read(path, e => new PkiException(ErrorIds.CrlUnreadable, PkiErrorKind.ObjectNotFound, path, Messages.CrlUnreadable.Format(path, e.Message), e));
+            Org.BouncyCastle.Asn1.X509.CertificateList crl;
+            byte[] der;
+            long number;
+            try
+            {
+                der = InputFile.IsDer(bytes) ? bytes : Pem.Decode(InputFile.Text(bytes), Pem.CrlLabel);
+                crl = Org.BouncyCastle.Asn1.X509.CertificateList.GetInstance(DerInput.Read(der, path));
+                var extension = crl.TbsCertList.Extensions?.GetExtension(Org.BouncyCastle.Asn1.X509.X509Extensions.CrlNumber)
+                    ?? throw new ArgumentException(Messages.ReasonCrlNumberMissing);
+                var value = Org.BouncyCastle.Asn1.DerInteger.GetInstance(extension.GetParsedValue()).Value;
+                if (value.SignValue < 0 || value.BitLength > 62) throw new ArgumentException(Messages.ReasonCrlNumberRange);
+                number = value.LongValue;
+            }
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.InvalidPem })
+            {
+                throw new PkiException(ErrorIds.CrlUnreadable, PkiErrorKind.InvalidData, path,
+                    Messages.CrlUnreadable.Format(path, e is PkiException ? e.Message : Malformed.Reason(e, Messages.ReasonDerDamaged)), e);
+            }
+
+            var candidates = issuer != null ? new List<StoredCa> { _cas.Load(issuer) }
+                : _cas.Repository.LoadAll(null).Select(_cas.Repository.Load).Where(c => c.Certificate.Subject.Equivalent(crl.Issuer)).ToList();
+            var signer = candidates.FirstOrDefault(c => c.Certificate.Subject.Equivalent(crl.Issuer)
+                && PublicKeyInfo.FromSubjectPublicKeyInfo(c.SubjectPublicKeyInfo, c.Record.Name).Verify(crl.SignatureAlgorithm.GetDerEncoded(), crl.TbsCertList.GetDerEncoded(), crl.Signature.GetOctets()));
+            if (signer == null)
+            {
+                throw new PkiException(ErrorIds.CrlIssuerNotFound, PkiErrorKind.ObjectNotFound, path,
+                    Messages.CrlIssuerNotFound.Format(path, crl.Issuer.ToString(), issuer?.Value ?? Messages.CrlIssuerAnyCa));
+            }
+            var text = Pem.Encode(Pem.CrlLabel, der);
+            var id = signer.Record.Id;
+            _store.EnsureCreated(StoreLayout.CrlFolder);
+            using (_store.Lock(cancellation))
+            {
+                var last = _store.Exists(StoreLayout.CrlNumber(id)) ? _store.ReadJson<CrlState>(StoreLayout.CrlNumber(id)).LastCrlNumber : 0;
+                if (number <= last)
+                {
+                    throw new PkiException(ErrorIds.CrlNotNewer, PkiErrorKind.InvalidData, path, Messages.CrlNotNewer.Format(path, number, signer.Record.Name, last));
+                }
+                _store.WriteText(StoreLayout.Crl(id), text);
+                _store.WriteJson(StoreLayout.CrlNumber(id), new CrlState { LastCrlNumber = number });
+            }
+            return new PublishedCrl
+            {
+                IssuerName = signer.Record.Name,
+                IssuerId = id,
+                CrlNumber = number,
+                ThisUpdate = new DateTimeOffset(crl.ThisUpdate.ToDateTime().ToUniversalTime(), TimeSpan.Zero),
+                NextUpdate = crl.NextUpdate == null ? default : new DateTimeOffset(crl.NextUpdate.ToDateTime().ToUniversalTime(), TimeSpan.Zero),
+                RevokedCount = crl.GetRevokedCertificates().Length,
+                CrlUrl = signer.Record.CrlUrl,
+                StoreFile = _store.FullPath(StoreLayout.Crl(id)),
+                Path = path,
+                Pem = text,
+                Der = der,
+            };
+        }
+
+        /// <summary>The latest CRL the store keeps for a CA (published or imported), as PEM; null when it has none.</summary>
+        internal string? Latest(string caId) => _store.Exists(StoreLayout.Crl(caId)) ? _store.ReadText(StoreLayout.Crl(caId)) : null;
 
         /// <summary>
         /// The revoked certificates of one issuer. A damaged line might be a revocation, and a CRL that silently left

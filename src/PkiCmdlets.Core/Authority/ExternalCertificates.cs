@@ -57,7 +57,7 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The record of a certificate an outside CA issued, read from its DER; CertificateUnreadable, or what the parsers throw, when it does not read.</summary>
         private IssuedRecord Read(byte[] leafDer, IReadOnlyList<byte[]> chainDer)
         {
-            var content = CertificateContent.FromDer(leafDer, Unreadable);
+            var content = CertificateContent.FromDer(leafDer, "certificate", Unreadable);
             var certificate = new X509Certificate2(leafDer);
             var names = content.ServerNames;
             var spki = content.SubjectPublicKeyInfo;

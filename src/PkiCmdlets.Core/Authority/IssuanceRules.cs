@@ -29,7 +29,7 @@ namespace PkiCmdlets.Core.Authority
                         Messages.AlgorithmDoesNotMatchCsr.Format(algorithm, key.Description));
                 }
             }
-            var issuerKey = PublicKeyInfo.FromSubjectPublicKeyInfo(issuer.SubjectPublicKeyInfo, issuer.Record.Name);
+            var issuerKey = issuer.PublicKey;
             if (issuerKey.Family != key.Family)
             {
                 throw new PkiException(ErrorIds.KeyAlgorithmMismatch, PkiErrorKind.InvalidArgument, key.Description,

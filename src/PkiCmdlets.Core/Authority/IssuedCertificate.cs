@@ -29,8 +29,16 @@ namespace PkiCmdlets.Core.Authority
         public string CommonName { get; set; } = string.Empty;
         public string[] DnsNames { get; set; } = new string[0];
         public string[] IpAddresses { get; set; } = new string[0];
-        /// <summary>Every name the certificate covers: its DNS names, then its IP addresses.</summary>
-        public string[] Names => DnsNames.Length == 0 ? IpAddresses : IpAddresses.Length == 0 ? DnsNames : DnsNames.Concat(IpAddresses).ToArray();
+        /// <summary>A client certificate's e-mail addresses (rfc822Name).</summary>
+        public string[] EmailAddresses { get; set; } = new string[0];
+        /// <summary>A client certificate's user principal names.</summary>
+        public string[] UserPrincipalNames { get; set; } = new string[0];
+        /// <summary>A client certificate's URIs, such as SPIFFE IDs.</summary>
+        public string[] Uris { get; set; } = new string[0];
+        /// <summary>Every name the certificate covers: its DNS names, its IP addresses, then a client's e-mail addresses, user principal names and URIs.</summary>
+        public string[] Names => EmailAddresses.Length + UserPrincipalNames.Length + Uris.Length == 0
+            ? (DnsNames.Length == 0 ? IpAddresses : IpAddresses.Length == 0 ? DnsNames : DnsNames.Concat(IpAddresses).ToArray())
+            : DnsNames.Concat(IpAddresses).Concat(EmailAddresses).Concat(UserPrincipalNames).Concat(Uris).ToArray();
         public string Algorithm { get; set; } = string.Empty;
         public DateTimeOffset NotBefore { get; set; }
         public DateTimeOffset NotAfter { get; set; }
@@ -46,7 +54,10 @@ namespace PkiCmdlets.Core.Authority
         /// <summary>The CSR in the store whose key this certificate carries, when there is one (so the key can be exported).</summary>
         public int? CsrId { get; set; }
         public DateTimeOffset IssuedAt { get; set; }
-        /// <summary>The certificate profile that made it: Server for New-ServerCertificate's (and for those ordered over ACME).</summary>
+        /// <summary>
+        /// The certificate profile that made it: Server for New-ServerCertificate's (and for those ordered over ACME), Client
+        /// for New-ClientCertificate's, ServerAndClient for either's with -Profile ServerAndClient.
+        /// </summary>
         public string Profile { get; set; } = string.Empty;
         /// <remarks>Read from the store when first asked for, so that a listing of thousands reads only the certificates looked at.</remarks>
         internal X509Certificate2 Certificate => _certificate ??= Parse(Der);

@@ -24,6 +24,13 @@ namespace PkiCmdlets.Core.Authority
         public SecureString? KeyPassword { get; set; }
         public bool NoPassword { get; set; }
 
+        /// <summary>
+        /// New-SubCA for a key kept elsewhere: the intermediate's PKCS#10 request as text, or the file it is in (when the
+        /// text is null). The subject is the request's; the store keeps the certificate without a key.
+        /// </summary>
+        public string? Csr { get; set; }
+        public string? CsrPath { get; set; }
+
         /// <summary>New-SubCA only: the CA that signs the new one.</summary>
         public CaIdentity? Issuer { get; set; }
         public SecureString? IssuerKeyPassword { get; set; }

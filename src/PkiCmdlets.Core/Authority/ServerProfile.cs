@@ -33,12 +33,25 @@ namespace PkiCmdlets.Core.Authority
                 }
                 NameRules.AddDistinct(names, name);
             }
+            foreach (var value in request.AddedUris)
+            {
+                if (string.IsNullOrWhiteSpace(value)) continue;
+                if (!TakesUris)
+                {
+                    throw new PkiException(ErrorIds.UriNotTaken, PkiErrorKind.InvalidArgument, value, Messages.UriNotTaken.Format(value, Name));
+                }
+                NameRules.AddDistinct(names, new SubjectAlternativeName(SubjectAlternativeNameType.Uri, NameRules.NormalizeUri(value)));
+            }
             return names;
         }
+
+        /// <summary>Whether -Uri adds URIs (a service's SPIFFE ID): not for a server certificate alone.</summary>
+        protected virtual bool TakesUris => false;
 
         public override IReadOnlyList<SubjectAlternativeName> Covered(string commonName, List<SubjectAlternativeName> namesAsked)
         {
             var names = CertificateNames.Covered(commonName, namesAsked);
+            CertificateNames.RequireAtMostMax(names.Count, commonName);
             if (names.Count == 0)
             {
                 throw new PkiException(ErrorIds.NoServerName, PkiErrorKind.InvalidArgument, commonName, Messages.NoServerName.Format(commonName));
@@ -48,7 +61,8 @@ namespace PkiCmdlets.Core.Authority
 
         public override void AddExtensions(X509ExtensionsGenerator extensions, PublicKeyInfo subjectKey, IReadOnlyList<SubjectAlternativeName> names)
         {
-            var usage = subjectKey.Family == KeyFamily.Rsa ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
+            // An RSA key restricted to PSS signs only; it cannot encipher.
+            var usage = subjectKey.Family == KeyFamily.Rsa && !subjectKey.PssOnly ? KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment : KeyUsage.DigitalSignature;
             extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
             extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(usage));
             extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(ExtendedKeyUsages));

@@ -1,6 +1,7 @@
 using System;
 using Org.BouncyCastle.Asn1.X509;
 using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Keys;
 
 namespace PkiCmdlets.Core.Authority
 {
@@ -21,6 +22,8 @@ namespace PkiCmdlets.Core.Authority
             PathLength = pathLength == null ? (int?)null : pathLength.IntValue;
             var constraints = extensions?.GetExtension(X509Extensions.NameConstraints);
             NameConstraints = constraints == null ? NameConstraintSet.None : NameConstraintSet.FromExtension(constraints.GetParsedValue());
+            NotBefore = new DateTimeOffset(certificate.StartDate.ToDateTime().ToUniversalTime(), TimeSpan.Zero);
+            NotAfter = new DateTimeOffset(certificate.EndDate.ToDateTime().ToUniversalTime(), TimeSpan.Zero);
         }
 
         public CaRecord Record { get; }
@@ -29,15 +32,23 @@ namespace PkiCmdlets.Core.Authority
 
         public byte[] Der { get; }
 
-        public DateTimeOffset NotBefore => new DateTimeOffset(Certificate.StartDate.ToDateTime().ToUniversalTime(), TimeSpan.Zero);
+        public DateTimeOffset NotBefore { get; }
 
-        public DateTimeOffset NotAfter => new DateTimeOffset(Certificate.EndDate.ToDateTime().ToUniversalTime(), TimeSpan.Zero);
+        public DateTimeOffset NotAfter { get; }
 
         public int? PathLength { get; }
 
         public NameConstraintSet NameConstraints { get; }
 
-        public byte[] SubjectPublicKeyInfo => Certificate.SubjectPublicKeyInfo.GetDerEncoded();
+        /// <summary>The DER SubjectPublicKeyInfo, encoded once (issuing reads it for every certificate); not to be changed.</summary>
+        public byte[] SubjectPublicKeyInfo => _subjectPublicKeyInfo ??= Certificate.SubjectPublicKeyInfo.GetDerEncoded();
+
+        /// <summary>The CA's public key, read once.</summary>
+        public PublicKeyInfo PublicKey => _publicKey ??= PublicKeyInfo.FromSubjectPublicKeyInfo(SubjectPublicKeyInfo, Record.Name);
+
+        // Made on first use; a race only makes the same value twice.
+        private byte[]? _subjectPublicKeyInfo;
+        private PublicKeyInfo? _publicKey;
 
         /// <summary>IssuerExpired unless the CA's certificate is valid at <paramref name="now"/>: a CA outside its window signs nothing.</summary>
         public void RequireCurrent(DateTimeOffset now)

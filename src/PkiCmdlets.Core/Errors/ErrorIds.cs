@@ -133,6 +133,41 @@ namespace PkiCmdlets.Core.Errors
 
         public const string OperationCancelled = nameof(OperationCancelled);
 
+        // Client certificates, CAs without keys, trust stores, the CA lifecycle, files for servers
+        public const string InvalidUri = nameof(InvalidUri);
+        public const string InvalidUserPrincipalName = nameof(InvalidUserPrincipalName);
+        public const string CaKeyNotInStore = nameof(CaKeyNotInStore);
+        public const string CaChainBroken = nameof(CaChainBroken);
+        public const string CaPendingKeyMismatch = nameof(CaPendingKeyMismatch);
+        public const string PendingCaNotFound = nameof(PendingCaNotFound);
+        public const string ExportPathRepeated = nameof(ExportPathRepeated);
+        public const string CrlUnreadable = nameof(CrlUnreadable);
+        public const string CrlIssuerNotFound = nameof(CrlIssuerNotFound);
+        public const string CrlNotNewer = nameof(CrlNotNewer);
+        public const string CaHasSubordinates = nameof(CaHasSubordinates);
+        public const string CaHasIssuedCertificates = nameof(CaHasIssuedCertificates);
+        public const string KeyPasswordTooWeak = nameof(KeyPasswordTooWeak);
+        public const string CaCrlMissing = nameof(CaCrlMissing);
+        public const string TrustScopeNotSupported = nameof(TrustScopeNotSupported);
+        public const string TrustElevationRequired = nameof(TrustElevationRequired);
+        public const string TrustStoreFailed = nameof(TrustStoreFailed);
+        public const string TrustStoreUnavailable = nameof(TrustStoreUnavailable);
+        public const string TrustNotRoot = nameof(TrustNotRoot);
+        public const string TrustNotInstalled = nameof(TrustNotInstalled);
+        public const string UriNotTaken = nameof(UriNotTaken);
+        public const string KeyParameterWithCsr = nameof(KeyParameterWithCsr);
+        // Hostile input: the limits and rules for what is read from outside
+        public const string InputTooLarge = nameof(InputTooLarge);
+        public const string InputNestingTooDeep = nameof(InputNestingTooDeep);
+        public const string IterationCountOutOfRange = nameof(IterationCountOutOfRange);
+        public const string RsaExponentNotAllowed = nameof(RsaExponentNotAllowed);
+        public const string RsaModulusTooLarge = nameof(RsaModulusTooLarge);
+        public const string CsrExtensionInvalid = nameof(CsrExtensionInvalid);
+        public const string CsrSignatureAlgorithmNotAllowed = nameof(CsrSignatureAlgorithmNotAllowed);
+        public const string SubjectAttributeInvalid = nameof(SubjectAttributeInvalid);
+        public const string TooManyNames = nameof(TooManyNames);
+        public const string PublicSuffixWildcard = nameof(PublicSuffixWildcard);
+        public const string CaImportUnusable = nameof(CaImportUnusable);
         // Store integrity
         public const string CaKeyMismatch = nameof(CaKeyMismatch);
         public const string KeyFileNotPrivate = nameof(KeyFileNotPrivate);

@@ -20,9 +20,10 @@ namespace PkiCmdlets.Core.Errors
 
         /// <summary>
         /// The reason to show: the exception's message when the core wrote it (a rule of ours, such as "the curve … is not
-        /// supported"), otherwise <paramref name="fallback"/>, so that no library's wording reaches the user.
+        /// supported", thrown here or made here and handed over without being thrown), otherwise <paramref name="fallback"/>,
+        /// so that no library's wording reaches the user.
         /// </summary>
         public static string Reason(Exception e, string fallback) =>
-            e.TargetSite?.Module.Assembly == typeof(Malformed).Assembly && !(e is NullReferenceException) ? e.Message : fallback;
+            (e.TargetSite == null || e.TargetSite.Module.Assembly == typeof(Malformed).Assembly) && !(e is NullReferenceException) ? e.Message : fallback;
     }
 }

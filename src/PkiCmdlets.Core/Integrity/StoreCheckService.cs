@@ -177,7 +177,7 @@ namespace PkiCmdlets.Core.Integrity
         private static void CheckCertificate(JournalCertificate certificate, PublicKeyInfo? signer)
         {
             var der = certificate.Der();
-            var content = CertificateContent.FromDer(der, e => certificate.Damaged(CertificateContent.Reason(e)));
+            var content = CertificateContent.FromDer(der, certificate.Record.Identifier, e => certificate.Damaged(CertificateContent.Reason(e)));
             var structure = content.Structure;
             var record = certificate.Record;
             string thumbprint;

@@ -19,15 +19,21 @@ namespace PkiCmdlets.Core.Keys
                 ? new PkiException(ErrorIds.CsrKeyTooWeak, PkiErrorKind.InvalidData, key.Description, Messages.CsrKeyTooWeak.Format(key.Size, KeySpec.RsaSizes[0]))
             : null);
 
-        /// <summary>A certificate ordered over ACME: ECDSA, or RSA of 2048 bits or more; public CAs take no SM2 (KeyAlgorithmNotAllowed).</summary>
+        /// <summary>
+        /// A certificate ordered over ACME: ECDSA, or RSA of 2048 bits or more; public CAs take no SM2 and no key restricted
+        /// to RSA-PSS (KeyAlgorithmNotAllowed).
+        /// </summary>
         public static readonly KeyPolicy AcmeOrder = new KeyPolicy(nameof(AcmeOrder), (key, source) =>
-            key.Family == KeyFamily.Ecc || (key.Family == KeyFamily.Rsa && key.Size >= KeySpec.RsaSizes[0])
+            key.Family == KeyFamily.Ecc || (key.Family == KeyFamily.Rsa && !key.PssOnly && key.Size >= KeySpec.RsaSizes[0])
                 ? null
                 : new PkiException(ErrorIds.KeyAlgorithmNotAllowed, PkiErrorKind.InvalidData, key.Description, Messages.KeyAlgorithmNotAllowed.Format(key.Description)));
 
-        /// <summary>A CA brought into the store: a key of a family and size we generate ourselves (CaKeyUnsupported).</summary>
+        /// <summary>
+        /// A CA brought into the store: a key of a family and size we generate ourselves, and sign with as we do (not an RSA
+        /// key restricted to PSS) (CaKeyUnsupported).
+        /// </summary>
         public static readonly KeyPolicy CaImport = new KeyPolicy(nameof(CaImport), (key, source) =>
-            key.Family == null || (key.Family == KeyFamily.Rsa && !KeySpec.RsaSizes.Contains(key.Size))
+            key.Family == null || (key.Family == KeyFamily.Rsa && (key.PssOnly || !KeySpec.RsaSizes.Contains(key.Size)))
                 ? new PkiException(ErrorIds.CaKeyUnsupported, PkiErrorKind.InvalidData, source, Messages.CaKeyUnsupported.Format(source, key.Description))
                 : null);
 

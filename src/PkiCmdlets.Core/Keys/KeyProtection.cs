@@ -27,6 +27,13 @@ namespace PkiCmdlets.Core.Keys
         public const int DefaultIterations = 600_000;
 
         /// <summary>
+        /// The most iterations a password function may ask for in a file we read (PBKDF2, a PFX's MAC and its PKCS#12
+        /// encryption): about ten seconds of work, sixteen times our own default. A file is refused beyond it rather than
+        /// keeping the processor busy for hours on a count someone chose, such as 2^31 - 1.
+        /// </summary>
+        public const int MaxIterations = 10_000_000;
+
+        /// <summary>
         /// Rfc2898DeriveBytes(byte[], byte[], int, HashAlgorithmName): the platform's PBKDF2 with SHA-256,
         /// about ten times faster than BouncyCastle's managed digest. It exists on every runtime PowerShell
         /// uses (.NET Framework 4.7.2, .NET Core), but not in the netstandard2.0 surface, so it is found at
@@ -73,7 +80,7 @@ namespace PkiCmdlets.Core.Keys
             Pbkdf2Params pbkdf2;
             try
             {
-                info = EncryptedPrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(encryptedPkcs8));
+                info = EncryptedPrivateKeyInfo.GetInstance(Formats.DerInput.Read(encryptedPkcs8, source));
                 if (!info.EncryptionAlgorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdPbeS2))
                 {
                     throw new NotSupportedException(Messages.ReasonOnlyPbes2);
@@ -95,8 +102,10 @@ namespace PkiCmdlets.Core.Keys
             byte[] key;
             try
             {
-                iv = Asn1OctetString.GetInstance(pbes2.EncryptionScheme.Parameters).GetOctets();
-                key = DeriveKey(password, pbkdf2.GetSalt(), pbkdf2.IterationCount.IntValue, pbkdf2.Prf);
+                iv = pbes2.EncryptionScheme.Parameters is Asn1OctetString octets && octets.GetOctets().Length == 16
+                    ? octets.GetOctets()
+                    : throw new ArgumentException(Messages.ReasonIvInvalid);
+                key = DeriveKey(password, pbkdf2.GetSalt(), Iterations(pbkdf2.IterationCount, source, "PBKDF2"), pbkdf2.Prf);
             }
             catch (Exception e) when (Malformed.Is(e))
             {
@@ -107,7 +116,7 @@ namespace PkiCmdlets.Core.Keys
                 var plain = AesCbc(key, iv, info.GetEncryptedData(), encrypt: false);
                 // A wrong password usually fails the padding check; when the padding happens to pass,
                 // the plaintext is not a PrivateKeyInfo. The parser's copy of the key is cleared: the caller clears its own.
-                var parsed = PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(plain)).PrivateKey.GetOctets();
+                var parsed = PrivateKeyInfo.GetInstance(Formats.DerInput.Read(plain, source)).PrivateKey.GetOctets();
                 Array.Clear(parsed, 0, parsed.Length);
                 return plain;
             }
@@ -120,6 +129,19 @@ namespace PkiCmdlets.Core.Keys
             {
                 Array.Clear(key, 0, key.Length);
             }
+        }
+
+        /// <summary>
+        /// <paramref name="count"/> as an int when it is from 1 to <see cref="MaxIterations"/>; IterationCountOutOfRange, naming
+        /// <paramref name="source"/> and the <paramref name="function"/> that asks for it, otherwise (a count of 2^32 + 1 is
+        /// refused, never read as 1).
+        /// </summary>
+        internal static int Iterations(Org.BouncyCastle.Math.BigInteger count, string source, string function)
+        {
+            if (count.SignValue > 0 && count.BitLength <= 31 && count.IntValue <= MaxIterations) return count.IntValue;
+            var shown = count.BitLength <= 64 ? count.ToString() : Messages.NumberOfBits.Format(count.BitLength);
+            throw new PkiException(ErrorIds.IterationCountOutOfRange, PkiErrorKind.InvalidData, source,
+                Messages.IterationCountOutOfRange.Format(source, shown, function, MaxIterations));
         }
 
         /// <summary>Throws KeyPasswordEmpty for an empty password; null means "no password".</summary>

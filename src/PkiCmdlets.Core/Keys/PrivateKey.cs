@@ -72,7 +72,7 @@ namespace PkiCmdlets.Core.Keys
         /// </summary>
         private static PrivateKey ReadPkcs8(byte[] der, string source)
         {
-            var info = PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der));
+            var info = PrivateKeyInfo.GetInstance(Formats.DerInput.Read(der, source));
             try
             {
                 var algorithm = info.PrivateKeyAlgorithm.Algorithm;

@@ -19,7 +19,9 @@ namespace PkiCmdlets.Core.Keys
     /// A public key read from a SubjectPublicKeyInfo someone else made (a CSR, an imported certificate):
     /// what it is, in our terms, and signature verification. RSA PKCS#1 v1.5 and ECDSA on P-256 and P-521 with
     /// SHA-2 verify on the platform's native provider, like our signing; everything else (SM2, P-384, RSASSA-PSS,
-    /// SHA-1, other curves, Ed25519) on BouncyCastle, so the set of signatures that verify is the same as ever.
+    /// SHA-1, other curves, Ed25519) on BouncyCastle, so the set of signatures that verify is the same as ever. Where
+    /// .NET runs on OpenSSL 3, <see cref="LibCryptoVerifier"/> checks the RSA and ECDSA ones first, without .NET's
+    /// costly key import; what it does not verify goes on to this reference path.
     /// </summary>
     public sealed class PublicKeyInfo
     {
@@ -50,6 +52,12 @@ namespace PkiCmdlets.Core.Keys
         /// <summary>The key imported into the native provider on first use; null if the provider refuses it or has none.</summary>
         private readonly Lazy<AsymmetricAlgorithm?> _native;
 
+        /// <summary>What <see cref="LibCryptoVerifier"/> needs: an RSA key's modulus and exponent, or an ECDSA key's point.</summary>
+        private byte[]? _rsaModulus, _rsaExponent, _ecPoint;
+
+        /// <summary>The hash a PSS-only key's own parameters bind its signatures to, if they do.</summary>
+        private DerObjectIdentifier? _keyPssHash;
+
         private PublicKeyInfo(byte[] spki, Func<AsymmetricKeyParameter> key, KeyFamily? family, int size, string description,
             Func<AsymmetricAlgorithm>? importNative = null)
         {
@@ -70,6 +78,18 @@ namespace PkiCmdlets.Core.Keys
         /// <summary>Modulus bits for RSA, field bits for EC keys.</summary>
         public int Size { get; }
 
+        /// <summary>
+        /// OpenSSL's limit for RSA keys (OPENSSL_RSA_MAX_MODULUS_BITS): a larger modulus makes each signature check slow, and
+        /// no one issues for one.
+        /// </summary>
+        public const int MaxRsaBits = 16384;
+
+        /// <summary>
+        /// An RSA key restricted to RSASSA-PSS signatures (its algorithm is id-RSASSA-PSS, not rsaEncryption): it cannot
+        /// encrypt, so a certificate for it has no keyEncipherment, and a CA does not sign PKCS#1 v1.5 with it.
+        /// </summary>
+        public bool PssOnly { get; private set; }
+
         /// <summary>Seed form for our families (RSA_2048, ECC_256, SM2_256); otherwise a readable name.</summary>
         public string Description { get; }
 
@@ -79,9 +99,10 @@ namespace PkiCmdlets.Core.Keys
         /// <summary>Reads a SubjectPublicKeyInfo; <paramref name="source"/> names it in errors, and anything malformed in it is KeyUnreadable.</summary>
         public static PublicKeyInfo FromSubjectPublicKeyInfo(byte[] spki, string source)
         {
+            Formats.DerInput.Check(spki, source);
             try
             {
-                return Read(spki);
+                return Read(spki, source);
             }
             catch (Exception e) when (Errors.Malformed.Is(e))
             {
@@ -90,17 +111,26 @@ namespace PkiCmdlets.Core.Keys
             }
         }
 
-        private static PublicKeyInfo Read(byte[] spki)
+        private static PublicKeyInfo Read(byte[] spki, string source)
         {
             var info = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(spki));
-            if (info.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+            var pssOnly = info.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdRsassaPss);
+            if (info.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption) || pssOnly)
             {
-                var rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
-                var (modulus, exponent) = (rsa.Modulus, rsa.PublicExponent);
-                CheckRsa(modulus, exponent);
+                // Read as signed numbers: a negative exponent is refused, not taken as the positive number of its bytes.
+                var rsa = Asn1Sequence.GetInstance(info.ParsePublicKey());
+                if (rsa.Count != 2) throw new ArgumentException(Messages.ReasonDerDamaged);
+                var (modulus, exponent) = (DerInteger.GetInstance(rsa[0]).Value, DerInteger.GetInstance(rsa[1]).Value);
+                CheckRsa(modulus, exponent, source);
                 var bits = modulus.BitLength;
                 return new PublicKeyInfo(spki, () => new RsaKeyParameters(false, modulus, exponent), KeyFamily.Rsa, bits,
-                    "RSA_" + bits.ToString(CultureInfo.InvariantCulture), () => ImportRsa(modulus, exponent));
+                    (pssOnly ? "RSA-PSS_" : "RSA_") + bits.ToString(CultureInfo.InvariantCulture), () => ImportRsa(modulus, exponent))
+                {
+                    _rsaModulus = modulus.ToByteArrayUnsigned(),
+                    _rsaExponent = exponent.ToByteArrayUnsigned(),
+                    PssOnly = pssOnly,
+                    _keyPssHash = pssOnly && info.Algorithm.Parameters != null ? RsassaPssParameters.GetInstance(info.Algorithm.Parameters).HashAlgorithm.Algorithm : null,
+                };
             }
             var key = PublicKeyFactory.CreateKey(info);
 
@@ -117,7 +147,10 @@ namespace PkiCmdlets.Core.Keys
                 if (curve != null && (curve.Equals(SecObjectIdentifiers.SecP256r1) || curve.Equals(SecObjectIdentifiers.SecP521r1)))
                 {
                     return new PublicKeyInfo(spki, () => key, KeyFamily.Ecc, bits, "ECC_" + bits.ToString(CultureInfo.InvariantCulture),
-                        () => ImportEcdsa(ec, bits));
+                        () => ImportEcdsa(ec, bits))
+                    {
+                        _ecPoint = info.PublicKey.GetOctets(),
+                    };
                 }
                 if (curve != null && curve.Equals(SecObjectIdentifiers.SecP384r1))
                 {
@@ -133,13 +166,26 @@ namespace PkiCmdlets.Core.Keys
         }
 
         /// <summary>
-        /// What BouncyCastle's RsaKeyParameters demands of a public key (modulus and exponent positive and odd, no prime
-        /// factor up to 743 in the modulus), with System.Numerics' gcd, some twenty times faster than BouncyCastle's.
+        /// The rules for an RSA public key wherever one is taken: at most <see cref="MaxRsaBits"/> bits (RsaModulusTooLarge);
+        /// a public exponent that is odd and from 3 to 2^256 - 1 (RsaExponentNotAllowed: the CA/Browser Forum's rule, whose
+        /// upper bound also keeps a signature check cheap; with 1 anyone can forge signatures); and what BouncyCastle's
+        /// RsaKeyParameters demands (a positive, odd modulus without a prime factor up to 743, checked with System.Numerics'
+        /// gcd, some twenty times faster than BouncyCastle's).
         /// </summary>
-        private static void CheckRsa(Org.BouncyCastle.Math.BigInteger modulus, Org.BouncyCastle.Math.BigInteger exponent)
+        private static void CheckRsa(Org.BouncyCastle.Math.BigInteger modulus, Org.BouncyCastle.Math.BigInteger exponent, string source)
         {
+            if (modulus.BitLength > MaxRsaBits)
+            {
+                throw new Errors.PkiException(Errors.ErrorIds.RsaModulusTooLarge, Errors.PkiErrorKind.InvalidData, source,
+                    Messages.RsaModulusTooLarge.Format(source, modulus.BitLength, MaxRsaBits));
+            }
+            if (exponent.SignValue <= 0 || !exponent.TestBit(0) || exponent.BitLength < 2 || exponent.BitLength > 256)
+            {
+                var shown = exponent.BitLength <= 64 ? exponent.ToString() : Messages.NumberOfBits.Format(exponent.BitLength);
+                throw new Errors.PkiException(Errors.ErrorIds.RsaExponentNotAllowed, Errors.PkiErrorKind.InvalidData, source,
+                    Messages.RsaExponentNotAllowed.Format(source, shown));
+            }
             if (modulus.SignValue <= 0 || !modulus.TestBit(0)) throw new ArgumentException(Messages.ReasonRsaModulusInvalid);
-            if (exponent.SignValue <= 0 || !exponent.TestBit(0)) throw new ArgumentException(Messages.ReasonRsaExponentInvalid);
             // BouncyCastle: big-endian two's complement; System.Numerics: little-endian.
             var bigEndian = modulus.ToByteArray();
             Array.Reverse(bigEndian);
@@ -165,12 +211,31 @@ namespace PkiCmdlets.Core.Keys
         /// Whether <paramref name="signature"/> over <paramref name="data"/> verifies with this key under the
         /// DER AlgorithmIdentifier <paramref name="signatureAlgorithm"/>. SM2 uses the default user id.
         /// </summary>
-        public bool Verify(byte[] signatureAlgorithm, byte[] data, byte[] signature)
+        public bool Verify(byte[] signatureAlgorithm, byte[] data, byte[] signature) =>
+            Verify(signatureAlgorithm, data, signature, LibCryptoVerifier.IsAvailable);
+
+        /// <summary>
+        /// <see cref="Verify(byte[], byte[], byte[])"/>, trying <see cref="LibCryptoVerifier"/> first when
+        /// <paramref name="fast"/>: a signature it verifies is valid; any other goes on to the reference path, which decides.
+        /// </summary>
+        internal bool Verify(byte[] signatureAlgorithm, byte[] data, byte[] signature, bool fast)
         {
             try
             {
                 var algorithm = AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(signatureAlgorithm));
                 var oid = algorithm.Algorithm.Id;
+                if (algorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdRsassaPss)) return Family == KeyFamily.Rsa && VerifyPss(algorithm, data, signature);
+                if (PssOnly) return false;
+                if (fast && RsaPkcs1Hashes.TryGetValue(oid, out var fastHash) && _rsaModulus != null
+                    && LibCryptoVerifier.VerifiedRsa(_rsaModulus, _rsaExponent!, fastHash, data, signature))
+                {
+                    return true;
+                }
+                if (fast && EcdsaHashes.TryGetValue(oid, out fastHash) && _ecPoint != null
+                    && LibCryptoVerifier.VerifiedEcdsa(Size, _ecPoint, fastHash, data, signature))
+                {
+                    return true;
+                }
                 if (RsaPkcs1Hashes.TryGetValue(oid, out var hash) && NativeKey is RSA rsa)
                 {
                     // BouncyCastle also accepts what the platform refuses: a signature shorter than the modulus, and a
@@ -192,6 +257,26 @@ namespace PkiCmdlets.Core.Keys
                 // InvalidKeyException: the algorithm is for another kind of key (an ECDSA signature on an RSA key).
                 return false;
             }
+        }
+
+        /// <summary>
+        /// RSASSA-PSS (RFC 8017 §8.1) with the hash, mask generation and salt length its parameters name (RFC 4055; SHA-1,
+        /// MGF1 with SHA-1 and 20 octets when left out). A key restricted to PSS by parameters of its own takes only
+        /// signatures with its hash.
+        /// </summary>
+        private bool VerifyPss(AlgorithmIdentifier algorithm, byte[] data, byte[] signature)
+        {
+            var parameters = RsassaPssParameters.GetInstance(algorithm.Parameters ?? DerSequence.Empty);
+            var mask = parameters.MaskGenAlgorithm;
+            if (!mask.Algorithm.Equals(PkcsObjectIdentifiers.IdMgf1) || !parameters.TrailerField.HasValue(1)) return false;
+            if (_keyPssHash != null && !_keyPssHash.Equals(parameters.HashAlgorithm.Algorithm)) return false;
+            var saltLength = parameters.SaltLength.IntValueExact;
+            if (saltLength < 0 || saltLength > (Size + 7) / 8) return false;
+            var signer = new PssSigner(new Org.BouncyCastle.Crypto.Engines.RsaBlindedEngine(), DigestUtilities.GetDigest(parameters.HashAlgorithm.Algorithm),
+                DigestUtilities.GetDigest(AlgorithmIdentifier.GetInstance(mask.Parameters).Algorithm), saltLength);
+            signer.Init(false, _key.Value);
+            signer.BlockUpdate(data, 0, data.Length);
+            return signer.VerifySignature(signature);
         }
 
         private bool VerifyManaged(AlgorithmIdentifier algorithm, byte[] data, byte[] signature)

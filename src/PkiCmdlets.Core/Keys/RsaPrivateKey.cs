@@ -35,9 +35,6 @@ namespace PkiCmdlets.Core.Keys
             return new RsaPrivateKey(rsa, spec);
         }
 
-        public static RsaPrivateKey FromBouncyCastle(RsaPrivateCrtKeyParameters key) =>
-            Import(key.Modulus, key.PublicExponent, key.Exponent, key.P, key.Q, key.DP, key.DQ, key.QInv);
-
         /// <summary>
         /// PKCS#1's RSAPrivateKey (from a PKCS#8 file), without BouncyCastle's key object: its constructor spends about
         /// 250 us on a gcd in managed code, and the platform checks the whole key when it imports it anyway.

@@ -222,7 +222,7 @@ namespace PkiCmdlets.Core.Orders
             relay.Report(Messages.ProgressDownloading);
             var chain = await client.DownloadCertificateAsync(order.Certificate, cancellation).ConfigureAwait(false);
             var csr = CsrContent.FromDer(_orders.ReadCsr(record.Id), _orders.CsrFile(record.Id));
-            var leaf = CertificateContent.FromDer(chain.Leaf, e => new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, order.Certificate,
+            var leaf = CertificateContent.FromDer(chain.Leaf, order.Certificate.AbsoluteUri, e => new PkiException(ErrorIds.AcmeBadResponse, PkiErrorKind.InvalidData, order.Certificate,
                 Messages.AcmeBadResponse.Format(HttpMethod.Post, order.Certificate, CertificateContent.Reason(e)), e));
             if (!csr.PublicKeyInfo.SubjectPublicKeyInfo.SequenceEqual(leaf.SubjectPublicKeyInfo))
             {

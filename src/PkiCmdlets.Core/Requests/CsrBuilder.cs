@@ -13,13 +13,23 @@ namespace PkiCmdlets.Core.Requests
         /// DER of a request for <paramref name="subject"/> with the SANs in an extensionRequest attribute,
         /// signed by <paramref name="key"/> with the signature algorithm that belongs to it.
         /// </summary>
-        public static byte[] Build(SubjectName subject, IReadOnlyList<SubjectAlternativeName> sans, PrivateKey key)
+        public static byte[] Build(SubjectName subject, IReadOnlyList<SubjectAlternativeName> sans, PrivateKey key) =>
+            Build(subject, key, extensions =>
+            {
+                if (sans.Count > 0) extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CertificateNames.ToGeneralNames(sans));
+            });
+
+        /// <summary>
+        /// DER of a request for <paramref name="subject"/> asking for the extensions <paramref name="addExtensions"/> adds (an
+        /// extensionRequest attribute, left out when it adds none), signed by <paramref name="key"/>.
+        /// </summary>
+        public static byte[] Build(SubjectName subject, PrivateKey key, System.Action<X509ExtensionsGenerator> addExtensions)
         {
             var attributes = new List<Asn1Encodable>();
-            if (sans.Count > 0)
+            var extensions = new X509ExtensionsGenerator();
+            addExtensions(extensions);
+            if (!extensions.IsEmpty)
             {
-                var extensions = new X509ExtensionsGenerator();
-                extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, CertificateNames.ToGeneralNames(sans));
                 attributes.Add(new AttributePkcs(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest, new DerSet(extensions.Generate())));
             }
 

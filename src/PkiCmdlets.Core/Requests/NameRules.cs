@@ -22,7 +22,7 @@ namespace PkiCmdlets.Core.Requests
         /// <summary>
         /// Reads SAN values given as an array, as comma-separated strings, or both; classifies each entry as
         /// an e-mail address (has '@'), an IP address (has ':' or only digits and dots) or a DNS name.
-        /// Duplicates are dropped, keeping the first.
+        /// Duplicates are dropped, keeping the first; more than <see cref="CertificateNames.MaxNames"/> is TooManyNames.
         /// </summary>
         public static IReadOnlyList<SubjectAlternativeName> ParseList(IEnumerable<string>? values)
         {
@@ -36,6 +36,7 @@ namespace PkiCmdlets.Core.Requests
                     var entry = part.Trim();
                     if (entry.Length == 0) continue;
                     AddDistinct(result, Parse(entry));
+                    CertificateNames.RequireAtMostMax(result.Count, entry);
                 }
             }
             return result;
@@ -51,6 +52,17 @@ namespace PkiCmdlets.Core.Requests
             {
                 return new SubjectAlternativeName(SubjectAlternativeNameType.IpAddress, NormalizeIpAddress(entry).ToString());
             }
+            return new SubjectAlternativeName(SubjectAlternativeNameType.Dns, NormalizeDnsName(entry));
+        }
+
+        /// <summary>
+        /// A dNSName as a request or a certificate carries it: a DNS name and nothing else. An address written there
+        /// (10.0.0.1) or an e-mail address is refused, not moved to the entry it would belong in.
+        /// </summary>
+        public static SubjectAlternativeName ParseDnsName(string entry)
+        {
+            if (entry.IndexOf('@') >= 0) throw DnsError(entry, Messages.DnsReasonEmail);
+            if (LooksLikeIpAddress(entry)) throw DnsError(entry, Messages.DnsReasonAddress);
             return new SubjectAlternativeName(SubjectAlternativeNameType.Dns, NormalizeDnsName(entry));
         }
 
@@ -91,11 +103,15 @@ namespace PkiCmdlets.Core.Requests
         private static bool LooksLikeIpv6(string value) =>
             value.Count(c => c == ':') >= 2 && value.All(c => Uri.IsHexDigit(c) || c == ':' || c == '.' || c == '[' || c == ']');
 
-        /// <summary>The SAN entry a common name stands for, or null when it is free text rather than a name.</summary>
+        /// <summary>
+        /// The SAN entry a common name stands for, or null when it is free text rather than a name. A common name that can
+        /// only be meant as a name and is not a right one is refused (see <see cref="CheckCommonName"/>).
+        /// </summary>
         public static SubjectAlternativeName? FromCommonName(string commonName)
         {
             var value = commonName.Trim();
             if (value.IndexOf('@') >= 0) return null;
+            CheckCommonName(value);
             try
             {
                 return Parse(value);
@@ -143,6 +159,11 @@ namespace PkiCmdlets.Core.Requests
             if (result.Length > MaxDnsNameLength)
             {
                 throw DnsError(input, Messages.DnsReasonTooLong.Format(result.Length));
+            }
+            if (wildcard && PublicSuffixList.IsPublicSuffix(result.Substring(2)))
+            {
+                // The CA/Browser Forum's rule (Baseline Requirements 3.2.2.6): no wildcard directly on a public suffix.
+                throw new PkiException(ErrorIds.PublicSuffixWildcard, PkiErrorKind.InvalidArgument, input, Messages.PublicSuffixWildcard.Format(input, result.Substring(2)));
             }
             return result;
         }
@@ -224,19 +245,19 @@ namespace PkiCmdlets.Core.Requests
                 throw DnsError(input, Messages.DnsReasonEmptyLabel);
             }
 
-            var ascii = label;
-            if (label.Any(c => c > 0x7F))
+            var ascii = label.ToLowerInvariant();
+            if (ascii.Any(c => c > 0x7F))
             {
-                try
-                {
-                    ascii = Idn.GetAscii(label);
-                }
-                catch (ArgumentException e)
-                {
-                    throw DnsError(input, Messages.DnsReasonIdn.Format(e.Message));
-                }
+                ascii = ToALabel(input, ascii);
             }
-            ascii = ascii.ToLowerInvariant();
+            else if (ascii.StartsWith("xn--", StringComparison.Ordinal))
+            {
+                CheckALabel(input, ascii);
+            }
+            else if (ascii.Length >= 4 && ascii[2] == '-' && ascii[3] == '-')
+            {
+                throw DnsError(input, Messages.DnsReasonReservedHyphens.Format(label));
+            }
 
             foreach (var c in ascii)
             {
@@ -257,6 +278,47 @@ namespace PkiCmdlets.Core.Requests
             return ascii;
         }
 
+        /// <summary>
+        /// The A-label (punycode) of a label in Unicode, refused unless it is an IDNA 2008 U-label that converts and back
+        /// without a change: a character the converter would map to another or drop is never silently dropped.
+        /// </summary>
+        private static string ToALabel(string input, string label)
+        {
+            var problem = Idna2008.Problem(label);
+            if (problem != null) throw DnsError(input, Messages.DnsReasonIdn.Format(problem));
+            string ascii;
+            try
+            {
+                ascii = Idn.GetAscii(label);
+                if (Idn.GetUnicode(ascii) != label) throw DnsError(input, Messages.DnsReasonIdn.Format(Messages.IdnaReasonChanged.Format(label, Idn.GetUnicode(ascii))));
+            }
+            catch (ArgumentException e)
+            {
+                throw DnsError(input, Messages.DnsReasonIdn.Format(e.Message));
+            }
+            return ascii.ToLowerInvariant();
+        }
+
+        /// <summary>An xn-- label must be the A-label of an IDNA 2008 U-label, in the one form that label converts to.</summary>
+        private static void CheckALabel(string input, string label)
+        {
+            string unicode;
+            try
+            {
+                unicode = Idn.GetUnicode(label);
+            }
+            catch (ArgumentException)
+            {
+                throw DnsError(input, Messages.DnsReasonIdn.Format(Messages.IdnaReasonNotALabel.Format(label)));
+            }
+            var problem = Idna2008.Problem(unicode);
+            if (problem != null) throw DnsError(input, Messages.DnsReasonIdn.Format(problem));
+            if (!string.Equals(Idn.GetAscii(unicode), label, StringComparison.OrdinalIgnoreCase))
+            {
+                throw DnsError(input, Messages.DnsReasonIdn.Format(Messages.IdnaReasonNotALabel.Format(label)));
+            }
+        }
+
         private static PkiException DnsError(string input, string reason) =>
             new PkiException(ErrorIds.InvalidDnsName, PkiErrorKind.InvalidArgument, input, Messages.InvalidDnsName.Format(input, reason));
 
@@ -268,5 +330,83 @@ namespace PkiCmdlets.Core.Requests
 
         private static PkiException InvalidEmail(string input) =>
             new PkiException(ErrorIds.InvalidEmailAddress, PkiErrorKind.InvalidArgument, input, Messages.InvalidEmailAddress.Format(input));
+
+        // ---- Identities of client certificates: URIs and user principal names ------------------------------------
+
+        public const int MaxUriLength = 2048;
+
+        /// <summary>
+        /// An absolute URI of printable ASCII (an IA5String in the certificate), such as urn:uuid:… or https://…; a SPIFFE ID
+        /// (spiffe://) also keeps the SPIFFE rules: a trust domain of lower-case letters, digits, '.', '-' and '_', a path
+        /// without empty, '.' or '..' segments, and no port, user, query or fragment. InvalidUri otherwise.
+        /// </summary>
+        public static string NormalizeUri(string input)
+        {
+            var text = (input ?? string.Empty).Trim();
+            if (text.Length == 0 || text.Length > MaxUriLength || text.Any(c => c <= ' ' || c > '~')
+                || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme.Length == 0 || text.IndexOf(':') <= 0)
+            {
+                throw InvalidUri(input, Messages.UriReasonNotAbsolute);
+            }
+            if (!string.Equals(uri.Scheme, "spiffe", StringComparison.OrdinalIgnoreCase)) return text;
+
+            const string prefix = "spiffe://";
+            if (!text.StartsWith(prefix, StringComparison.Ordinal)) throw InvalidUri(input, Messages.UriReasonSpiffeScheme);
+            var rest = text.Substring(prefix.Length);
+            var slash = rest.IndexOf('/');
+            var trustDomain = slash < 0 ? rest : rest.Substring(0, slash);
+            var path = slash < 0 ? string.Empty : rest.Substring(slash);
+            if (trustDomain.Length == 0 || trustDomain.Length > 255 || !trustDomain.All(c => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+            {
+                throw InvalidUri(input, Messages.UriReasonSpiffeTrustDomain.Format(trustDomain));
+            }
+            if (text.IndexOf('?') >= 0 || text.IndexOf('#') >= 0) throw InvalidUri(input, Messages.UriReasonSpiffeQuery);
+            if (path.Length > 0)
+            {
+                foreach (var segment in path.Substring(1).Split('/'))
+                {
+                    if (segment.Length == 0 || segment == "." || segment == ".."
+                        || !segment.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+                    {
+                        throw InvalidUri(input, Messages.UriReasonSpiffePath.Format(segment));
+                    }
+                }
+            }
+            return text;
+        }
+
+        /// <summary>
+        /// A user principal name, user@domain: a user part without spaces, control characters or a second '@' (it is a
+        /// UTF8String, so letters beyond ASCII are kept), and a valid DNS domain, normalized. InvalidUserPrincipalName otherwise.
+        /// </summary>
+        public static string NormalizeUserPrincipalName(string input)
+        {
+            var text = (input ?? string.Empty).Trim();
+            var at = text.LastIndexOf('@');
+            var user = at > 0 ? text.Substring(0, at) : string.Empty;
+            var domain = at > 0 ? text.Substring(at + 1) : string.Empty;
+            if (user.Length == 0 || user.Length > 256 || domain.Length == 0 || user.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == '@'))
+            {
+                throw InvalidUserPrincipalName(input);
+            }
+            string normalizedDomain;
+            try
+            {
+                normalizedDomain = NormalizeDnsName(domain);
+            }
+            catch (PkiException e)
+            {
+                throw new PkiException(ErrorIds.InvalidUserPrincipalName, PkiErrorKind.InvalidArgument, input,
+                    Messages.InvalidUserPrincipalName.Format(input), e);
+            }
+            if (normalizedDomain.StartsWith("*", StringComparison.Ordinal)) throw InvalidUserPrincipalName(input);
+            return user + "@" + normalizedDomain;
+        }
+
+        private static PkiException InvalidUri(string? input, string reason) =>
+            new PkiException(ErrorIds.InvalidUri, PkiErrorKind.InvalidArgument, input, Messages.InvalidUri.Format(input, reason));
+
+        private static PkiException InvalidUserPrincipalName(string? input) =>
+            new PkiException(ErrorIds.InvalidUserPrincipalName, PkiErrorKind.InvalidArgument, input, Messages.InvalidUserPrincipalName.Format(input));
     }
 }

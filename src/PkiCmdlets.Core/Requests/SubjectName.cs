@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
@@ -45,6 +46,7 @@ namespace PkiCmdlets.Core.Requests
             string? locality = null, string? organization = null, string? organizationalUnit = null, string? email = null)
         {
             var cn = (commonName ?? string.Empty).Trim();
+            RequireText("CommonName", cn);
             if (cn.Length == 0)
             {
                 throw new PkiException(ErrorIds.CommonNameMissing, PkiErrorKind.InvalidArgument, commonName, Messages.CommonNameMissing);
@@ -97,10 +99,52 @@ namespace PkiCmdlets.Core.Requests
             return string.Join(", ", parts);
         }
 
+        /// <summary>
+        /// The first character a subject attribute may not hold, or null: a control character (NUL, a line break, a tab),
+        /// a format character (a zero-width space, a right-to-left override), a lone surrogate, a private-use or unassigned
+        /// character, or a line or paragraph separator. Such characters make one name look like another, or cut it short in C.
+        /// </summary>
+        internal static int? ForbiddenCharacter(string value)
+        {
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (char.IsSurrogate(value[i]) && !char.IsSurrogatePair(value, i)) return value[i];
+                switch (CharUnicodeInfo.GetUnicodeCategory(value, i))
+                {
+                    case UnicodeCategory.Control:
+                    case UnicodeCategory.Format:
+                    case UnicodeCategory.PrivateUse:
+                    case UnicodeCategory.OtherNotAssigned:
+                    case UnicodeCategory.LineSeparator:
+                    case UnicodeCategory.ParagraphSeparator:
+                        return char.ConvertToUtf32(value, i);
+                }
+                if (char.IsSurrogatePair(value, i)) i++;
+            }
+            return null;
+        }
+
+        /// <summary>SubjectAttributeInvalid when the <paramref name="field"/>'s <paramref name="value"/> holds a <see cref="ForbiddenCharacter"/>.</summary>
+        internal static void RequireText(string field, string value)
+        {
+            var forbidden = ForbiddenCharacter(value);
+            if (forbidden == null) return;
+            var shown = new StringBuilder(value.Length);
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (char.IsSurrogatePair(value, i)) shown.Append(value, i++, 2);
+                else if (ForbiddenCharacter(value[i].ToString()) == null) shown.Append(value[i]);
+                else shown.Append("\\u").Append(((int)value[i]).ToString("X4", CultureInfo.InvariantCulture));
+            }
+            throw new PkiException(ErrorIds.SubjectAttributeInvalid, PkiErrorKind.InvalidArgument, shown.ToString(),
+                Messages.SubjectAttributeInvalid.Format(field, shown, "U+" + forbidden.Value.ToString("X4", CultureInfo.InvariantCulture)));
+        }
+
         private static string? Limit(string field, string? value, int max)
         {
             if (Blank(value)) return null;
             var trimmed = value!.Trim();
+            RequireText(field, trimmed);
             if (trimmed.Length > max)
             {
                 throw new PkiException(ErrorIds.SubjectFieldTooLong, PkiErrorKind.InvalidArgument, value,

@@ -32,6 +32,7 @@ namespace PkiCmdlets.Core.Store
                 if (mode == OwnerOnlyFolder) WindowsAcl.SetOwnerOnly(path);
                 return;
             }
+            mode &= 0xFFF;
             if (SetUnixFileMode != null)
             {
                 var unixMode = Enum.ToObject(SetUnixFileMode.GetParameters()[1].ParameterType, mode);
@@ -79,6 +80,23 @@ namespace PkiCmdlets.Core.Store
         /// files (OI) and folders (CI) below. No entry for SYSTEM, Administrators or anyone else.
         /// </summary>
         internal static string OwnerOnlySddl(string userSid) => "O:" + userSid + "D:P(A;OICI;FA;;;" + userSid + ")";
+
+        /// <summary>
+        /// A file's Unix mode (its permission bits), or null on Windows and where the runtime cannot tell (File.GetUnixFileMode
+        /// exists from .NET 7, PowerShell 7.3); found at run time for the reason <see cref="SetUnixFileMode"/> is.
+        /// </summary>
+        public static int? ModeOf(string path)
+        {
+            if (IsWindows || GetUnixFileMode == null || !File.Exists(path)) return null;
+            try
+            {
+                return Convert.ToInt32(GetUnixFileMode.Invoke(null, new object[] { path }), System.Globalization.CultureInfo.InvariantCulture) & 0xFFF;
+            }
+            catch (TargetInvocationException)
+            {
+                return null;
+            }
+        }
 
         [DllImport("libc", SetLastError = true)]
         private static extern int chmod(string path, int mode);

@@ -16,6 +16,10 @@ namespace PkiCmdlets.Core.Store
         public string CommonName { get; set; } = string.Empty;
         public List<string> DnsNames { get; set; } = new List<string>();
         public List<string> IpAddresses { get; set; } = new List<string>();
+        /// <summary>A client certificate's e-mail addresses, user principal names and URIs; null (left out of the line) when none.</summary>
+        public List<string>? EmailAddresses { get; set; }
+        public List<string>? UserPrincipalNames { get; set; }
+        public List<string>? Uris { get; set; }
         public string Algorithm { get; set; } = string.Empty;
         public DateTimeOffset NotBefore { get; set; }
         public DateTimeOffset NotAfter { get; set; }

@@ -227,6 +227,9 @@ namespace PkiCmdlets.Core.Store
                     case "commonName": record.CommonName = ReadString(reader) ?? string.Empty; break;
                     case "dnsNames": record.DnsNames = ReadStrings(reader) ?? new List<string>(); break;
                     case "ipAddresses": record.IpAddresses = ReadStrings(reader) ?? new List<string>(); break;
+                    case "emailAddresses": record.EmailAddresses = ReadStrings(reader); break;
+                    case "userPrincipalNames": record.UserPrincipalNames = ReadStrings(reader); break;
+                    case "uris": record.Uris = ReadStrings(reader); break;
                     case "algorithm": record.Algorithm = ReadString(reader) ?? string.Empty; break;
                     case "notBefore": record.NotBefore = ReadDate(reader) ?? default; break;
                     case "notAfter": record.NotAfter = ReadDate(reader) ?? default; break;

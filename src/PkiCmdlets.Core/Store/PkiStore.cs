@@ -240,6 +240,20 @@ namespace PkiCmdlets.Core.Store
             }
         }
 
+        /// <summary>Deletes a folder of the store when nothing is left in it.</summary>
+        public void DeleteFolderIfEmpty(string relativePath)
+        {
+            try
+            {
+                var full = FullPath(relativePath);
+                if (Directory.Exists(full) && !Directory.EnumerateFileSystemEntries(full).Any()) Directory.Delete(full);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw NotWritable(e);
+            }
+        }
+
         /// <summary>Relative paths of the files in <paramref name="folder"/> matching <paramref name="searchPattern"/>, sorted.</summary>
         public IReadOnlyList<string> ListFiles(string folder, string searchPattern)
         {

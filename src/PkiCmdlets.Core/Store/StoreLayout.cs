@@ -49,6 +49,17 @@ namespace PkiCmdlets.Core.Store
 
         public static string CaKey(string caId) => Path.Combine(KeyFolder, "ca-" + caId + ".key.pem");
 
+        /// <summary>
+        /// Intermediates waiting for a CA outside the store to sign their request (Request-SubCA): a folder of their own, so
+        /// nothing that reads the CAs sees them; their key is already where the CA's will be (<see cref="CaKey"/>).
+        /// </summary>
+        public static readonly string PendingCaFolder = Path.Combine(CaFolder, "pending");
+
+        public static string PendingCaRecord(string caId) => Path.Combine(PendingCaFolder, caId + ".json");
+
+        /// <summary>The PKCS#10 request a pending intermediate hands to the CA that signs it.</summary>
+        public static string PendingCaRequest(string caId) => Path.Combine(PendingCaFolder, caId + ".csr.pem");
+
         // ---- Issued certificates: one journal per issuer ----------------------------------------------------
 
         public const string IssuedFolder = "issued";

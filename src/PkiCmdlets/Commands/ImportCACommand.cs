@@ -5,7 +5,10 @@ using PkiCmdlets.Core;
 
 namespace PkiCmdlets.Commands
 {
-    /// <summary>Imports a CA made elsewhere (openssl, easy-rsa, a PFX) into the store with its key.</summary>
+    /// <summary>
+    /// Imports a CA made elsewhere (openssl, easy-rsa, a PFX) into the store with its key, and the CAs of its chain that
+    /// come in the same file; or, without a key file, a CA's certificate alone (an offline root as a trust anchor).
+    /// </summary>
     [Cmdlet(VerbsData.Import, "CA", SupportsShouldProcess = true, DefaultParameterSetName = PemSet)]
     [OutputType(typeof(CertificateAuthority))]
     public sealed class ImportCACommand : PkiCmdlet
@@ -17,9 +20,10 @@ namespace PkiCmdlets.Commands
         [SupportsWildcards]
         public string CertificatePath { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = PemSet)]
+        /// <summary>The CA's key file; left out, the CA comes in without its key.</summary>
+        [Parameter(Position = 1, ParameterSetName = PemSet)]
         [SupportsWildcards]
-        public string KeyPath { get; set; } = string.Empty;
+        public string? KeyPath { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = PfxSet)]
         [SupportsWildcards]
@@ -62,9 +66,10 @@ namespace PkiCmdlets.Commands
                 else
                 {
                     request.CertificatePath = ResolveInputFile(CertificatePath);
-                    request.KeyPath = ResolveInputFile(KeyPath);
+                    request.KeyPath = string.IsNullOrEmpty(KeyPath) ? null : ResolveInputFile(KeyPath!);
                 }
-                if (!ShouldProcess(request.PfxPath ?? request.CertificatePath, Messages.ShouldProcessImportCa)) return;
+                var keyless = request.PfxPath == null && request.KeyPath == null;
+                if (!ShouldProcess(request.PfxPath ?? request.CertificatePath, keyless ? Messages.ShouldProcessImportCaWithoutKey : Messages.ShouldProcessImportCa)) return;
                 WriteObject(new CaImportService(OpenStore()).Import(request, Cancellation));
             });
         }

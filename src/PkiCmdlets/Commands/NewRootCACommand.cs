@@ -9,6 +9,10 @@ namespace PkiCmdlets.Commands
     [OutputType(typeof(CertificateAuthority))]
     public sealed class NewRootCACommand : NewCaCmdlet
     {
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("CN")]
+        public string CommonName { get; set; } = string.Empty;
+
         [Parameter]
         public int? PathLength { get; set; }
 
@@ -17,7 +21,7 @@ namespace PkiCmdlets.Commands
             if (!ShouldProcess(NamedTarget(Name, CommonName), Messages.ShouldProcessNewRootCa)) return;
             Try(Messages.ProgressActivityNewCa.Format(CommonName), progress =>
             {
-                var request = Request();
+                var request = Request(CommonName);
                 request.PathLength = PathLength;
                 WriteObject(new CaService(OpenStore()).CreateRoot(request, progress, Cancellation));
             });

@@ -9,7 +9,10 @@ using PkiCmdlets.Core.Requests;
 
 namespace PkiCmdlets.Commands
 {
-    /// <summary>Issues a server certificate from a CSR with an intermediate CA (seed 002's CreateServerCertificateWithCsr).</summary>
+    /// <summary>
+    /// Issues a server certificate from a CSR with an intermediate CA (seed 002's CreateServerCertificateWithCsr); with
+    /// -Profile ServerAndClient, one for a service that is a TLS client of its peers too.
+    /// </summary>
     [Cmdlet(VerbsCommon.New, "ServerCertificate", SupportsShouldProcess = true, DefaultParameterSetName = CsrSet)]
     [OutputType(typeof(IssuedCertificate))]
     public sealed class NewServerCertificateCommand : SubjectCmdlet, IDisposable
@@ -76,6 +79,15 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public SwitchParameter EnableCrl { get; set; }
 
+        /// <summary>Server (serverAuth), or ServerAndClient (serverAuth and clientAuth, for mutual TLS between services).</summary>
+        [Parameter]
+        [ValidateSet("Server", "ServerAndClient", IgnoreCase = true)]
+        public string Profile { get; set; } = "Server";
+
+        /// <summary>URIs such as SPIFFE IDs; a ServerAndClient certificate's only.</summary>
+        [Parameter]
+        public string[]? Uri { get; set; }
+
         protected override void ProcessRecord()
         {
             // Lines of a PEM file piped by Get-Content come one at a time: they are one request once its END line arrives.
@@ -104,11 +116,16 @@ namespace PkiCmdlets.Commands
                     NotAfter = Utc(NotAfter),
                     IncludeChain = IncludeChain,
                     EnableCrl = EnableCrl,
+                    Profile = Profile,
+                    Uris = Uri,
                 };
                 var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName!
                     : request.CsrPath ?? (CsrContent.Describe(csr) is string name ? Messages.ShouldProcessCsrTarget.Format(name) : Messages.ShouldProcessPipedCsr);
                 if (!ShouldProcess(target, Messages.ShouldProcessIssue.Format(Issuer))) return;
-                _batch!.Add(request, progress, Cancellation);
+                // Checked and signed on worker threads; a refused request's error is written in its turn, before any
+                // certificate of its batch (so -ErrorAction Stop still leaves that batch out of the store).
+                _batch!.Submit(request, progress, Cancellation);
+                WriteRefused(wait: false);
                 if (_batch.IsFull) Commit();
             });
         }
@@ -123,8 +140,20 @@ namespace PkiCmdlets.Commands
 
         public void Dispose() => _batch?.Dispose();
 
-        /// <summary>Records the certificates signed so far and only then outputs them: what is returned is in the store.</summary>
-        private void Commit() => Try(() => WriteObject(_batch!.Commit(Cancellation), enumerateCollection: true));
+        /// <summary>
+        /// Writes the errors of the requests refused so far, in the order they came; then records the certificates signed
+        /// so far and only then outputs them: what is returned is in the store.
+        /// </summary>
+        private void Commit() => Try(() =>
+        {
+            WriteRefused(wait: true);
+            WriteObject(_batch!.Commit(Cancellation), enumerateCollection: true);
+        });
+
+        private void WriteRefused(bool wait)
+        {
+            foreach (var refused in _batch!.TakeRefused(wait, Cancellation)) WriteError(refused);
+        }
 
         private static DateTimeOffset? Utc(DateTime? value) =>
             value.HasValue ? new DateTimeOffset(value.Value.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;

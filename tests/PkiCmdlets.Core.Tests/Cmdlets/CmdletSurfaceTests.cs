@@ -39,9 +39,26 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     public void The_ca_and_certificate_cmdlets_exist() =>
         Assert.Subset(_cmdlets.CmdletTypes.Select(CmdletAssembly.CmdletName).ToHashSet(), new HashSet<string>
         {
-            "New-RootCA", "New-SubCA", "Get-CA", "Import-CA", "Unlock-CA", "Lock-CA", "New-ServerCertificate", "Get-ServerCertificate",
-            "Export-ServerCertificate", "Revoke-ServerCertificate", "Publish-Crl",
+            "New-RootCA", "New-SubCA", "Get-CA", "Import-CA", "Unlock-CA", "Lock-CA", "New-ServerCertificate", "New-ClientCertificate",
+            "Get-IssuedCertificate", "Export-IssuedCertificate", "Revoke-IssuedCertificate", "Publish-Crl", "Import-Crl",
+            "Request-SubCA", "Complete-SubCA", "Remove-CA", "Set-CAKeyPassword", "Update-CA", "Export-CA", "Install-CATrust", "Uninstall-CATrust",
         });
+
+    [Fact]
+    public void The_certificate_cmdlets_keep_the_names_they_had_before_there_were_other_profiles_as_aliases()
+    {
+        string[] Aliases(string cmdlet) => _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetCustomAttributesData()
+            .Where(a => a.AttributeType.FullName == "System.Management.Automation.AliasAttribute")
+            .SelectMany(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (string)v.Value!)).ToArray();
+
+        Assert.Equal(new[] { "Get-ServerCertificate" }, Aliases("GetIssuedCertificateCommand"));
+        Assert.Equal(new[] { "Export-ServerCertificate" }, Aliases("ExportIssuedCertificateCommand"));
+        Assert.Equal(new[] { "Revoke-ServerCertificate" }, Aliases("RevokeIssuedCertificateCommand"));
+        var manifest = File.ReadAllText(Path.Combine(CmdletAssembly.RepositoryRoot, "PkiCmdlets.psd1"));
+        var block = Regex.Match(manifest, @"AliasesToExport\s*=\s*@\((?<list>[^)]*)\)").Groups["list"].Value;
+        Assert.Equal(new[] { "Export-ServerCertificate", "Get-ServerCertificate", "Revoke-ServerCertificate" },
+            Regex.Matches(block, "'([^']+)'").Select(m => m.Groups[1].Value).OrderBy(n => n, StringComparer.Ordinal));
+    }
 
     [Fact]
     public void The_order_cmdlets_exist() =>
@@ -132,9 +149,9 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("GetCsrCommand", "Name")]
     [InlineData("NewCsrCommand", "CommonName")]
     [InlineData("NewServerCertificateCommand", "Csr")]
-    [InlineData("GetServerCertificateCommand", "Identifier")]
-    [InlineData("ExportServerCertificateCommand", "Identifier")]
-    [InlineData("RevokeServerCertificateCommand", "Identifier")]
+    [InlineData("GetIssuedCertificateCommand", "Identifier")]
+    [InlineData("ExportIssuedCertificateCommand", "Identifier")]
+    [InlineData("RevokeIssuedCertificateCommand", "Identifier")]
     [InlineData("GetCACommand", "Name")]
     [InlineData("UnlockCACommand", "Name")]
     [InlineData("LockCACommand", "Name")]
@@ -142,6 +159,14 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("GetCertificateOrderCommand", "OrderId")]
     [InlineData("CompleteCertificateOrderCommand", "OrderId")]
     [InlineData("RemoveCertificateOrderCommand", "OrderId")]
+    [InlineData("RemoveCACommand", "Name")]
+    [InlineData("SetCAKeyPasswordCommand", "Name")]
+    [InlineData("UpdateCACommand", "Name")]
+    [InlineData("ExportCACommand", "Name")]
+    [InlineData("InstallCATrustCommand", "Name")]
+    [InlineData("UninstallCATrustCommand", "Name")]
+    [InlineData("CompleteSubCACommand", "Name")]
+    [InlineData("NewClientCertificateCommand", "Csr")]
     public void Identity_parameters_bind_by_property_name(string cmdlet, string parameter)
     {
         var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
@@ -186,7 +211,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
             // No "Id" alias: a Csr object's Id must never bind as an OrderId.
             Assert.Empty(Aliases(property));
         }
-        foreach (var cmdlet in new[] { "GetServerCertificateCommand", "ExportServerCertificateCommand" })
+        foreach (var cmdlet in new[] { "GetIssuedCertificateCommand", "ExportIssuedCertificateCommand" })
         {
             var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty("Identifier")!;
             Assert.All(CmdletAssembly.ParameterAttributes(property), a => Assert.Equal(true, CmdletAssembly.Named(a, "ValueFromPipelineByPropertyName")));
@@ -233,8 +258,8 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("GetCsrCommand", "Name", "CsrNameCompleter")]
     [InlineData("NewSubCACommand", "Issuer", "CaNameCompleter")]
     [InlineData("NewServerCertificateCommand", "Issuer", "IntermediateNameCompleter")]
-    [InlineData("GetServerCertificateCommand", "Issuer", "IntermediateNameCompleter")]
-    [InlineData("GetServerCertificateCommand", "DnsName", "DnsNameCompleter")]
+    [InlineData("GetIssuedCertificateCommand", "Issuer", "IntermediateNameCompleter")]
+    [InlineData("GetIssuedCertificateCommand", "DnsName", "DnsNameCompleter")]
     [InlineData("GetCsrCommand", "Id", "CsrIdCompleter")]
     [InlineData("RemoveCsrCommand", "Id", "CsrIdCompleter")]
     [InlineData("SetCsrCommand", "Id", "CsrIdCompleter")]
@@ -246,12 +271,21 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("NewServerCertificateCommand", "Country", "CountryCodeCompleter")]
     [InlineData("GetCACommand", "Name", "CaNameCompleter")]
     [InlineData("PublishCrlCommand", "Issuer", "CaNameCompleter")]
-    [InlineData("GetServerCertificateCommand", "Identifier", "CertificateIdentifierCompleter")]
-    [InlineData("ExportServerCertificateCommand", "Identifier", "CertificateIdentifierCompleter")]
-    [InlineData("RevokeServerCertificateCommand", "Identifier", "CertificateIdentifierCompleter")]
+    [InlineData("GetIssuedCertificateCommand", "Identifier", "CertificateIdentifierCompleter")]
+    [InlineData("ExportIssuedCertificateCommand", "Identifier", "CertificateIdentifierCompleter")]
+    [InlineData("RevokeIssuedCertificateCommand", "Identifier", "CertificateIdentifierCompleter")]
     [InlineData("GetCertificateOrderCommand", "OrderId", "OrderIdCompleter")]
     [InlineData("CompleteCertificateOrderCommand", "OrderId", "OrderIdCompleter")]
     [InlineData("RemoveCertificateOrderCommand", "OrderId", "OrderIdCompleter")]
+    [InlineData("NewClientCertificateCommand", "Issuer", "IntermediateNameCompleter")]
+    [InlineData("RemoveCACommand", "Name", "CaNameCompleter")]
+    [InlineData("SetCAKeyPasswordCommand", "Name", "CaNameCompleter")]
+    [InlineData("UpdateCACommand", "Name", "CaNameCompleter")]
+    [InlineData("ExportCACommand", "Name", "CaNameCompleter")]
+    [InlineData("ImportCrlCommand", "Issuer", "CaNameCompleter")]
+    [InlineData("InstallCATrustCommand", "Name", "RootNameCompleter")]
+    [InlineData("UninstallCATrustCommand", "Name", "RootNameCompleter")]
+    [InlineData("CompleteSubCACommand", "Name", "PendingCaNameCompleter")]
     public void Values_that_come_from_the_store_are_tab_completed(string cmdlet, string parameter, string completer)
     {
         var property = _cmdlets.Assembly.GetType("PkiCmdlets.Commands." + cmdlet)!.GetProperty(parameter)!;
@@ -290,7 +324,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     [InlineData("NewServerCertificateCommand", "Issuer", "ParentIdentifier")]
     [InlineData("NewServerCertificateCommand", "NotBefore", "BeforeTime")]
     [InlineData("NewServerCertificateCommand", "NotAfter", "AfterTime")]
-    [InlineData("ExportServerCertificateCommand", "LiteralPath", "PSPath")]
+    [InlineData("ExportIssuedCertificateCommand", "LiteralPath", "PSPath")]
     [InlineData("SubmitCertificateOrderCommand", "ValidationMethod", "ValidateType")]
     [InlineData("SubmitCertificateOrderCommand", "Profile", "ProductCode")]
     [InlineData("SubmitCertificateOrderCommand", "Server", "DirectoryUrl")]
@@ -380,7 +414,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
         var exported = Regex.Matches(block, "'([^']+)'").Select(m => m.Groups[1].Value).ToHashSet();
         Assert.DoesNotContain(exported, e => e.Contains('*'));
         Assert.Equal(_cmdlets.CmdletTypes.Select(CmdletAssembly.CmdletName).ToHashSet(), exported);
-        foreach (var empty in new[] { "FunctionsToExport", "AliasesToExport", "VariablesToExport" })
+        foreach (var empty in new[] { "FunctionsToExport", "VariablesToExport" })
         {
             Assert.Matches(empty + @"\s*=\s*@\(\)", manifest);
         }

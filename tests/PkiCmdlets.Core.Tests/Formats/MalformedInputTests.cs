@@ -108,6 +108,7 @@ public sealed class MalformedInputTests
         if (thrown == null) return false;
         var pki = Assert.IsType<PkiException>(thrown, exactMatch: true);
         Assert.True(errorIds.Contains(pki.ErrorId), what + ": ErrorId " + pki.ErrorId + " (" + pki.Message + ")");
+        ErrorTargets.AssertNotContent(pki.Target, what);
         for (var inner = pki.InnerException; inner != null; inner = inner.InnerException)
         {
             if (inner.GetType().Namespace?.StartsWith("Org.BouncyCastle", StringComparison.Ordinal) == true || inner.StackTrace?.Contains("Org.BouncyCastle") == true)
@@ -152,14 +153,14 @@ public sealed class MalformedInputTests
     [Fact]
     public void A_malformed_DER_request_is_CsrUnreadable_or_CsrSignatureInvalid()
     {
-        AssertEach(Mutations(GoodCsrDer()), der => CsrContent.FromDer(der, "test"), ErrorIds.CsrUnreadable, ErrorIds.CsrSignatureInvalid);
+        AssertEach(Mutations(GoodCsrDer()), der => CsrContent.FromDer(der, "test"), ErrorIds.CsrUnreadable, ErrorIds.CsrSignatureInvalid, ErrorIds.CsrSignatureAlgorithmNotAllowed);
     }
 
     [Fact]
     public void A_malformed_PEM_request_is_InvalidPem_CsrUnreadable_or_CsrSignatureInvalid()
     {
         AssertEach(PemMutations(Pem.CertificateRequestLabel, GoodCsrDer()), text => CsrContent.FromText(text, "test"),
-            ErrorIds.InvalidPem, ErrorIds.CsrUnreadable, ErrorIds.CsrSignatureInvalid);
+            ErrorIds.InvalidPem, ErrorIds.CsrUnreadable, ErrorIds.CsrSignatureInvalid, ErrorIds.CsrSignatureAlgorithmNotAllowed);
     }
 
     /// <summary>Requests whose signature holds but whose content is of the wrong kind inside.</summary>
@@ -167,10 +168,10 @@ public sealed class MalformedInputTests
 
     [Theory]
     [MemberData(nameof(SignedOddities))]
-    public void A_signed_request_with_wrong_inner_types_is_CsrUnreadable(string kind)
+    public void A_signed_request_with_wrong_inner_types_is_refused_with_its_error(string kind)
     {
         var der = SignedCsr(kind);
-        AssertRefused(kind, () => CsrContent.FromDer(der, "test"), ErrorIds.CsrUnreadable, ErrorIds.InvalidIpAddress, ErrorIds.InvalidDnsName);
+        AssertRefused(kind, () => CsrContent.FromDer(der, "test"), ErrorIds.CsrUnreadable, ErrorIds.CsrExtensionInvalid, ErrorIds.InvalidIpAddress, ErrorIds.InvalidDnsName);
     }
 
     private static byte[] SignedCsr(string kind)
@@ -283,7 +284,7 @@ public sealed class MalformedInputTests
             File.WriteAllBytes(path, bytes.Length > 0 && bytes[0] == 0x30 ? bytes : Encoding.ASCII.GetBytes(Pem.Encode(Pem.CertificateLabel, bytes.Length == 0 ? new byte[] { 0 } : bytes)));
             new CaImportService(hierarchy.Open()).Import(new ImportCaRequest { CertificatePath = path, KeyPath = keyPath, NoPassword = true });
         }, ErrorIds.ImportFileUnreadable, ErrorIds.InvalidPem, ErrorIds.CaImportNotCa, ErrorIds.CaImportKeyMismatch, ErrorIds.CaImportIssuerMissing,
-            ErrorIds.CaKeyUnsupported, ErrorIds.CaAlreadyInStore);
+            ErrorIds.CaKeyUnsupported, ErrorIds.CaAlreadyInStore, ErrorIds.CaImportUnusable);
     }
 
     [Fact]

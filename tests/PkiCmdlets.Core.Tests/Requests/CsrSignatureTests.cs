@@ -51,13 +51,87 @@ public sealed class CsrSignatureTests : IDisposable
     public void An_sm2_request_signed_with_another_distinguishing_id_is_CsrSignatureInvalid() =>
         AssertRefused(Pem.Decode(OpenSslCsr("SM2_256", "-sm3 -sigopt distid:0000000000000000"), Pem.CertificateRequestLabel));
 
-    [Fact]
-    public void An_rsa_pss_request_with_sha256_is_CsrSignatureInvalid_as_before() =>
-        AssertRefused(Pem.Decode(OpenSslCsr("RSA_2048", "-sha256 -sigopt rsa_padding_mode:pss"), Pem.CertificateRequestLabel));
+    /// <summary>RSA-PSS requests as openssl signs them (issue 16, item 16): an rsaEncryption key with PSS signatures of each hash and salt length.</summary>
+    public static TheoryData<string> PssSignatures => new()
+    {
+        "-sha256 -sigopt rsa_padding_mode:pss",
+        "-sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest",
+        "-sha384 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:max",
+        "-sha512 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:0",
+    };
+
+    [Theory]
+    [MemberData(nameof(PssSignatures))]
+    public void An_rsa_pss_request_verifies(string signOptions)
+    {
+        var csr = CsrContent.FromText(OpenSslCsr("RSA_2048", signOptions), "openssl");
+        Assert.Equal("RSA_2048", csr.PublicKeyInfo.Description);
+        Assert.False(csr.PublicKeyInfo.PssOnly);
+    }
 
     [Fact]
-    public void An_rsa_pss_request_with_the_default_sha1_parameters_verifies() =>
-        CsrContent.FromText(OpenSslCsr("RSA_2048", "-sha1 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:20"), "openssl");
+    public void An_rsa_pss_request_with_a_flipped_signature_bit_is_CsrSignatureInvalid()
+    {
+        var der = Pem.Decode(OpenSslCsr("RSA_2048", "-sha256 -sigopt rsa_padding_mode:pss"), Pem.CertificateRequestLabel);
+        der[^1] ^= 0x01;
+        AssertRefused(der);
+    }
+
+    [Fact]
+    public void A_request_for_a_key_restricted_to_rsa_pss_verifies()
+    {
+        var keyPath = Path.Combine(_temp.Folder, "pss.key");
+        OpenSsl.Ok($"genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -pkeyopt rsa_pss_keygen_md:sha256 -out {keyPath}");
+        var csr = CsrContent.FromText(OpenSsl.Ok($"req -new -key {keyPath} -subj /CN=pss.example.com -addext subjectAltName=DNS:pss.example.com"), "openssl");
+        Assert.True(csr.PublicKeyInfo.PssOnly);
+        Assert.Equal("RSA-PSS_2048", csr.PublicKeyInfo.Description);
+    }
+
+    /// <summary>
+    /// A certificate issued from an RSA-PSS request is signed the CA's way (PKCS#1 v1.5 with SHA-256 for an RSA CA), and
+    /// for a key restricted to PSS has no keyEncipherment; openssl verifies both.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_certificate_from_an_rsa_pss_request_is_signed_with_the_cas_scheme_and_verifies(bool pssKey)
+    {
+        using var hierarchy = new Hierarchy("RSA_2048");
+        var keyPath = Path.Combine(_temp.Folder, "leaf.key");
+        if (pssKey) OpenSsl.Ok($"genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out {keyPath}");
+        else OpenSsl.Ok($"genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out {keyPath}");
+        var csr = OpenSsl.Ok($"req -new -key {keyPath} -subj /CN=pss.example.com -sha256 -sigopt rsa_padding_mode:pss");
+
+        var issued = hierarchy.Issue(csr);
+
+        Assert.Equal("1.2.840.113549.1.1.11", issued.Certificate.SignatureAlgorithm.Value);
+        var usage = issued.Certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509KeyUsageExtension>().Single().KeyUsages;
+        Assert.Equal(!pssKey, usage.HasFlag(System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.KeyEncipherment));
+        var root = Path.Combine(_temp.Folder, "root.pem");
+        var sub = Path.Combine(_temp.Folder, "sub.pem");
+        var leaf = Path.Combine(_temp.Folder, "leaf.pem");
+        File.WriteAllText(root, hierarchy.Root.Pem);
+        File.WriteAllText(sub, hierarchy.Sub.Pem);
+        File.WriteAllText(leaf, issued.X509Certificate);
+        OpenSsl.Ok($"verify -x509_strict -purpose sslserver -CAfile {root} -untrusted {sub} {leaf}");
+    }
+
+    /// <summary>PSS with SHA-1, the parameters' default, is refused like every SHA-1 signature.</summary>
+    [Fact]
+    public void An_rsa_pss_request_with_the_default_sha1_parameters_is_CsrSignatureAlgorithmNotAllowed()
+    {
+        var error = Assert.Throws<PkiException>(() => CsrContent.FromText(OpenSslCsr("RSA_2048", "-sha1 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:20"), "openssl"));
+        Assert.Equal(ErrorIds.CsrSignatureAlgorithmNotAllowed, error.ErrorId);
+        Assert.Contains("RSASSA-PSS with SHA-1", error.Message);
+    }
+
+    [Fact]
+    public void A_request_signed_with_an_algorithm_that_is_none_is_CsrSignatureAlgorithmNotAllowed()
+    {
+        var request = CertificationRequest.GetInstance(Asn1Object.FromByteArray(OurCsr("ECC_256")));
+        var relabelled = new CertificationRequest(request.GetCertificationRequestInfo(), new AlgorithmIdentifier(new DerObjectIdentifier("1.2.3.4")), request.Signature);
+        Assert.Equal(ErrorIds.CsrSignatureAlgorithmNotAllowed, Assert.Throws<PkiException>(() => CsrContent.FromDer(relabelled.GetDerEncoded(), "x")).ErrorId);
+    }
 
     public static TheoryData<string> Families => new() { "RSA_2048", "ECC_256", "ECC_384", "ECC_521", "SM2_256" };
 
@@ -76,7 +150,6 @@ public sealed class CsrSignatureTests : IDisposable
     {
         { "RSA_2048", "1.2.840.10045.4.3.2" },   // ecdsa-with-SHA256
         { "RSA_2048", "1.2.840.113549.1.1.12" }, // sha384WithRSAEncryption over a SHA-256 signature
-        { "RSA_2048", "1.2.840.113549.1.1.10" }, // RSASSA-PSS over a PKCS#1 v1.5 signature
         { "RSA_2048", "1.2.156.10197.1.501" },   // SM2-with-SM3
         { "ECC_256", "1.2.840.113549.1.1.11" },  // sha256WithRSAEncryption
         { "ECC_256", "1.2.840.10045.4.3.3" },    // ecdsa-with-SHA384 over a SHA-256 signature
@@ -85,9 +158,18 @@ public sealed class CsrSignatureTests : IDisposable
         { "ECC_521", "1.2.840.10045.4.3.3" },
         { "SM2_256", "1.2.840.10045.4.3.2" },
         { "SM2_256", "1.2.840.113549.1.1.11" },
-        { "ECC_256", "1.2.3.4" },                // no signature algorithm at all
         { "RSA_2048", "1.3.101.112" },           // Ed25519
     };
+
+    [Fact]
+    public void A_pkcs1_signature_labelled_rsa_pss_is_CsrSignatureInvalid()
+    {
+        var request = CertificationRequest.GetInstance(Asn1Object.FromByteArray(OurCsr("RSA_2048")));
+        var sha256 = new AlgorithmIdentifier(Org.BouncyCastle.Asn1.Nist.NistObjectIdentifiers.IdSha256, DerNull.Instance);
+        var pss = new RsassaPssParameters(sha256, new AlgorithmIdentifier(PkcsObjectIdentifiers.IdMgf1, sha256), DerInteger.ValueOf(32), DerInteger.ValueOf(1));
+        var relabelled = new CertificationRequest(request.GetCertificationRequestInfo(), new AlgorithmIdentifier(PkcsObjectIdentifiers.IdRsassaPss, pss), request.Signature);
+        AssertRefused(relabelled.GetDerEncoded());
+    }
 
     [Theory]
     [MemberData(nameof(WrongAlgorithms))]

@@ -33,10 +33,11 @@ public sealed class OpenSslServer : IDisposable
         }
     }
 
-    public static OpenSslServer Start(string certificate, string key, string chain)
+    /// <summary>Starts the server; <paramref name="extraArguments"/> asks more of it, such as client certificates (-Verify).</summary>
+    public static OpenSslServer Start(string certificate, string key, string chain, string extraArguments = "")
     {
         var start = new ProcessStartInfo("openssl",
-            $"s_server -accept 127.0.0.1:0 -cert \"{certificate}\" -key \"{key}\" -cert_chain \"{chain}\" -www")
+            $"s_server -accept 127.0.0.1:0 -cert \"{certificate}\" -key \"{key}\" -cert_chain \"{chain}\" -www {extraArguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

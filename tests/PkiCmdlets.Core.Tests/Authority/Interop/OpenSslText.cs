@@ -43,7 +43,7 @@ public static class OpenSslText
     public static string KeyId(byte[] id) => string.Join(":", id.Select(b => b.ToString("X2")));
 
     /// <summary>Runs openssl and kills it (and fails the test) if it outlives <paramref name="limit"/>.</summary>
-    public static OpenSsl.Result RunWithin(TimeSpan limit, string arguments)
+    public static OpenSsl.Result RunWithin(TimeSpan limit, string arguments, string? stdin = null)
     {
         var start = new ProcessStartInfo("openssl", arguments)
         {
@@ -55,6 +55,7 @@ public static class OpenSslText
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
+        if (stdin != null) process.StandardInput.Write(stdin);
         process.StandardInput.Close();
         if (!process.WaitForExit(limit))
         {

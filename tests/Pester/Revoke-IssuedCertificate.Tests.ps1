@@ -1,6 +1,6 @@
-# Pester 5 tests for Revoke-ServerCertificate. They drive the built module (see TestHelpers.psm1); every test works
+# Pester 5 tests for Revoke-IssuedCertificate. They drive the built module (see TestHelpers.psm1); every test works
 # in its own new store under TestDrive:, passed with -StorePath, with a root, an intermediate (Sub) and two
-# certificates. Revoke-ServerCertificate has ConfirmImpact High, so every call that should revoke passes -Confirm:$false.
+# certificates. Revoke-IssuedCertificate has ConfirmImpact High, so every call that should revoke passes -Confirm:$false.
 
 BeforeDiscovery {
 }
@@ -12,7 +12,7 @@ BeforeAll {
     $CertificateTypeName = 'PkiCmdlets.Core.Authority.IssuedCertificate'
 }
 
-Describe 'Revoke-ServerCertificate' {
+Describe 'Revoke-IssuedCertificate' {
     BeforeEach {
         $store = New-PkiTestStorePath -Root $TestDrive
         $work = Join-Path $TestDrive ('work-' + [guid]::NewGuid().ToString('N'))
@@ -24,7 +24,7 @@ Describe 'Revoke-ServerCertificate' {
 
     Context 'Examples' {
         It 'revokes a certificate with a reason, writes nothing, and Get-ServerCertificate shows it revoked' {
-            $result = Revoke-ServerCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
+            $result = Revoke-IssuedCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
 
             $result | Should -BeNullOrEmpty
             $revoked = Get-ServerCertificate -Identifier $www.Identifier -StorePath $store
@@ -35,7 +35,7 @@ Describe 'Revoke-ServerCertificate' {
         }
 
         It 'returns the revoked certificate with -PassThru, with the reason Unspecified by default' {
-            $revoked = Revoke-ServerCertificate $www.Identifier -PassThru -Confirm:$false -StorePath $store
+            $revoked = Revoke-IssuedCertificate $www.Identifier -PassThru -Confirm:$false -StorePath $store
 
             $revoked.GetType().FullName | Should -Be $CertificateTypeName
             $revoked.Identifier | Should -Be $www.Identifier
@@ -45,7 +45,7 @@ Describe 'Revoke-ServerCertificate' {
         }
 
         It 'revokes what Get-ServerCertificate pipes to it' {
-            Get-ServerCertificate -SerialNumber $api.SerialNumber -StorePath $store | Revoke-ServerCertificate -Reason Superseded -Confirm:$false -StorePath $store
+            Get-ServerCertificate -SerialNumber $api.SerialNumber -StorePath $store | Revoke-IssuedCertificate -Reason Superseded -Confirm:$false -StorePath $store
 
             $revoked = @(Get-ServerCertificate -Status Revoked -StorePath $store)
             ($revoked | ForEach-Object { $_.Identifier }) -join ',' | Should -Be $api.Identifier
@@ -53,7 +53,7 @@ Describe 'Revoke-ServerCertificate' {
         }
 
         It 'revokes every certificate of a listing' {
-            $revoked = @(Get-ServerCertificate -Issuer 'Sub' -StorePath $store | Revoke-ServerCertificate -Reason CessationOfOperation -PassThru -Confirm:$false -StorePath $store)
+            $revoked = @(Get-ServerCertificate -Issuer 'Sub' -StorePath $store | Revoke-IssuedCertificate -Reason CessationOfOperation -PassThru -Confirm:$false -StorePath $store)
 
             $revoked.Count | Should -Be 2
             @(Get-ServerCertificate -Status Valid -StorePath $store).Count | Should -Be 0
@@ -70,13 +70,13 @@ Describe 'Revoke-ServerCertificate' {
             @{ Reason = 'PrivilegeWithdrawn' }
             @{ Reason = 'AACompromise' }
         ) {
-            $revoked = Revoke-ServerCertificate -Identifier $www.Identifier -Reason $Reason -PassThru -Confirm:$false -StorePath $store
+            $revoked = Revoke-IssuedCertificate -Identifier $www.Identifier -Reason $Reason -PassThru -Confirm:$false -StorePath $store
 
             "$($revoked.RevocationReason)" | Should -Be $Reason
         }
 
         It 'puts the revoked certificate on the next CRL of its intermediate' {
-            Revoke-ServerCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
+            Revoke-IssuedCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
 
             $crl = Publish-Crl -Issuer 'Sub' -StorePath $store
 
@@ -84,8 +84,8 @@ Describe 'Revoke-ServerCertificate' {
         }
 
         It 'writes a CRL entry that openssl shows with serial number and reason' {
-            Revoke-ServerCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
-            Revoke-ServerCertificate -Identifier $api.Identifier -Confirm:$false -StorePath $store
+            Revoke-IssuedCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
+            Revoke-IssuedCertificate -Identifier $api.Identifier -Confirm:$false -StorePath $store
             $path = Join-Path $work 'sub.crl'
             $null = Publish-Crl -Issuer 'Sub' -Path $path -StorePath $store
 
@@ -102,8 +102,8 @@ Describe 'Revoke-ServerCertificate' {
         It 'changes nothing with -WhatIf' {
             $before = Get-PkiStoreSnapshot -StorePath $store
 
-            Revoke-ServerCertificate -Identifier $www.Identifier -Reason KeyCompromise -StorePath $store -WhatIf
-            Get-ServerCertificate -StorePath $store | Revoke-ServerCertificate -StorePath $store -WhatIf
+            Revoke-IssuedCertificate -Identifier $www.Identifier -Reason KeyCompromise -StorePath $store -WhatIf
+            Get-ServerCertificate -StorePath $store | Revoke-IssuedCertificate -StorePath $store -WhatIf
 
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
             @(Get-ServerCertificate -Status Revoked -StorePath $store).Count | Should -Be 0
@@ -112,11 +112,11 @@ Describe 'Revoke-ServerCertificate' {
 
     Context 'Errors' {
         It 'writes CertificateAlreadyRevoked for a second revocation and leaves the store as it was' {
-            Revoke-ServerCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
+            Revoke-IssuedCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
             $before = Get-PkiStoreSnapshot -StorePath $store
 
-            { Revoke-ServerCertificate -Identifier $www.Identifier -Reason Superseded -Confirm:$false -StorePath $store -ErrorAction Stop } |
-                Should -Throw -ErrorId 'CertificateAlreadyRevoked,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+            { Revoke-IssuedCertificate -Identifier $www.Identifier -Reason Superseded -Confirm:$false -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CertificateAlreadyRevoked,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
             "$((Get-ServerCertificate -Identifier $www.Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
         }
@@ -128,10 +128,10 @@ Describe 'Revoke-ServerCertificate' {
             $identifier = Add-PkiTestAcmeCertificate -StorePath $store -Certificate $ordered -ChainPem ($outside.Sub.Pem + $outside.Root.Pem) -IssuerName 'Test Sub CA'
             $before = Get-PkiStoreSnapshot -StorePath $store
 
-            Revoke-ServerCertificate -Identifier $identifier -Reason KeyCompromise -Confirm:$false -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+            Revoke-IssuedCertificate -Identifier $identifier -Reason KeyCompromise -Confirm:$false -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
 
             $failures.Count | Should -Be 1
-            $failures[0].FullyQualifiedErrorId | Should -Be 'CertificateNotRevocable,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CertificateNotRevocable,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
             "$($failures[0].CategoryInfo.Category)" | Should -Be 'InvalidOperation'
             $failures[0].TargetObject | Should -Be $identifier
             $failures[0].Exception.Message | Should -Match 'Test Sub CA'
@@ -142,17 +142,17 @@ Describe 'Revoke-ServerCertificate' {
         It 'writes CertificateNotFound for an identifier that is not in the store and leaves the store as it was' {
             $before = Get-PkiStoreSnapshot -StorePath $store
 
-            { Revoke-ServerCertificate -Identifier '00000000000000000000000000000000' -Confirm:$false -StorePath $store -ErrorAction Stop } |
-                Should -Throw -ErrorId 'CertificateNotFound,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+            { Revoke-IssuedCertificate -Identifier '00000000000000000000000000000000' -Confirm:$false -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CertificateNotFound,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
 
         It 'revokes the certificates it finds and reports the one it does not' {
-            $revoked = @(Revoke-ServerCertificate -Identifier $www.Identifier, 'nope', $api.Identifier -PassThru -Confirm:$false -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures)
+            $revoked = @(Revoke-IssuedCertificate -Identifier $www.Identifier, 'nope', $api.Identifier -PassThru -Confirm:$false -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures)
 
             ($revoked | ForEach-Object { $_.Identifier }) -join ',' | Should -Be "$($www.Identifier),$($api.Identifier)"
             $failures.Count | Should -Be 1
-            $failures[0].FullyQualifiedErrorId | Should -Be 'CertificateNotFound,PkiCmdlets.Commands.RevokeServerCertificateCommand'
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CertificateNotFound,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
             $failures[0].TargetObject | Should -Be 'nope'
             "$($failures[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
         }
@@ -160,7 +160,7 @@ Describe 'Revoke-ServerCertificate' {
         It 'refuses a reason that is not an RFC 5280 reason before anything happens' {
             $before = Get-PkiStoreSnapshot -StorePath $store
 
-            { Revoke-ServerCertificate -Identifier $www.Identifier -Reason 'RemoveFromCrl' -Confirm:$false -StorePath $store -ErrorAction Stop } |
+            { Revoke-IssuedCertificate -Identifier $www.Identifier -Reason 'RemoveFromCrl' -Confirm:$false -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException])
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }

@@ -7,10 +7,15 @@ using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Commands
 {
-    /// <summary>Finds issued certificates by identifier, serial number, issuer, DNS name, expiry or status, through each issuer's journal.</summary>
-    [Cmdlet(VerbsCommon.Get, "ServerCertificate")]
+    /// <summary>
+    /// Finds issued certificates of every profile (server, client, both) by identifier, serial number, issuer, DNS name,
+    /// expiry, status or profile, through each issuer's journal. Get-ServerCertificate, its name before there were other
+    /// profiles, is an alias.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "IssuedCertificate")]
+    [Alias("Get-ServerCertificate")]
     [OutputType(typeof(IssuedCertificate))]
-    public sealed class GetServerCertificateCommand : PkiCmdlet
+    public sealed class GetIssuedCertificateCommand : PkiCmdlet
     {
         private CertificateService? _certificates;
 
@@ -44,6 +49,11 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public CertificateStatus? Status { get => (CertificateStatus?)_status; set => _status = (int?)value; }
 
+        /// <summary>The profiles that made them: Server, Client, ServerAndClient.</summary>
+        [Parameter]
+        [ValidateSet("Server", "Client", "ServerAndClient", IgnoreCase = true)]
+        public string[]? Profile { get; set; }
+
         protected override void BeginProcessing() => _certificates = new CertificateService(OpenStore());
 
         protected override void ProcessRecord()
@@ -61,6 +71,7 @@ namespace PkiCmdlets.Commands
                     DnsNames = DnsName,
                     ExpiresWithinDays = ExpiresWithinDays,
                     Status = Status,
+                    Profiles = Profile,
                 }, problems);
                 // Written as read, so that a store of 100,000 certificates streams through the pipeline.
                 foreach (var certificate in certificates)

@@ -7,10 +7,14 @@ using PkiCmdlets.Core.Revocation;
 
 namespace PkiCmdlets.Commands
 {
-    /// <summary>Revokes issued certificates with an RFC 5280 reason; Publish-Crl puts them on the issuer's next CRL.</summary>
-    [Cmdlet(VerbsSecurity.Revoke, "ServerCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    /// <summary>
+    /// Revokes issued certificates of every profile with an RFC 5280 reason; Publish-Crl puts them on the issuer's next CRL.
+    /// Revoke-ServerCertificate is an alias.
+    /// </summary>
+    [Cmdlet(VerbsSecurity.Revoke, "IssuedCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Alias("Revoke-ServerCertificate")]
     [OutputType(typeof(IssuedCertificate))]
-    public sealed class RevokeServerCertificateCommand : PkiCmdlet
+    public sealed class RevokeIssuedCertificateCommand : PkiCmdlet
     {
         private readonly List<string> _pending = new List<string>();
         private CertificateService? _certificates;

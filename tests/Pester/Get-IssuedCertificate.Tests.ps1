@@ -1,4 +1,4 @@
-# Pester 5 tests for Get-ServerCertificate. They drive the built module (see TestHelpers.psm1); every test works in
+# Pester 5 tests for Get-IssuedCertificate. They drive the built module (see TestHelpers.psm1); every test works in
 # its own new store under TestDrive:, passed with -StorePath, with a root, two intermediates (Sub and Sub2) and three
 # certificates.
 
@@ -9,7 +9,7 @@ BeforeAll {
     $CertificateTypeName = 'PkiCmdlets.Core.Authority.IssuedCertificate'
 }
 
-Describe 'Get-ServerCertificate' {
+Describe 'Get-IssuedCertificate' {
     BeforeEach {
         $store = New-PkiTestStorePath -Root $TestDrive
         $ca = New-PkiTestHierarchy -StorePath $store
@@ -24,7 +24,7 @@ Describe 'Get-ServerCertificate' {
 
     Context 'Examples' {
         It 'lists every issued certificate' {
-            $all = @(Get-ServerCertificate -StorePath $store)
+            $all = @(Get-IssuedCertificate -StorePath $store)
 
             $all.Count | Should -Be 3
             ($all | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' | Should -Be 'api.example.com,mail.example.org,www.example.com'
@@ -32,11 +32,11 @@ Describe 'Get-ServerCertificate' {
         }
 
         It 'lists the certificates of one intermediate in the order they were issued' {
-            (@(Get-ServerCertificate -Issuer 'Sub' -StorePath $store) | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'www.example.com,api.example.com'
+            (@(Get-IssuedCertificate -Issuer 'Sub' -StorePath $store) | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'www.example.com,api.example.com'
         }
 
         It 'returns what New-ServerCertificate returned, with the chain' {
-            $found = Get-ServerCertificate -Identifier $www.Identifier -StorePath $store
+            $found = Get-IssuedCertificate -Identifier $www.Identifier -StorePath $store
 
             $found.Identifier | Should -Be $www.Identifier
             $found.SerialNumber | Should -Be $www.SerialNumber
@@ -58,37 +58,37 @@ Describe 'Get-ServerCertificate' {
         }
 
         It 'finds certificates by identifier in any case, by position, and several at once' {
-            (Get-ServerCertificate $api.Identifier -StorePath $store).CommonName | Should -Be 'api.example.com'
-            (Get-ServerCertificate -Identifier $api.Identifier.ToUpperInvariant() -StorePath $store).CommonName | Should -Be 'api.example.com'
-            (@(Get-ServerCertificate -Identifier $www.Identifier, $mail.Identifier -StorePath $store) | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' |
+            (Get-IssuedCertificate $api.Identifier -StorePath $store).CommonName | Should -Be 'api.example.com'
+            (Get-IssuedCertificate -Identifier $api.Identifier.ToUpperInvariant() -StorePath $store).CommonName | Should -Be 'api.example.com'
+            (@(Get-IssuedCertificate -Identifier $www.Identifier, $mail.Identifier -StorePath $store) | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' |
                 Should -Be 'mail.example.org,www.example.com'
         }
 
         It 'finds a certificate by serial number written with colons, in lower case, or with 0x' {
             $colons = ($mail.SerialNumber -replace '(..)(?!$)', '$1:').ToLowerInvariant()
 
-            (Get-ServerCertificate -SerialNumber $colons -StorePath $store).Identifier | Should -Be $mail.Identifier
-            (Get-ServerCertificate -SerialNumber ('0x' + $mail.SerialNumber) -StorePath $store).Identifier | Should -Be $mail.Identifier
+            (Get-IssuedCertificate -SerialNumber $colons -StorePath $store).Identifier | Should -Be $mail.Identifier
+            (Get-IssuedCertificate -SerialNumber ('0x' + $mail.SerialNumber) -StorePath $store).Identifier | Should -Be $mail.Identifier
         }
 
         It 'filters by intermediate: name, Id, ParentIdentifier alias, and a root that issues nothing' {
-            @(Get-ServerCertificate -Issuer 'Sub' -StorePath $store).Count | Should -Be 2
-            (Get-ServerCertificate -Issuer $sub2.Id -StorePath $store).Identifier | Should -Be $mail.Identifier
-            (Get-ServerCertificate -ParentIdentifier $sub2 -StorePath $store).Identifier | Should -Be $mail.Identifier
-            @(Get-ServerCertificate -Issuer 'Root' -StorePath $store).Count | Should -Be 0
+            @(Get-IssuedCertificate -Issuer 'Sub' -StorePath $store).Count | Should -Be 2
+            (Get-IssuedCertificate -Issuer $sub2.Id -StorePath $store).Identifier | Should -Be $mail.Identifier
+            (Get-IssuedCertificate -ParentIdentifier $sub2 -StorePath $store).Identifier | Should -Be $mail.Identifier
+            @(Get-IssuedCertificate -Issuer 'Root' -StorePath $store).Count | Should -Be 0
         }
 
         It 'filters by DNS name, IP address or common name with wildcards' {
-            (@(Get-ServerCertificate -DnsName '*.example.com' -StorePath $store) | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'www.example.com,api.example.com'
-            (Get-ServerCertificate -DnsName '192.0.2.*' -StorePath $store).Identifier | Should -Be $www.Identifier
-            (Get-ServerCertificate -DnsName 'MAIL.example.org' -StorePath $store).Identifier | Should -Be $mail.Identifier
-            @(Get-ServerCertificate -DnsName 'nothing.*' -StorePath $store -ErrorVariable problems).Count | Should -Be 0
+            (@(Get-IssuedCertificate -DnsName '*.example.com' -StorePath $store) | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'www.example.com,api.example.com'
+            (Get-IssuedCertificate -DnsName '192.0.2.*' -StorePath $store).Identifier | Should -Be $www.Identifier
+            (Get-IssuedCertificate -DnsName 'MAIL.example.org' -StorePath $store).Identifier | Should -Be $mail.Identifier
+            @(Get-IssuedCertificate -DnsName 'nothing.*' -StorePath $store -ErrorVariable problems).Count | Should -Be 0
             $problems.Count | Should -Be 0
         }
 
         It 'finds the valid certificates that expire within a number of days' {
-            (Get-ServerCertificate -ExpiresWithinDays 30 -StorePath $store).Identifier | Should -Be $api.Identifier
-            @(Get-ServerCertificate -ExpiresWithinDays 400 -StorePath $store).Count | Should -Be 3
+            (Get-IssuedCertificate -ExpiresWithinDays 30 -StorePath $store).Identifier | Should -Be $api.Identifier
+            @(Get-IssuedCertificate -ExpiresWithinDays 400 -StorePath $store).Count | Should -Be 3
         }
 
         It 'filters by status: revoked, valid, and expired' {
@@ -100,35 +100,35 @@ Describe 'Get-ServerCertificate' {
             $expired | Should -Not -BeNullOrEmpty
             Start-Sleep -Seconds 4
 
-            $revoked = Get-ServerCertificate -Status Revoked -StorePath $store
+            $revoked = Get-IssuedCertificate -Status Revoked -StorePath $store
             $revoked.Identifier | Should -Be $api.Identifier
             "$($revoked.RevocationReason)" | Should -Be 'Superseded'
             $revoked.RevokedAt | Should -Not -BeNullOrEmpty
-            (Get-ServerCertificate -Status Expired -StorePath $store).Identifier | Should -Be $expired.Identifier
-            (@(Get-ServerCertificate -Status Valid -StorePath $store) | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' |
+            (Get-IssuedCertificate -Status Expired -StorePath $store).Identifier | Should -Be $expired.Identifier
+            (@(Get-IssuedCertificate -Status Valid -StorePath $store) | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' |
                 Should -Be 'mail.example.org,www.example.com'
             # Only valid certificates expire "within" a number of days.
-            @(Get-ServerCertificate -ExpiresWithinDays 30 -StorePath $store).Count | Should -Be 0
+            @(Get-IssuedCertificate -ExpiresWithinDays 30 -StorePath $store).Count | Should -Be 0
         }
 
         It 'returns the certificates that match every filter given' {
-            (Get-ServerCertificate -Issuer 'Sub' -DnsName 'api.*' -Status Valid -StorePath $store).Identifier | Should -Be $api.Identifier
-            @(Get-ServerCertificate -Issuer 'Sub2' -DnsName 'api.*' -StorePath $store).Count | Should -Be 0
+            (Get-IssuedCertificate -Issuer 'Sub' -DnsName 'api.*' -Status Valid -StorePath $store).Identifier | Should -Be $api.Identifier
+            @(Get-IssuedCertificate -Issuer 'Sub2' -DnsName 'api.*' -StorePath $store).Count | Should -Be 0
         }
 
         It 'binds Identifier by property name from the pipeline, and SerialNumber not at all' {
-            ($www | Get-ServerCertificate -StorePath $store).Identifier | Should -Be $www.Identifier
-            ([pscustomobject]@{ Identifier = $mail.Identifier } | Get-ServerCertificate -StorePath $store).Identifier | Should -Be $mail.Identifier
-            $serialNumber = (Get-Command -Name Get-ServerCertificate).Parameters['SerialNumber']
+            ($www | Get-IssuedCertificate -StorePath $store).Identifier | Should -Be $www.Identifier
+            ([pscustomobject]@{ Identifier = $mail.Identifier } | Get-IssuedCertificate -StorePath $store).Identifier | Should -Be $mail.Identifier
+            $serialNumber = (Get-Command -Name Get-IssuedCertificate).Parameters['SerialNumber']
             @($serialNumber.ParameterSets.Values | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName }).Count | Should -Be 0
         }
 
         It 'lists the certificates of the CAs piped to it: objects from Get-CA or New-SubCA, names, and Ids' {
-            $fromGetCa = @(Get-CA -Name 'Sub' -StorePath $store | Get-ServerCertificate -StorePath $store)
-            $fromNewSubCa = @($sub2 | Get-ServerCertificate -StorePath $store)
-            $fromName = @('Sub2' | Get-ServerCertificate -StorePath $store)
-            $fromId = @($ca.Sub.Id | Get-ServerCertificate -StorePath $store)
-            $fromAll = @(Get-CA -Intermediate -StorePath $store | Get-ServerCertificate -StorePath $store)
+            $fromGetCa = @(Get-CA -Name 'Sub' -StorePath $store | Get-IssuedCertificate -StorePath $store)
+            $fromNewSubCa = @($sub2 | Get-IssuedCertificate -StorePath $store)
+            $fromName = @('Sub2' | Get-IssuedCertificate -StorePath $store)
+            $fromId = @($ca.Sub.Id | Get-IssuedCertificate -StorePath $store)
+            $fromAll = @(Get-CA -Intermediate -StorePath $store | Get-IssuedCertificate -StorePath $store)
 
             # A CA's own SerialNumber property does not bind: the CA's certificates are listed, not looked up by its serial number.
             ($fromGetCa | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'www.example.com,api.example.com'
@@ -136,8 +136,8 @@ Describe 'Get-ServerCertificate' {
             ($fromName | ForEach-Object { $_.Identifier }) -join ',' | Should -Be $mail.Identifier
             $fromId.Count | Should -Be 2
             ($fromAll | ForEach-Object { $_.CommonName }) -join ',' | Should -Be 'www.example.com,api.example.com,mail.example.org'
-            (Get-CA -Name 'Sub' -StorePath $store | Get-ServerCertificate -DnsName 'api.*' -StorePath $store).Identifier | Should -Be $api.Identifier
-            @(Get-CA -Root -StorePath $store | Get-ServerCertificate -StorePath $store).Count | Should -Be 0
+            (Get-CA -Name 'Sub' -StorePath $store | Get-IssuedCertificate -DnsName 'api.*' -StorePath $store).Identifier | Should -Be $api.Identifier
+            @(Get-CA -Root -StorePath $store | Get-IssuedCertificate -StorePath $store).Count | Should -Be 0
         }
 
         It 'lists a certificate ordered from an outside CA through ACME last, but not for an -Issuer of the store' {
@@ -148,8 +148,8 @@ Describe 'Get-ServerCertificate' {
             $outsideChain = $outside.Sub.Pem + $outside.Root.Pem
             $identifier = Add-PkiTestAcmeCertificate -StorePath $store -Certificate $ordered -ChainPem $outsideChain -IssuerName 'Test Sub CA' -CsrId $csr.Id
 
-            $all = @(Get-ServerCertificate -StorePath $store)
-            $acme = Get-ServerCertificate -Identifier $identifier -StorePath $store
+            $all = @(Get-IssuedCertificate -StorePath $store)
+            $acme = Get-IssuedCertificate -Identifier $identifier -StorePath $store
 
             $all.Count | Should -Be 4
             $all[-1].Identifier | Should -Be $identifier
@@ -160,12 +160,12 @@ Describe 'Get-ServerCertificate' {
             $acme.CertificateChain | Should -Be $outsideChain
             $acme.CsrId | Should -Be $csr.Id
             "$($acme.Status)" | Should -Be 'Valid'
-            (Get-ServerCertificate -DnsName 'acme.*' -StorePath $store).Identifier | Should -Be $identifier
-            @(Get-ServerCertificate -Issuer 'Sub' -StorePath $store | Where-Object { $_.IssuerId -eq 'acme' }).Count | Should -Be 0
+            (Get-IssuedCertificate -DnsName 'acme.*' -StorePath $store).Identifier | Should -Be $identifier
+            @(Get-IssuedCertificate -Issuer 'Sub' -StorePath $store | Where-Object { $_.IssuerId -eq 'acme' }).Count | Should -Be 0
         }
 
         It 'shows certificates in the default table view' {
-            $table = Get-ServerCertificate -Identifier $www.Identifier -StorePath $store | Format-Table | Out-String -Width 200
+            $table = Get-IssuedCertificate -Identifier $www.Identifier -StorePath $store | Format-Table | Out-String -Width 200
 
             $table | Should -Match 'SerialNumber'
             $table | Should -Match ([regex]::Escape($www.SerialNumber))
@@ -175,51 +175,51 @@ Describe 'Get-ServerCertificate' {
 
         It 'finds nothing in a store without certificates, and never changes the store' {
             $empty = New-PkiTestStorePath -Root $TestDrive
-            @(Get-ServerCertificate -StorePath $empty -ErrorVariable problems).Count | Should -Be 0
+            @(Get-IssuedCertificate -StorePath $empty -ErrorVariable problems).Count | Should -Be 0
             $problems.Count | Should -Be 0
             Test-Path -LiteralPath $empty | Should -BeFalse
 
             $before = Get-PkiStoreSnapshot -StorePath $store
-            $null = Get-ServerCertificate -StorePath $store
+            $null = Get-IssuedCertificate -StorePath $store
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
         }
     }
 
     Context 'Errors' {
         It 'writes CertificateNotFound for an identifier that is not in the store' {
-            { Get-ServerCertificate -Identifier '00000000000000000000000000000000' -StorePath $store -ErrorAction Stop } |
-                Should -Throw -ErrorId 'CertificateNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+            { Get-IssuedCertificate -Identifier '00000000000000000000000000000000' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CertificateNotFound,PkiCmdlets.Commands.GetIssuedCertificateCommand'
         }
 
         It 'returns the certificates it finds and reports the identifier and serial number it does not find' {
-            $found = @(Get-ServerCertificate -Identifier $www.Identifier, 'ffffffffffffffffffffffffffffffff' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
+            $found = @(Get-IssuedCertificate -Identifier $www.Identifier, 'ffffffffffffffffffffffffffffffff' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
 
             $found.Count | Should -Be 1
             $problems.Count | Should -Be 1
-            $problems[0].FullyQualifiedErrorId | Should -Be 'CertificateNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+            $problems[0].FullyQualifiedErrorId | Should -Be 'CertificateNotFound,PkiCmdlets.Commands.GetIssuedCertificateCommand'
             $problems[0].TargetObject | Should -Be 'ffffffffffffffffffffffffffffffff'
             "$($problems[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
 
-            { Get-ServerCertificate -SerialNumber '0102030405' -StorePath $store -ErrorAction Stop } |
-                Should -Throw -ErrorId 'CertificateNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+            { Get-IssuedCertificate -SerialNumber '0102030405' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CertificateNotFound,PkiCmdlets.Commands.GetIssuedCertificateCommand'
         }
 
         It 'writes InvalidSerialNumber for a serial number that is not hex' {
-            { Get-ServerCertificate -SerialNumber 'not-hex' -StorePath $store -ErrorAction Stop } |
-                Should -Throw -ErrorId 'InvalidSerialNumber,PkiCmdlets.Commands.GetServerCertificateCommand'
+            { Get-IssuedCertificate -SerialNumber 'not-hex' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidSerialNumber,PkiCmdlets.Commands.GetIssuedCertificateCommand'
         }
 
         It 'writes CaNotFound for an issuer that is not in the store' {
-            { Get-ServerCertificate -Issuer 'Nope' -StorePath $store -ErrorAction Stop } |
-                Should -Throw -ErrorId 'CaNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+            { Get-IssuedCertificate -Issuer 'Nope' -StorePath $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CaNotFound,PkiCmdlets.Commands.GetIssuedCertificateCommand'
         }
 
         It 'lists the certificates of the other CAs piped to it when one is not in the store' {
-            $found = @('Nope', 'Sub2' | Get-ServerCertificate -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
+            $found = @('Nope', 'Sub2' | Get-IssuedCertificate -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
 
             ($found | ForEach-Object { $_.Identifier }) -join ',' | Should -Be $mail.Identifier
             $problems.Count | Should -Be 1
-            $problems[0].FullyQualifiedErrorId | Should -Be 'CaNotFound,PkiCmdlets.Commands.GetServerCertificateCommand'
+            $problems[0].FullyQualifiedErrorId | Should -Be 'CaNotFound,PkiCmdlets.Commands.GetIssuedCertificateCommand'
             $problems[0].TargetObject | Should -Be 'Nope'
         }
 
@@ -228,11 +228,11 @@ Describe 'Get-ServerCertificate' {
             $lines = [System.IO.File]::ReadAllLines($journal) | ForEach-Object { if ($_.Contains($api.Identifier)) { 'damaged' } else { $_ } }
             Write-PkiTestFile -Path $journal -Text (($lines -join "`n") + "`n")
 
-            $found = @(Get-ServerCertificate -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
+            $found = @(Get-IssuedCertificate -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
 
             ($found | ForEach-Object { $_.CommonName } | Sort-Object) -join ',' | Should -Be 'mail.example.org,www.example.com'
             $problems.Count | Should -Be 1
-            $problems[0].FullyQualifiedErrorId | Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.GetServerCertificateCommand'
+            $problems[0].FullyQualifiedErrorId | Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.GetIssuedCertificateCommand'
             $problems[0].TargetObject | Should -Be ([System.IO.Path]::GetFullPath($journal))
             $problems[0].Exception.Message | Should -Match 'Line \d+ of'
         }
