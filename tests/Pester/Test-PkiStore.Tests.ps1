@@ -15,7 +15,7 @@ Describe 'Test-PkiStore' {
         $ca = New-PkiTestHierarchy -StorePath $store
         $kept = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store
         $revoked = New-Csr -CommonName 'old.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store
-        $null = Revoke-ServerCertificate -Identifier $revoked.Identifier -Reason Superseded -Confirm:$false -StorePath $store
+        $null = Revoke-IssuedCertificate -Identifier $revoked.Identifier -Reason Superseded -Confirm:$false -StorePath $store
         $null = Publish-Crl -Issuer 'Sub' -StorePath $store
         $journal = Join-Path $store "issued/$($ca.Sub.Id)/certificates.journal"
     }
@@ -41,6 +41,25 @@ Describe 'Test-PkiStore' {
             Test-PkiStore -Quiet -StorePath $store | Should -BeTrue
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
             @(Get-ChildItem -LiteralPath $store -Filter '.lock' -Force).Count | Should -Be $lockFiles
+        }
+
+        It 'finds a CA kept without its key and an intermediate waiting for its certificate healthy, and counts them' {
+            $other = New-PkiTestStorePath -Root $TestDrive
+            $null = New-PkiTestHierarchy -StorePath $other
+            $anchorFile = Join-Path $TestDrive 'anchor.pem'
+            $null = Export-CA -Name 'Root' -Path $anchorFile -StorePath $other
+            $anchor = Import-CA -CertificatePath $anchorFile -Name 'Anchor' -StorePath $store
+            $null = Request-SubCA -Name 'Waiting' -CommonName 'Waiting CA' -Algorithm ECC -NoPassword -StorePath $store
+
+            $result = Test-PkiStore -StorePath $store
+
+            $anchor.HasKey | Should -BeFalse
+            @($result.Problems | ForEach-Object { $_.Message }) | Should -Be @()
+            $result.Healthy | Should -BeTrue
+            $result.CasChecked | Should -Be 3
+            $result.KeysChecked | Should -Be 2
+            $result.PendingCasChecked | Should -Be 1
+            ($result | Out-String) | Should -Match 'PendingCasChecked\s+: 1'
         }
 
         It 'names a journal line whose bytes changed, and finds the store unhealthy' {
@@ -71,13 +90,13 @@ Describe 'Test-PkiStore' {
                 Should -Throw -ErrorId 'CaKeyMismatch,PkiCmdlets.Commands.NewServerCertificateCommand'
         }
 
-        It 'names a journal that is gone after its CA issued, which Publish-Crl and Get-ServerCertificate report too' {
+        It 'names a journal that is gone after its CA issued, which Publish-Crl and Get-IssuedCertificate report too' {
             Remove-Item -LiteralPath $journal
 
             (Test-PkiStore -StorePath $store).Problems[0].Message | Should -Match 'missing, but'
-            $found = @(Get-ServerCertificate -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
+            $found = @(Get-IssuedCertificate -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable problems)
             $found.Count | Should -Be 0
-            $problems[0].FullyQualifiedErrorId | Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.GetServerCertificateCommand'
+            $problems[0].FullyQualifiedErrorId | Should -Be 'StoreRecordCorrupt,PkiCmdlets.Commands.GetIssuedCertificateCommand'
             { Publish-Crl -Issuer 'Sub' -StorePath $store -ErrorAction Stop } | Should -Throw -ErrorId 'StoreRecordCorrupt,PkiCmdlets.Commands.PublishCrlCommand'
         }
     }

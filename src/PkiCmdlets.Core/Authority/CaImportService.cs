@@ -61,7 +61,7 @@ namespace PkiCmdlets.Core.Authority
             {
                 throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(already.Name, already.Id));
             }
-            var stored = Readable(existing);
+            var stored = _cas.Repository.LoadReadable();
             CaChainLinks.Plan plan;
             try
             {
@@ -80,8 +80,9 @@ namespace PkiCmdlets.Core.Authority
             var above = plan.Above.Reverse()
                 .Select(c => (Record: NewRecord(PublicKeyInfo.FromSubjectPublicKeyInfo(c.SubjectPublicKeyInfo, source).Description, null, keyless: true), Certificate: c))
                 .ToList();
-            foreach (var (record, content) in above) Preview(record, content, source);
-            Preview(created, certificate, source);
+            // Every CA to be written is read as Get-CA will read it before the first file is: nothing is left half imported.
+            foreach (var (record, content) in above) _cas.Preview(record, content, e => Unreadable(source, e, Messages.ReasonCertificateDamaged));
+            _cas.Preview(created, certificate, e => Unreadable(source, e, Messages.ReasonCertificateDamaged));
             _store.EnsureCreated(StoreLayout.CaFolder, StoreLayout.KeyFolder);
             using (_store.Lock(cancellation))
             {
@@ -107,45 +108,6 @@ namespace PkiCmdlets.Core.Authority
                 _cas.Repository.WriteNewChain(authorities);
             }
             return _cas.ToOutput(_cas.Repository.Load(created));
-        }
-
-        /// <summary>The CAs of <paramref name="records"/> whose certificate reads: one that cannot be read signs nothing, and Get-CA reports it.</summary>
-        private List<StoredCa> Readable(IEnumerable<CaRecord> records)
-        {
-            var stored = new List<StoredCa>();
-            foreach (var record in records)
-            {
-                try
-                {
-                    stored.Add(_cas.Repository.Load(record));
-                }
-                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
-                {
-                    // Left out: it links nothing, and listing names the damage.
-                }
-            }
-            return stored;
-        }
-
-        /// <summary>
-        /// The CA as the store will hold it, read now as Get-CA will read it (constraints, dates, output), so that a
-        /// certificate any of that fails on is refused before a file is written (ImportFileUnreadable), not left behind half
-        /// imported.
-        /// </summary>
-        private void Preview(CaRecord record, CertificateContent certificate, string source)
-        {
-            try
-            {
-                _cas.ToOutput(new StoredCa(record, certificate.Structure, certificate.Der));
-            }
-            catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt && Equals(e.Target, _store.FullPath(StoreLayout.CaCertificate(record.Id))))
-            {
-                throw Unreadable(source, e.InnerException ?? e, Messages.ReasonCertificateDamaged);
-            }
-            catch (Exception e) when (Malformed.Is(e))
-            {
-                throw Unreadable(source, e, Messages.ReasonCertificateDamaged);
-            }
         }
 
         private CaRecord NewRecord(string algorithm, string? crlUrl, bool keyless) => new CaRecord

@@ -38,6 +38,27 @@ namespace PkiCmdlets.Core.Authority
             return records;
         }
 
+        /// <summary>
+        /// Every CA whose record and certificate read, for the checks that look at the others (duplicates, issuers): one that
+        /// cannot be read signs nothing and links nothing, and listing reports it.
+        /// </summary>
+        public List<StoredCa> LoadReadable()
+        {
+            var readable = new List<StoredCa>();
+            foreach (var record in LoadAll(new List<PkiException>()))
+            {
+                try
+                {
+                    readable.Add(Load(record));
+                }
+                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
+                {
+                    // Left out, as above.
+                }
+            }
+            return readable;
+        }
+
         /// <summary>The Ids of the CAs whose record files <see cref="LoadAll"/> reported as damaged in <paramref name="damaged"/>.</summary>
         public IEnumerable<string> IdsOfDamaged(IEnumerable<PkiException> damaged)
         {

@@ -95,7 +95,8 @@ namespace PkiCmdlets.Core.Authority
         /// Keeps a CRL a CA signed outside the store (an offline root's, signed where its key is) as that CA's latest CRL, as
         /// Publish-Crl keeps its own: the file (PEM or DER) must be a CRL whose signature a CA of the store made
         /// (CrlIssuerNotFound otherwise; with <paramref name="issuer"/>, that CA), with a CRL number above the last one kept
-        /// for it (CrlNotNewer), so numbers only grow. Its copy in the store is what Export-CA -CrlPath writes.
+        /// for it, by the CRL state or the stored CRL, whichever is ahead (CrlNotNewer), so numbers only grow. The number is
+        /// taken before the CRL is written, as by Publish-Crl. Its copy in the store is what Export-CA -CrlPath writes.
         /// </summary>
         public PublishedCrl Import(string path, CaIdentity? issuer = null, CancellationToken cancellation = default)
         {
@@ -120,7 +121,7 @@ namespace PkiCmdlets.Core.Authority
             }
 
             var candidates = issuer != null ? new List<StoredCa> { _cas.Load(issuer) }
-                : _cas.Repository.LoadAll(null).Select(_cas.Repository.Load).Where(c => c.Certificate.Subject.Equivalent(crl.Issuer)).ToList();
+                : _cas.Repository.LoadReadable().Where(c => c.Certificate.Subject.Equivalent(crl.Issuer)).ToList();
             var signer = candidates.FirstOrDefault(c => c.Certificate.Subject.Equivalent(crl.Issuer)
                 && PublicKeyInfo.FromSubjectPublicKeyInfo(c.SubjectPublicKeyInfo, c.Record.Name).Verify(crl.SignatureAlgorithm.GetDerEncoded(), crl.TbsCertList.GetDerEncoded(), crl.Signature.GetOctets()));
             if (signer == null)
@@ -133,13 +134,19 @@ namespace PkiCmdlets.Core.Authority
             _store.EnsureCreated(StoreLayout.CrlFolder);
             using (_store.Lock(cancellation))
             {
-                var last = _store.Exists(StoreLayout.CrlNumber(id)) ? _store.ReadJson<CrlState>(StoreLayout.CrlNumber(id)).LastCrlNumber : 0;
-                if (number <= last)
+                var state = ReadState(id);
+                var kept = PreviousCrl(id)?.Number ?? 0;
+                // The number only grows, whichever of the two records of the last one is ahead (one may have been rolled back);
+                // a number taken by an import that stopped before its CRL was written is that CRL's to finish.
+                var last = Math.Max(state.LastCrlNumber, kept);
+                var interrupted = number == state.LastCrlNumber && number == state.ImportedCrlNumber && kept < number;
+                if (number <= last && !interrupted)
                 {
                     throw new PkiException(ErrorIds.CrlNotNewer, PkiErrorKind.InvalidData, path, Messages.CrlNotNewer.Format(path, number, signer.Record.Name, last));
                 }
+                // As Publish-Crl does: the number is taken, durably, before the CRL that carries it is written.
+                _store.WriteJson(StoreLayout.CrlNumber(id), new CrlState { LastCrlNumber = number, Journal = state.Journal, ImportedCrlNumber = number });
                 _store.WriteText(StoreLayout.Crl(id), text);
-                _store.WriteJson(StoreLayout.CrlNumber(id), new CrlState { LastCrlNumber = number });
             }
             return new PublishedCrl
             {
@@ -178,7 +185,8 @@ namespace PkiCmdlets.Core.Authority
             var before = problems.Count;
             var entries = journal.RevokedEntries(problems, marks, out reached);
             // A journal that does not hold is reported for what it is; what it then seems to drop would only repeat that.
-            if (previous != null && problems.Count == before)
+            // A CRL signed elsewhere (Import-Crl) lists what it lists; only the store's own CRLs are built from the journal.
+            if (previous != null && problems.Count == before && previous.Number != state.ImportedCrlNumber)
             {
                 var now = new HashSet<string>(entries.Select(e => StoredCrl.SerialKey(e.Serial)), StringComparer.Ordinal);
                 var dropped = previous.Serials.Where(s => !now.Contains(s)).ToList();
@@ -244,11 +252,17 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        /// <summary>crls/&lt;ca id&gt;.json: the last CRL number taken, and how far the journal reached when that CRL was built.</summary>
+        /// <summary>
+        /// crls/&lt;ca id&gt;.json: the last CRL number taken, how far the journal reached when the store's last CRL was built, and
+        /// whether the last one was imported.
+        /// </summary>
         private sealed class CrlState
         {
             public long LastCrlNumber { get; set; }
             public JournalMark? Journal { get; set; }
+
+            /// <summary>The number of the CRL Import-Crl kept, while it is the last one taken; null after Publish-Crl.</summary>
+            public long? ImportedCrlNumber { get; set; }
         }
     }
 }

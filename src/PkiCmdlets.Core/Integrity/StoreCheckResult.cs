@@ -13,7 +13,10 @@ namespace PkiCmdlets.Core.Integrity
         /// <summary>CAs whose record and certificate were read, and whose certificate's signature was checked against its issuer.</summary>
         public int CasChecked { get; internal set; }
 
-        /// <summary>CA keys opened and compared with their certificates (unencrypted keys, and encrypted ones unlocked in this process).</summary>
+        /// <summary>
+        /// CA keys opened and compared with their certificates (unencrypted keys, and encrypted ones unlocked in this process);
+        /// a CA kept without its key has none.
+        /// </summary>
         public int KeysChecked { get; internal set; }
 
         /// <summary>Encrypted CA keys that are not unlocked: checked as files (owner-only, readable), not opened.</summary>
@@ -28,6 +31,9 @@ namespace PkiCmdlets.Core.Integrity
         public int CertificatesChecked { get; internal set; }
 
         public int CrlsChecked { get; internal set; }
+
+        /// <summary>Intermediates waiting for their certificate (Request-SubCA) whose record, request and key were checked.</summary>
+        public int PendingCasChecked { get; internal set; }
 
         public int CsrsChecked { get; internal set; }
 

@@ -17,7 +17,8 @@ namespace PkiCmdlets.Core.Integrity
     /// <summary>
     /// Test-PkiStore: a store checked end to end, changing nothing (no lock is taken, nothing is swept, written or
     /// created). Every CA's record and certificate, its certificate's signature by its issuer, its key against its
-    /// certificate (opened when it is not encrypted or is unlocked in this process; otherwise checked as a file); every
+    /// certificate (opened when it is not encrypted or is unlocked in this process; otherwise checked as a file; none for a
+    /// CA kept without its key); every intermediate waiting for its certificate, its request and key; every
     /// journal line against the hash chain, every journal against its head and its last CRL, every certificate against its
     /// record and its issuer's signature; every stored CRL against its CA and its number; every CSR, order and ACME
     /// account record and key; leftovers of interrupted writes; and files others may read.
@@ -64,6 +65,7 @@ namespace PkiCmdlets.Core.Integrity
                 CheckJournal(issuerId, null, result, problems);
             }
             progress?.Report(Messages.ProgressCheckingRecords);
+            CheckPendingCas(result, problems);
             CheckCsrs(result, problems);
             CheckOrdersAndAccounts(result, problems);
             progress?.Report(Messages.ProgressCheckingFiles);
@@ -90,18 +92,11 @@ namespace PkiCmdlets.Core.Integrity
             Collect(problems, () => CheckSignedByIssuer(authority));
             Collect(problems, () =>
             {
+                // A CA kept without its key (an offline root, a key kept elsewhere) has none to check.
+                if (record.Keyless) return;
                 if (record.KeyProtected && !_cas.Keys.IsUnlocked(record))
                 {
-                    // Without its password an encrypted key can only be checked as a file: owner-only, and encrypted PKCS#8.
-                    var pem = _store.ReadKey(StoreLayout.CaKey(record.Id));
-                    try
-                    {
-                        Org.BouncyCastle.Asn1.Pkcs.EncryptedPrivateKeyInfo.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(Pem.Decode(pem, Pem.EncryptedPrivateKeyLabel)));
-                    }
-                    catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.InvalidPem })
-                    {
-                        throw _store.Corrupt(StoreLayout.CaKey(record.Id), Malformed.Reason(e, Messages.ReasonKeyDamaged), e);
-                    }
+                    CheckEncryptedKey(StoreLayout.CaKey(record.Id));
                     result.KeysLocked++;
                     return;
                 }
@@ -117,6 +112,65 @@ namespace PkiCmdlets.Core.Integrity
                 return;
             }
             CheckJournal(record.Id, authority, result, problems);
+        }
+
+        /// <summary>Without its password an encrypted key can only be checked as a file: owner-only, and encrypted PKCS#8.</summary>
+        private void CheckEncryptedKey(string relativePath)
+        {
+            var pem = _store.ReadKey(relativePath);
+            try
+            {
+                Org.BouncyCastle.Asn1.Pkcs.EncryptedPrivateKeyInfo.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(Pem.Decode(pem, Pem.EncryptedPrivateKeyLabel)));
+            }
+            catch (Exception e) when (Malformed.Is(e) || e is PkiException { ErrorId: ErrorIds.InvalidPem })
+            {
+                throw _store.Corrupt(relativePath, Malformed.Reason(e, Messages.ReasonKeyDamaged), e);
+            }
+        }
+
+        /// <summary>
+        /// Every intermediate waiting for its certificate (Request-SubCA): its record and request read, and its key is
+        /// owner-only and, when not encrypted, the key its request asks a certificate for.
+        /// </summary>
+        private void CheckPendingCas(StoreCheckResult result, List<PkiException> problems)
+        {
+            foreach (var record in new PendingCaService(_cas, PrivateKey.Generate).Records(problems))
+            {
+                result.PendingCasChecked++;
+                Collect(problems, () =>
+                {
+                    var requestPath = StoreLayout.PendingCaRequest(record.Id);
+                    var keyPath = StoreLayout.CaKey(record.Id);
+                    CsrContent request;
+                    try
+                    {
+                        request = CsrContent.FromText(_store.ReadText(requestPath), _store.FullPath(requestPath));
+                    }
+                    catch (PkiException e) when (e.ErrorId != ErrorIds.StoreRecordCorrupt && e.ErrorId != ErrorIds.OperationCancelled)
+                    {
+                        throw _store.Corrupt(requestPath, e.Message, e);
+                    }
+                    if (record.KeyProtected)
+                    {
+                        CheckEncryptedKey(keyPath);
+                        return;
+                    }
+                    var source = _store.FullPath(keyPath);
+                    var pkcs8 = Pkcs8Pem.Decode(_store.ReadKey(keyPath), null, source);
+                    try
+                    {
+                        using var key = PrivateKey.FromPkcs8(pkcs8, source);
+                        if (!request.PublicKeyInfo.Matches(key))
+                        {
+                            throw _store.Corrupt(keyPath, Messages.ReasonPendingKeyNotRequests.Format(record.Name), null);
+                        }
+                    }
+                    finally
+                    {
+                        Array.Clear(pkcs8, 0, pkcs8.Length);
+                    }
+                });
+            }
         }
 
         /// <summary>The CA certificate's signature is its issuer's (a root's, its own).</summary>

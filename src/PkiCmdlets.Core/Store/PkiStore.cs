@@ -228,11 +228,15 @@ namespace PkiCmdlets.Core.Store
             return value ?? throw Corrupt(relativePath, Messages.ReasonFileEmpty, null);
         }
 
+        /// <summary>Deletes a file of the store, its folder synced after, as after a rename.</summary>
         public void DeleteFile(string relativePath)
         {
             try
             {
-                File.Delete(FullPath(relativePath));
+                var full = FullPath(relativePath);
+                File.Delete(full);
+                // Durable before the next file goes, so that removals in an order (a record before its files) keep it.
+                FolderSync.Sync(Path.GetDirectoryName(full)!);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -246,7 +250,11 @@ namespace PkiCmdlets.Core.Store
             try
             {
                 var full = FullPath(relativePath);
-                if (Directory.Exists(full) && !Directory.EnumerateFileSystemEntries(full).Any()) Directory.Delete(full);
+                if (Directory.Exists(full) && !Directory.EnumerateFileSystemEntries(full).Any())
+                {
+                    Directory.Delete(full);
+                    FolderSync.Sync(Path.GetDirectoryName(full)!);
+                }
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

@@ -119,12 +119,25 @@ namespace PkiCmdlets.Core.Store
         /// </summary>
         public static readonly IReadOnlyList<OwnedFile> OwnedFiles = new[]
         {
-            new OwnedFile(KeyFolder, "ca-", ".key.pem", CaRecord),
+            // A pending intermediate's key is already where its CA's will be: it is owned by either record.
+            new OwnedFile(KeyFolder, "ca-", ".key.pem", CaRecord, PendingCaRecord),
             new OwnedFile(CaFolder, string.Empty, ".crt.pem", CaRecord),
+            new OwnedFile(PendingCaFolder, string.Empty, ".csr.pem", PendingCaRecord),
             new OwnedFile(KeyFolder, "csr-", ".key.pem", id => NumberedRecord(CsrFolder, id)),
             new OwnedFile(CsrFolder, string.Empty, ".csr.pem", id => NumberedRecord(CsrFolder, id)),
             new OwnedFile(OrderFolder, string.Empty, ".csr.pem", id => NumberedRecord(OrderFolder, id)),
             new OwnedFile(AcmeAccountFolder, string.Empty, ".key.pem", AcmeAccountRecord),
+        };
+
+        /// <summary>
+        /// The files that a record makes obsolete, removed after it is written: a pending intermediate's record and request
+        /// once its CA's record exists (Complete-SubCA writes the CA, then removes them). Such a file beside that record is
+        /// what a crash between them left behind.
+        /// </summary>
+        public static readonly IReadOnlyList<OwnedFile> ReplacedFiles = new[]
+        {
+            new OwnedFile(PendingCaFolder, string.Empty, ".json", CaRecord),
+            new OwnedFile(PendingCaFolder, string.Empty, ".csr.pem", CaRecord),
         };
 
         /// <summary>The id of a numbered folder's record file, or null for any other file.</summary>
@@ -136,21 +149,24 @@ namespace PkiCmdlets.Core.Store
         private static string NumberedRecord(string folder, string id) => Path.Combine(folder, id + ".json");
     }
 
-    /// <summary>One kind of <see cref="StoreLayout.OwnedFiles"/>: &lt;folder&gt;/&lt;prefix&gt;&lt;id&gt;&lt;suffix&gt;, owned by the record <see cref="RecordOf"/> names.</summary>
+    /// <summary>
+    /// One kind of <see cref="StoreLayout.OwnedFiles"/> or <see cref="StoreLayout.ReplacedFiles"/>: &lt;folder&gt;/&lt;prefix&gt;&lt;id&gt;&lt;suffix&gt;,
+    /// and the records (<see cref="RecordsOf"/>) that own it or replace it.
+    /// </summary>
     internal sealed class OwnedFile
     {
-        public OwnedFile(string folder, string prefix, string suffix, Func<string, string> recordOf)
+        public OwnedFile(string folder, string prefix, string suffix, params Func<string, string>[] recordsOf)
         {
             Folder = folder;
             Prefix = prefix;
             Suffix = suffix;
-            RecordOf = recordOf;
+            RecordsOf = recordsOf;
         }
 
         public string Folder { get; }
         public string Prefix { get; }
         public string Suffix { get; }
-        public Func<string, string> RecordOf { get; }
+        public IReadOnlyList<Func<string, string>> RecordsOf { get; }
 
         /// <summary>The id in a file name of this kind (letters and digits, as every store id is), or null for another file.</summary>
         public string? IdOf(string fileName)

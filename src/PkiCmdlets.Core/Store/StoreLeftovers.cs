@@ -11,7 +11,8 @@ namespace PkiCmdlets.Core.Store
     /// <summary>
     /// What a process killed in the middle of a write leaves behind: the temporary file of an atomic write (which may hold
     /// a private key in the clear), and files that count only through a record (keys, certificates, requests; see
-    /// <see cref="StoreLayout.OwnedFiles"/>) whose record was never written, or was removed first. The first command of a
+    /// <see cref="StoreLayout.OwnedFiles"/>) whose record was never written, or was removed first, and files a record written
+    /// since made obsolete (<see cref="StoreLayout.ReplacedFiles"/>). The first command of a
     /// process that takes the store lock removes them, and again every few minutes. Every store write happens under that
     /// lock, so no one is writing an owned file meanwhile; a temporary file is removed only when the process named in its
     /// name is gone (or it is an hour old, for names without one and for a number the system has given to another process).
@@ -67,11 +68,11 @@ namespace PkiCmdlets.Core.Store
                 }
                 foreach (var kind in StoreLayout.OwnedFiles)
                 {
-                    foreach (var relative in store.ListFiles(kind.Folder, kind.Prefix + "*" + kind.Suffix))
-                    {
-                        var id = kind.IdOf(Path.GetFileName(relative));
-                        if (id != null && !store.Exists(kind.RecordOf(id))) found.Add(store.FullPath(relative));
-                    }
+                    found.AddRange(Matching(store, kind, exists: false));
+                }
+                foreach (var kind in StoreLayout.ReplacedFiles)
+                {
+                    found.AddRange(Matching(store, kind, exists: true).Where(f => !found.Contains(f)));
                 }
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -79,6 +80,16 @@ namespace PkiCmdlets.Core.Store
                 // A folder that cannot be listed holds nothing this can remove.
             }
             return found;
+        }
+
+        /// <summary>The full paths of the files of <paramref name="kind"/> for which one of its records exists (or none does).</summary>
+        private static IEnumerable<string> Matching(PkiStore store, OwnedFile kind, bool exists)
+        {
+            foreach (var relative in store.ListFiles(kind.Folder, kind.Prefix + "*" + kind.Suffix))
+            {
+                var id = kind.IdOf(Path.GetFileName(relative));
+                if (id != null && kind.RecordsOf.Any(record => store.Exists(record(id))) == exists) yield return store.FullPath(relative);
+            }
         }
 
         /// <summary>
