@@ -7,8 +7,8 @@ using PkiCmdlets.Core.Tests.Support;
 namespace PkiCmdlets.Core.Tests.Authority;
 
 /// <summary>
-/// A CA's key is checked against its certificate before it signs anything (a certificate, a sub CA, a CRL) and when
-/// Unlock-CA keeps it: with the key file or the certificate file swapped, CaKeyMismatch names the key file, nothing is
+/// A CA's key is checked against its certificate before it signs anything (a certificate, a sub CA, a CRL, a renewed
+/// certificate), before Set-CAKeyPassword encrypts it anew, and when Unlock-CA keeps it: with the key file or the certificate file swapped, CaKeyMismatch names the key file, nothing is
 /// signed and the store is unchanged. Otherwise the store would record certificates and CRLs no one can verify.
 /// </summary>
 public sealed class CaKeyMatchTests : IDisposable
@@ -53,6 +53,24 @@ public sealed class CaKeyMatchTests : IDisposable
         {
             Name = "Other", CommonName = "Other Sub", Algorithm = "ECC_256", NoPassword = true, Issuer = new CaIdentity("Root"),
         }), _pki.Root.Id);
+    }
+
+    [Fact]
+    public void A_swapped_key_gets_no_new_password()
+    {
+        SwapSubWithRoot(StoreLayout.CaKey);
+
+        AssertMismatch(() => Services.Cas(_pki.Open()).ChangeKeyPassword(new CaIdentity("Sub"), null, Services.Password("new-password")), _pki.Sub.Id);
+    }
+
+    [Fact]
+    public void A_swapped_root_key_renews_neither_itself_nor_its_sub_CA()
+    {
+        File.Copy(Full(StoreLayout.CaKey(_pki.Sub.Id)), Full(StoreLayout.CaKey(_pki.Root.Id)), overwrite: true);
+        var cas = Services.Cas(_pki.Open());
+
+        AssertMismatch(() => cas.Renew(new RenewCaRequest { Authority = new CaIdentity("Root") }), _pki.Root.Id);
+        AssertMismatch(() => cas.Renew(new RenewCaRequest { Authority = new CaIdentity("Sub") }), _pki.Root.Id);
     }
 
     [Fact]
