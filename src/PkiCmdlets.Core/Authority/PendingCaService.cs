@@ -218,6 +218,8 @@ namespace PkiCmdlets.Core.Authority
             var output = ToOutput(record);
             using (_store.Lock(cancellation))
             {
+                // Completed meanwhile: the key is the CA's now.
+                if (_store.Exists(StoreLayout.CaRecord(record.Id))) throw NotFound(nameOrId);
                 _store.DeleteFile(StoreLayout.PendingCaRecord(record.Id));
                 _store.DeleteFile(StoreLayout.PendingCaRequest(record.Id));
                 _store.DeleteFile(StoreLayout.CaKey(record.Id));
@@ -235,6 +237,8 @@ namespace PkiCmdlets.Core.Authority
             var records = new List<PendingCaRecord>();
             foreach (var path in _store.ListFiles(StoreLayout.PendingCaFolder, StoreLayout.RecordFiles))
             {
+                // One that is a CA already is what a crash in Complete-SubCA left (StoreLayout.ReplacedFiles): not pending.
+                if (_store.Exists(StoreLayout.CaRecord(Path.GetFileNameWithoutExtension(path)))) continue;
                 try
                 {
                     records.Add(_store.ReadJson<PendingCaRecord>(path));

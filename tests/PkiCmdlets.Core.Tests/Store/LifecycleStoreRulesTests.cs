@@ -121,6 +121,10 @@ public sealed class LifecycleStoreRulesTests : IDisposable
         var leftovers = StoreLeftovers.Find(_temp.Open());
         Assert.Equal(new[] { Full(StoreLayout.PendingCaRequest(pending.Id)), Full(StoreLayout.PendingCaRecord(pending.Id)) }.OrderBy(p => p),
             leftovers.OrderBy(p => p));
+        // Not pending: Remove-CA of its name must not take the CA's key as a pending intermediate's.
+        Assert.False(Pending.IsPending("Ops"));
+        Assert.Equal(ErrorIds.PendingCaNotFound, Assert.Throws<PkiException>(() => Pending.Remove("Ops")).ErrorId);
+        Assert.True(System.IO.File.Exists(Full(StoreLayout.CaKey(pending.Id))));
         var problems = Check().Problems;
         Assert.Equal(2, problems.Count);
         Assert.All(problems, p => Assert.Equal(ErrorIds.StoreLeftover, p.ErrorId));
