@@ -52,6 +52,7 @@
         'Get-RenewalJob'
         'Unregister-RenewalJob'
         'Update-AcmeAccountKey'
+        'Test-PkiStore'
     )
     FunctionsToExport    = @()
     # The names Get-, Export- and Revoke-IssuedCertificate had when every certificate was a server's.

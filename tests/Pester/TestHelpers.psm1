@@ -289,7 +289,8 @@ function Get-PkiTamperedPem {
 function Add-PkiTestAcmeCertificate {
     # Keeps a certificate from an outside CA in the store as an ACME order keeps it: one issue line in
     # issued/acme/certificates.journal (the record's JSON with the chain the CA sent, a TAB, the base64 DER), after the
-    # journal's header line. Ordering needs an ACME server, so these tests write the line themselves. $Certificate is an
+    # journal's header line, without the hash chain, as versions before it wrote them (which stay readable). Ordering needs an
+    # ACME server, so these tests write the line themselves. $Certificate is an
     # IssuedCertificate of another store, which plays the outside CA. Returns the identifier of the planted certificate.
     param(
         [Parameter(Mandatory = $true)][string] $StorePath,

@@ -91,7 +91,7 @@ namespace PkiCmdlets.Core.Authority
             }
             if (request.Format == ExportFormat.Pfx)
             {
-                using var key = _cas.Keys.Open(authority.Record, request.KeyPassword);
+                using var key = _cas.Keys.Open(authority, request.KeyPassword);
                 var pkcs8 = key.ExportPkcs8();
                 try
                 {

@@ -59,7 +59,7 @@ namespace PkiCmdlets.Core.Authority
             if (request.Csr != null || request.CsrPath != null) return CreateForRequest(request, issuer, validity, pathLength, constraints, cancellation);
             var plan = Plan(request, validity);
             plan.IssuerId = issuer.Record.Id;
-            using var issuerKey = _keys.Open(issuer.Record, request.IssuerKeyPassword);
+            using var issuerKey = _keys.Open(issuer, request.IssuerKeyPassword);
             var signer = new CertificateBuilder.Issuer(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, issuerKey);
             return Create(plan, progress, cancellation, key => CertificateBuilder.Intermediate(plan.Subject.ToX509Name(), key.ExportSubjectPublicKeyInfo(),
                 signer, SerialNumber.Generate(), validity, pathLength, constraints, issuer.Record.CrlUrl));
@@ -86,7 +86,7 @@ namespace PkiCmdlets.Core.Authority
             if (name != null) RecordNames.Validate(name);
             var crlUrl = ValidateCrlUrl(request.CrlUrl);
             if (name != null) CaRepository.EnsureNameFree(_repository.LoadAll(null), name);
-            using var issuerKey = _keys.Open(issuer.Record, request.IssuerKeyPassword);
+            using var issuerKey = _keys.Open(issuer, request.IssuerKeyPassword);
             var signer = new CertificateBuilder.Issuer(issuer.Certificate.Subject, issuer.SubjectPublicKeyInfo, issuerKey);
             var der = CertificateBuilder.Intermediate(subject.ToX509Name(), csr.PublicKeyInfo.SubjectPublicKeyInfo, signer, SerialNumber.Generate(), validity,
                 pathLength, constraints, issuer.Record.CrlUrl);

@@ -54,13 +54,14 @@ namespace PkiCmdlets.Core.Authority
                     Messages.CaImportKeyMismatch.Format(request.KeyPath ?? request.PfxPath));
             }
 
-            var existing = _cas.Repository.LoadAll(null);
-            var stored = existing.Select(_cas.Repository.Load).ToList();
-            var already = stored.FirstOrDefault(c => c.Der.SequenceEqual(der));
+            // A damaged record or certificate of another CA is Get-CA's to report; it stands in the way of no import.
+            var existing = _cas.Repository.LoadAll(new List<PkiException>());
+            var already = existing.FirstOrDefault(r => _cas.Repository.HasCertificate(r, der));
             if (already != null)
             {
-                throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(already.Record.Name, already.Record.Id));
+                throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(already.Name, already.Id));
             }
+            var stored = _cas.Repository.LoadReadable();
             CaChainLinks.Plan plan;
             try
             {
@@ -75,23 +76,28 @@ namespace PkiCmdlets.Core.Authority
 
             var created = NewRecord(publicKey.Description, crlUrl, keyless);
             created.KeyProtected = !keyless && request.KeyPassword != null;
+            // The chain that came with it goes in first, top down, each a CA without its key.
+            var above = plan.Above.Reverse()
+                .Select(c => (Record: NewRecord(PublicKeyInfo.FromSubjectPublicKeyInfo(c.SubjectPublicKeyInfo, source).Description, null, keyless: true), Certificate: c))
+                .ToList();
+            // Every CA to be written is read as Get-CA will read it before the first file is: nothing is left half imported.
+            foreach (var (record, content) in above) _cas.Preview(record, content, e => Unreadable(source, e, Messages.ReasonCertificateDamaged));
+            _cas.Preview(created, certificate, e => Unreadable(source, e, Messages.ReasonCertificateDamaged));
             _store.EnsureCreated(StoreLayout.CaFolder, StoreLayout.KeyFolder);
             using (_store.Lock(cancellation))
             {
-                var current = _cas.Repository.LoadAll(null);
+                var current = _cas.Repository.LoadAll(new List<PkiException>());
                 if (name != null) CaRepository.EnsureNameFree(current, name);
                 var names = current.Select(r => r.Name).ToList();
-                // The chain that came with it goes in first, top down, each a CA without its key.
                 var authorities = new List<(CaRecord Record, byte[] CertificateDer, string? KeyPem)>();
                 var issuerId = plan.StoreIssuerId;
-                foreach (var above in plan.Above.Reverse())
+                foreach (var (record, content) in above)
                 {
-                    var record = NewRecord(PublicKeyInfo.FromSubjectPublicKeyInfo(above.SubjectPublicKeyInfo, source).Description, null, keyless: true);
                     record.IssuerId = issuerId;
                     record.IsRoot = issuerId == null;
-                    record.Name = RecordNames.UniqueFrom(CertificateContent.Attribute(above.Structure.Subject, X509Name.CN) ?? Messages.ImportedCaName, names);
+                    record.Name = RecordNames.UniqueFrom(content.SubjectAttribute(X509Name.CN) ?? Messages.ImportedCaName, names);
                     names.Add(record.Name);
-                    authorities.Add((record, above.Der, null));
+                    authorities.Add((record, content.Der, null));
                     issuerId = record.Id;
                 }
                 created.IssuerId = issuerId;

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Security;
 using PkiCmdlets.Core.Errors;
 using PkiCmdlets.Core.Keys;
@@ -23,9 +24,37 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>
         /// The CA's private key: unencrypted, or decrypted with <paramref name="password"/>, or the copy
-        /// Unlock-CA keeps; otherwise CaLocked, naming both ways to supply the password.
+        /// Unlock-CA keeps; otherwise CaLocked, naming both ways to supply the password. CaKeyMismatch when it is not the
+        /// key of the CA's certificate (one of the files was replaced): nothing may be signed with it.
         /// </summary>
-        public PrivateKey Open(CaRecord record, SecureString? password)
+        public PrivateKey Open(StoredCa authority, SecureString? password)
+        {
+            var key = Open(authority.Record, password);
+            try
+            {
+                RequireMatch(authority, key);
+                return key;
+            }
+            catch
+            {
+                key.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>CaKeyMismatch unless <paramref name="key"/> is the key of <paramref name="authority"/>'s certificate.</summary>
+        public void RequireMatch(StoredCa authority, PrivateKey key)
+        {
+            var certificateKey = authority.SubjectPublicKeyInfo;
+            // The same DER is the common case and costs a comparison; another encoding of the same key is compared by value.
+            if (certificateKey.SequenceEqual(key.ExportSubjectPublicKeyInfo())) return;
+            var keyPath = _store.FullPath(StoreLayout.CaKey(authority.Record.Id));
+            if (PublicKeyInfo.FromSubjectPublicKeyInfo(certificateKey, _store.FullPath(StoreLayout.CaCertificate(authority.Record.Id))).Matches(key)) return;
+            throw new PkiException(ErrorIds.CaKeyMismatch, PkiErrorKind.SecurityError, keyPath,
+                Messages.CaKeyMismatch.Format(authority.Record.Name, keyPath, _store.FullPath(StoreLayout.CaCertificate(authority.Record.Id))));
+        }
+
+        private PrivateKey Open(CaRecord record, SecureString? password)
         {
             RequireKey(record);
             var source = _store.FullPath(StoreLayout.CaKey(record.Id));
@@ -63,14 +92,22 @@ namespace PkiCmdlets.Core.Authority
             }
         }
 
-        /// <summary>Checks the password of a protected key and keeps the decrypted key in this process for <paramref name="span"/>.</summary>
-        public void Unlock(CaRecord record, SecureString password, TimeSpan span)
+        /// <summary>
+        /// Checks the password of a protected key, and that it is the key of the CA's certificate, and keeps the decrypted
+        /// key in this process for <paramref name="span"/>.
+        /// </summary>
+        public void Unlock(StoredCa authority, SecureString password, TimeSpan span)
         {
+            var record = authority.Record;
             RequireKey(record);
             var pkcs8 = Read(record, password);
             try
             {
-                CaKeyCache.Put(_store.Root, record.Id, pkcs8, _clock() + span);
+                using (var key = PrivateKey.FromPkcs8(pkcs8, _store.FullPath(StoreLayout.CaKey(record.Id))))
+                {
+                    RequireMatch(authority, key);
+                }
+                CaKeyCache.Put(_store.Root, record.Id, pkcs8, _clock() + span, span);
             }
             finally
             {
@@ -84,6 +121,6 @@ namespace PkiCmdlets.Core.Authority
         public bool IsUnlocked(CaRecord record) => record.KeyProtected && CaKeyCache.IsUnlocked(_store.Root, record.Id, _clock());
 
         private byte[] Read(CaRecord record, SecureString? password) =>
-            Pkcs8Pem.Decode(_store.ReadText(StoreLayout.CaKey(record.Id)), password, record.Name);
+            Pkcs8Pem.Decode(_store.ReadKey(StoreLayout.CaKey(record.Id)), password, record.Name);
     }
 }

@@ -29,7 +29,7 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>
-        /// Removes a CA: its record, certificate, key, journal and CRL. CaHasSubordinates while CAs it issued are in the store;
+        /// Removes a CA: its record, certificate, key, journal (and its head) and CRL. CaHasSubordinates while CAs it issued are in the store;
         /// CaHasIssuedCertificates while certificates it issued are unexpired (revoked or not: their CRL still matters),
         /// unless <paramref name="force"/>.
         /// </summary>
@@ -46,7 +46,7 @@ namespace PkiCmdlets.Core.Authority
                 foreach (var file in new[]
                 {
                     StoreLayout.CaRecord(record.Id), StoreLayout.CaCertificate(record.Id), StoreLayout.CaKey(record.Id),
-                    StoreLayout.Crl(record.Id), StoreLayout.CrlNumber(record.Id), IssuedJournal.PathOf(record.Id),
+                    StoreLayout.Crl(record.Id), StoreLayout.CrlNumber(record.Id), IssuedJournal.PathOf(record.Id), StoreLayout.JournalHead(record.Id),
                 })
                 {
                     if (_store.Exists(file)) _store.DeleteFile(file);
@@ -92,7 +92,7 @@ namespace PkiCmdlets.Core.Authority
             }
             var authority = _cas.Load(identity);
             var record = authority.Record;
-            using var key = _cas.Keys.Open(record, password);
+            using var key = _cas.Keys.Open(authority, password);
             // Open takes the cached copy when no password is given; a given one must be right even when the key is unlocked.
             var keyPem = Pkcs8Pem.Encode(key, newPassword, progress);
             cancellation.ThrowIfCancellationRequestedAsPki();
@@ -131,7 +131,7 @@ namespace PkiCmdlets.Core.Authority
                 validity = ValidityPeriod.ForCa(request.Years, request.Days, request.NotAfter, ValidityPeriod.DefaultSubCaYears, now, signer.NotBefore, signer.NotAfter);
                 password = request.IssuerKeyPassword;
             }
-            using var key = _cas.Keys.Open(signer.Record, password);
+            using var key = _cas.Keys.Open(signer, password);
             progress?.Report(Messages.ProgressSigning);
             var der = CertificateBuilder.Renewed(authority.Certificate, new CertificateBuilder.Issuer(signer.Certificate.Subject, signer.SubjectPublicKeyInfo, key),
                 SerialNumber.Generate(), validity);

@@ -38,6 +38,39 @@ namespace PkiCmdlets.Core.Authority
             return records;
         }
 
+        /// <summary>
+        /// Every CA whose record and certificate read, for the checks that look at the others (duplicates, issuers): one that
+        /// cannot be read signs nothing and links nothing, and listing reports it.
+        /// </summary>
+        public List<StoredCa> LoadReadable()
+        {
+            var readable = new List<StoredCa>();
+            foreach (var record in LoadAll(new List<PkiException>()))
+            {
+                try
+                {
+                    readable.Add(Load(record));
+                }
+                catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt)
+                {
+                    // Left out, as above.
+                }
+            }
+            return readable;
+        }
+
+        /// <summary>The Ids of the CAs whose record files <see cref="LoadAll"/> reported as damaged in <paramref name="damaged"/>.</summary>
+        public IEnumerable<string> IdsOfDamaged(IEnumerable<PkiException> damaged)
+        {
+            foreach (var path in _store.ListFiles(StoreLayout.CaFolder, StoreLayout.RecordFiles))
+            {
+                if (damaged.Any(e => e.Target is string file && string.Equals(file, _store.FullPath(path), StringComparison.Ordinal)))
+                {
+                    yield return System.IO.Path.GetFileNameWithoutExtension(path);
+                }
+            }
+        }
+
         /// <summary>The record of the CA with this Id, or else this Name (case-insensitive); CaNotFound otherwise.</summary>
         public CaRecord Resolve(CaIdentity identity)
         {
@@ -65,6 +98,19 @@ namespace PkiCmdlets.Core.Authority
             catch (Exception e) when (Malformed.Is(e) || (e is PkiException p && p.ErrorId == ErrorIds.InvalidPem))
             {
                 throw _store.Corrupt(path, CertificateContent.Reason(e), e);
+            }
+        }
+
+        /// <summary>Whether the CA's certificate file holds exactly <paramref name="der"/>; false when it cannot be read (Get-CA reports that).</summary>
+        public bool HasCertificate(CaRecord record, byte[] der)
+        {
+            try
+            {
+                return Pem.Decode(_store.ReadText(StoreLayout.CaCertificate(record.Id)), Pem.CertificateLabel).SequenceEqual(der);
+            }
+            catch (PkiException)
+            {
+                return false;
             }
         }
 

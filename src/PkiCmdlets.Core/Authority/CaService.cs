@@ -91,7 +91,7 @@ namespace PkiCmdlets.Core.Authority
             var authority = Load(identity);
             CaKeys.RequireKey(authority.Record);
             if (!authority.Record.KeyProtected) return ToOutput(authority);
-            Keys.Unlock(authority.Record, password, span);
+            Keys.Unlock(authority, password, span);
             try
             {
                 return ToOutput(authority);
@@ -126,6 +126,28 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>The CA with this Name or Id, with its certificate.</summary>
         internal StoredCa Load(CaIdentity identity) => Repository.Load(Repository.Resolve(identity));
+
+        /// <summary>
+        /// Reads a CA that is about to be written as Get-CA will read it (constraints, dates, output), so that one any of that
+        /// fails on is refused before its first file is written instead of left half written; <paramref name="unreadable"/>
+        /// makes the error. Its record's issuer is not followed: it may be written with it.
+        /// </summary>
+        internal void Preview(CaRecord record, CertificateContent certificate, Func<Exception, PkiException> unreadable)
+        {
+            var preview = new CaRecord { Id = record.Id, Name = record.Name, Algorithm = record.Algorithm, Keyless = record.Keyless, KeyProtected = record.KeyProtected };
+            try
+            {
+                ToOutput(new StoredCa(preview, certificate.Structure, certificate.Der));
+            }
+            catch (PkiException e) when (e.ErrorId == ErrorIds.StoreRecordCorrupt && Equals(e.Target, Store.FullPath(StoreLayout.CaCertificate(record.Id))))
+            {
+                throw unreadable(e.InnerException ?? e);
+            }
+            catch (Exception e) when (Malformed.Is(e))
+            {
+                throw unreadable(e);
+            }
+        }
 
         internal CertificateAuthority ToOutput(StoredCa authority) => CaOutput.From(authority, Store, Repository, Keys);
     }

@@ -27,10 +27,7 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         public IEnumerable<IssuedCertificate> FindEach(CertificateQuery query, List<PkiException> problems)
         {
-            var sources = query.Issuer != null
-                ? new List<IssuerSource> { IssuerSource.Of(_cas, _cas.Load(query.Issuer)) }
-                : _cas.Repository.LoadAll(problems).Where(r => !r.IsRoot).Select(r => TryLoad(r, problems)).Where(c => c != null)
-                    .Select(c => IssuerSource.Of(_cas, c!)).Append(IssuerSource.External()).ToList();
+            var sources = query.Issuer != null ? new List<IssuerSource> { IssuerSource.Of(_cas, _cas.Load(query.Issuer)) } : AllIssuers(problems);
             var identifiers = Normalized(query.Identifiers, i => i.Trim().ToLowerInvariant());
             // An identifier may also be a serial number, in any case, with or without colons, as openssl and .NET show it.
             var identifierSerials = query.Identifiers == null ? null
@@ -41,6 +38,13 @@ namespace PkiCmdlets.Core.Authority
                 : new HashSet<string>(query.Profiles.Select(p => CertificateProfiles.Get(p).Name), StringComparer.OrdinalIgnoreCase);
             var now = _cas.Now;
             var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            // A certificate asked for whose line is damaged is named as damaged, not as missing.
+            var damaged = new Dictionary<string, PkiException>(StringComparer.OrdinalIgnoreCase);
+            void DamagedKey(string identifier, string serial, PkiException problem)
+            {
+                damaged[identifier] = problem;
+                damaged[serial] = problem;
+            }
             bool IdentifierWanted(string identifier, string serial) =>
                 identifiers == null || identifiers.Contains(identifier) || identifierSerials!.Contains(serial);
             bool WantedKey(string identifier, string serial) =>
@@ -52,7 +56,7 @@ namespace PkiCmdlets.Core.Authority
                 && (profiles == null || profiles.Contains(record.Profile ?? CertificateProfiles.Server.Name));
             foreach (var source in sources)
             {
-                using var certificates = new IssuedJournal(_store, source.IssuerId).Read(problems, Wanted, WantedKey).GetEnumerator();
+                using var certificates = new IssuedJournal(_store, source.IssuerId).Read(problems, Wanted, WantedKey, DamagedKey).GetEnumerator();
                 while (true)
                 {
                     IssuedCertificate output;
@@ -88,8 +92,39 @@ namespace PkiCmdlets.Core.Authority
                 .Distinct(StringComparer.OrdinalIgnoreCase);
             foreach (var value in missing.Reverse())
             {
-                problems.Insert(0, NotFound(value.Trim()));
+                var key = value.Trim();
+                if (damaged.TryGetValue(key, out var problem) || SerialOrNull(key) is string serial && damaged.TryGetValue(serial, out problem))
+                {
+                    problems.Remove(problem);
+                    problems.Insert(0, problem);
+                    continue;
+                }
+                problems.Insert(0, NotFound(key));
             }
+        }
+
+        /// <summary>
+        /// Every issuer whose journal may hold certificates: the store's intermediates, the outside CAs, and CAs whose
+        /// record or certificate is damaged (reported once, in <paramref name="problems"/>), whose certificates are still
+        /// listed and revocable by their Id rather than hidden as if they did not exist.
+        /// </summary>
+        private List<IssuerSource> AllIssuers(List<PkiException> problems)
+        {
+            var damagedRecords = new List<PkiException>();
+            var records = _cas.Repository.LoadAll(damagedRecords);
+            problems.AddRange(damagedRecords);
+            var sources = new List<IssuerSource>();
+            foreach (var record in records.Where(r => !r.IsRoot))
+            {
+                var authority = TryLoad(record, problems);
+                sources.Add(authority == null ? IssuerSource.Damaged(record.Id, record.Name) : IssuerSource.Of(_cas, authority));
+            }
+            foreach (var id in _cas.Repository.IdsOfDamaged(damagedRecords))
+            {
+                sources.Add(IssuerSource.Damaged(id, id));
+            }
+            sources.Add(IssuerSource.External());
+            return sources;
         }
 
         public PkiException NotFound(string value) =>
@@ -150,6 +185,9 @@ namespace PkiCmdlets.Core.Authority
             }
 
             public static IssuerSource External() => new IssuerSource(null, CertificateService.ExternalIssuerId, c => c.ChainPem());
+
+            /// <summary>A store CA whose record or certificate cannot be read: named as far as it can be, without a chain.</summary>
+            public static IssuerSource Damaged(string issuerId, string name) => new IssuerSource(name, issuerId, _ => null);
         }
     }
 }

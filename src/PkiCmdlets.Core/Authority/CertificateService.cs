@@ -66,6 +66,7 @@ namespace PkiCmdlets.Core.Authority
         public IssuedCertificate Get(string identifier)
         {
             var listing = Find(new CertificateQuery { Identifiers = new[] { identifier } });
+            // The first problem is about this certificate: not found, or its damaged line (see CertificateListing.FindEach).
             if (listing.Items.Count == 0) throw listing.Problems.FirstOrDefault() ?? _listing.NotFound(identifier);
             return listing.Items[0];
         }

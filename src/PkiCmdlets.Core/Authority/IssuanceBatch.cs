@@ -353,7 +353,8 @@ namespace PkiCmdlets.Core.Authority
                     {
                         if (_key == null)
                         {
-                            key = _key = _cas.Keys.Open(Authority.Record, Password);
+                            // Checked against the CA's certificate (CaKeyMismatch) before anything is signed with it.
+                            key = _key = _cas.Keys.Open(Authority, Password);
                         }
                         else
                         {
@@ -365,6 +366,16 @@ namespace PkiCmdlets.Core.Authority
                             finally
                             {
                                 Array.Clear(pkcs8, 0, pkcs8.Length);
+                            }
+                            try
+                            {
+                                // A copy signs only as the key it was made from: the one that matched the certificate.
+                                _cas.Keys.RequireMatch(Authority, key);
+                            }
+                            catch
+                            {
+                                key.Dispose();
+                                throw;
                             }
                         }
                     }

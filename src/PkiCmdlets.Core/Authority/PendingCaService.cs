@@ -113,12 +113,13 @@ namespace PkiCmdlets.Core.Authority
                 throw new PkiException(ErrorIds.CaPendingKeyMismatch, PkiErrorKind.InvalidData, source, Messages.CaPendingKeyMismatch.Format(source, pending.Name));
             }
             CaChainLinks.RequireCa(certificate, source);
-            var stored = _cas.Repository.LoadAll(null).Select(_cas.Repository.Load).ToList();
-            var already = stored.FirstOrDefault(c => c.Der.SequenceEqual(certificate.Der));
+            // A damaged record or certificate of another CA is Get-CA's to report; it stands in the way of no completion.
+            var already = _cas.Repository.LoadAll(new List<PkiException>()).FirstOrDefault(r => _cas.Repository.HasCertificate(r, certificate.Der));
             if (already != null)
             {
-                throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(already.Record.Name, already.Record.Id));
+                throw new PkiException(ErrorIds.CaAlreadyInStore, PkiErrorKind.ResourceExists, source, Messages.CaAlreadyInStore.Format(already.Name, already.Id));
             }
+            var stored = _cas.Repository.LoadReadable();
             CaChainLinks.Plan plan;
             try
             {
@@ -138,9 +139,12 @@ namespace PkiCmdlets.Core.Authority
                 CrlUrl = pending.CrlUrl,
                 CreatedAt = pending.CreatedAt,
             };
+            // Every CA to be written is read as Get-CA will read it before the first file is: nothing is left half completed.
+            foreach (var above in plan.Above) _cas.Preview(new CaRecord { Id = Hex.Lower(SerialNumber.Generate()), Keyless = true }, above, e => Unreadable(source, e));
+            _cas.Preview(record, certificate, e => Unreadable(source, e));
             using (_store.Lock(cancellation))
             {
-                var current = _cas.Repository.LoadAll(null);
+                var current = _cas.Repository.LoadAll(new List<PkiException>());
                 CaRepository.EnsureNameFree(current, record.Name);
                 var names = current.Select(r => r.Name).Append(record.Name).ToList();
                 var authorities = new List<(CaRecord Record, byte[] CertificateDer, string? KeyPem)>();
@@ -214,12 +218,17 @@ namespace PkiCmdlets.Core.Authority
             var output = ToOutput(record);
             using (_store.Lock(cancellation))
             {
+                // Completed meanwhile: the key is the CA's now.
+                if (_store.Exists(StoreLayout.CaRecord(record.Id))) throw NotFound(nameOrId);
                 _store.DeleteFile(StoreLayout.PendingCaRecord(record.Id));
                 _store.DeleteFile(StoreLayout.PendingCaRequest(record.Id));
                 _store.DeleteFile(StoreLayout.CaKey(record.Id));
             }
             return output;
         }
+
+        /// <summary>Every pending intermediate's record (Test-PkiStore); a damaged one is a problem.</summary>
+        internal IReadOnlyList<PendingCaRecord> Records(List<PkiException> problems) => LoadAll(problems);
 
         private PendingCaRecord Find(string nameOrId) => TryFind(nameOrId) ?? throw NotFound(nameOrId);
 
@@ -228,6 +237,8 @@ namespace PkiCmdlets.Core.Authority
             var records = new List<PendingCaRecord>();
             foreach (var path in _store.ListFiles(StoreLayout.PendingCaFolder, StoreLayout.RecordFiles))
             {
+                // One that is a CA already is what a crash in Complete-SubCA left (StoreLayout.ReplacedFiles): not pending.
+                if (_store.Exists(StoreLayout.CaRecord(Path.GetFileNameWithoutExtension(path)))) continue;
                 try
                 {
                     records.Add(_store.ReadJson<PendingCaRecord>(path));

@@ -180,5 +180,11 @@ namespace PkiCmdlets.Core.Errors
         public const string RenewalJobFailed = nameof(RenewalJobFailed);
         public const string RenewalJobNotFound = nameof(RenewalJobNotFound);
         public const string RenewalJobSchedulerUnavailable = nameof(RenewalJobSchedulerUnavailable);
+        // Store integrity
+        public const string CaKeyMismatch = nameof(CaKeyMismatch);
+        public const string KeyFileNotPrivate = nameof(KeyFileNotPrivate);
+        public const string StoreNotFound = nameof(StoreNotFound);
+        public const string StoreLeftover = nameof(StoreLeftover);
+        public const string StoreFileNotPrivate = nameof(StoreFileNotPrivate);
     }
 }

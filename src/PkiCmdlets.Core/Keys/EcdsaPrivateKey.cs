@@ -78,6 +78,11 @@ namespace PkiCmdlets.Core.Keys
             {
                 throw Unreadable(source, e); // for instance a public point that is not the private key's
             }
+            finally
+            {
+                // The provider holds its own copy now; this one would otherwise stay in memory until it is reused.
+                Array.Clear(parameters.D, 0, parameters.D.Length);
+            }
         }
 
         /// <summary>

@@ -115,8 +115,9 @@ namespace PkiCmdlets.Core.Keys
             {
                 var plain = AesCbc(key, iv, info.GetEncryptedData(), encrypt: false);
                 // A wrong password usually fails the padding check; when the padding happens to pass,
-                // the plaintext is not a PrivateKeyInfo.
-                PrivateKeyInfo.GetInstance(Formats.DerInput.Read(plain, source));
+                // the plaintext is not a PrivateKeyInfo. The parser's copy of the key is cleared: the caller clears its own.
+                var parsed = PrivateKeyInfo.GetInstance(Formats.DerInput.Read(plain, source)).PrivateKey.GetOctets();
+                Array.Clear(parsed, 0, parsed.Length);
                 return plain;
             }
             catch (Exception e) when (Malformed.Is(e))

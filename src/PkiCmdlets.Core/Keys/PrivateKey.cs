@@ -2,9 +2,9 @@ using System;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Security;
 using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Core.Keys
@@ -66,29 +66,52 @@ namespace PkiCmdlets.Core.Keys
             }
         }
 
+        /// <summary>
+        /// Parses <paramref name="der"/> once and clears the parser's copies of the private key (the PKCS#8 privateKey
+        /// and an EC key's scalar) when the provider holds the key: they would otherwise stay in freed memory.
+        /// </summary>
         private static PrivateKey ReadPkcs8(byte[] der, string source)
         {
             var info = PrivateKeyInfo.GetInstance(Formats.DerInput.Read(der, source));
-            var algorithm = info.PrivateKeyAlgorithm.Algorithm;
-            if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+            try
             {
-                return RsaPrivateKey.FromStructure(RsaPrivateKeyStructure.GetInstance(info.ParsePrivateKey()));
-            }
-            if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
-            {
-                var curve = X962Parameters.GetInstance(info.PrivateKeyAlgorithm.Parameters);
-                if (!curve.IsNamedCurve)
+                var algorithm = info.PrivateKeyAlgorithm.Algorithm;
+                if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
                 {
-                    throw Unreadable(source, new NotSupportedException(Messages.ReasonExplicitCurve));
+                    return RsaPrivateKey.FromStructure(RsaPrivateKeyStructure.GetInstance(info.ParsePrivateKey()));
                 }
-                var curveOid = (DerObjectIdentifier)curve.Parameters;
-                var ecKey = (ECPrivateKeyParameters)PrivateKeyFactory.CreateKey(info);
+                if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
+                {
+                    var curve = X962Parameters.GetInstance(info.PrivateKeyAlgorithm.Parameters);
+                    if (!curve.IsNamedCurve)
+                    {
+                        throw Unreadable(source, new NotSupportedException(Messages.ReasonExplicitCurve));
+                    }
+                    return ReadEc(ECPrivateKeyStructure.GetInstance(info.ParsePrivateKey()), (DerObjectIdentifier)curve.Parameters, source);
+                }
+                throw Unreadable(source, new NotSupportedException(Messages.ReasonKeyAlgorithmUnsupported.Format(algorithm.Id)));
+            }
+            finally
+            {
+                var octets = info.PrivateKey.GetOctets();
+                Array.Clear(octets, 0, octets.Length);
+            }
+        }
+
+        private static PrivateKey ReadEc(ECPrivateKeyStructure structure, DerObjectIdentifier curveOid, string source)
+        {
+            var scalar = Asn1OctetString.GetInstance(((Asn1Sequence)structure.ToAsn1Object())[1]).GetOctets();
+            try
+            {
+                var ecKey = new ECPrivateKeyParameters("EC", new Org.BouncyCastle.Math.BigInteger(1, scalar), curveOid);
                 if (curveOid.Equals(Sm2PrivateKey.CurveOid)) return Sm2PrivateKey.FromScalar(ecKey.D);
-                var publicKey = Org.BouncyCastle.Asn1.Sec.ECPrivateKeyStructure.GetInstance(info.ParsePrivateKey()).PublicKey;
-                var q = publicKey == null ? null : ecKey.Parameters.Curve.DecodePoint(publicKey.GetOctets());
+                var q = structure.PublicKey == null ? null : ecKey.Parameters.Curve.DecodePoint(structure.PublicKey.GetOctets());
                 return EcdsaPrivateKey.FromBouncyCastle(curveOid, ecKey.D, source, q);
             }
-            throw Unreadable(source, new NotSupportedException(Messages.ReasonKeyAlgorithmUnsupported.Format(algorithm.Id)));
+            finally
+            {
+                Array.Clear(scalar, 0, scalar.Length);
+            }
         }
 
         internal static PkiException Unreadable(string source, Exception cause) =>

@@ -7,7 +7,6 @@ using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Pkcs;
-using Org.BouncyCastle.X509;
 
 namespace PkiCmdlets.Core.Keys
 {
@@ -59,9 +58,20 @@ namespace PkiCmdlets.Core.Keys
                 DQ = FixedLength(dq, half),
                 InverseQ = FixedLength(qInv, half),
             };
-            var rsa = NewRsa();
-            rsa.ImportParameters(parameters);
-            return new RsaPrivateKey(rsa, KeySpec.Rsa(modulus.BitLength));
+            try
+            {
+                var rsa = NewRsa();
+                rsa.ImportParameters(parameters);
+                return new RsaPrivateKey(rsa, KeySpec.Rsa(modulus.BitLength));
+            }
+            finally
+            {
+                // The provider holds its own copy now; this one would otherwise stay in memory until it is reused.
+                foreach (var secret in new[] { parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ })
+                {
+                    Array.Clear(secret, 0, secret.Length);
+                }
+            }
         }
 
         /// <summary>
@@ -87,11 +97,15 @@ namespace PkiCmdlets.Core.Keys
         public override byte[] Sign(byte[] data) =>
             _rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
+        /// <summary>
+        /// Encoded directly, not through BouncyCastle's RsaKeyParameters, whose constructor tests the modulus with modular
+        /// exponentiations in managed code: tens of milliseconds on every use of a CA key, for a key the provider holds.
+        /// </summary>
         public override byte[] ExportSubjectPublicKeyInfo()
         {
             var p = _rsa.ExportParameters(false);
-            var publicKey = new RsaKeyParameters(false, Unsigned(p.Modulus), Unsigned(p.Exponent));
-            return SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey).GetDerEncoded();
+            var algorithm = new AlgorithmIdentifier(PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance);
+            return new SubjectPublicKeyInfo(algorithm, new RsaPublicKeyStructure(Unsigned(p.Modulus), Unsigned(p.Exponent))).GetDerEncoded();
         }
 
         public override byte[] ExportPkcs8()

@@ -50,7 +50,7 @@ namespace PkiCmdlets.Core.Orders
             try
             {
                 var source = _store.FullPath(StoreLayout.AcmeAccountKey(id));
-                key = PrivateKey.FromPkcs8(Pkcs8Pem.Decode(_store.ReadText(StoreLayout.AcmeAccountKey(id)), null, source), source);
+                key = PrivateKey.FromPkcs8(Pkcs8Pem.Decode(_store.ReadKey(StoreLayout.AcmeAccountKey(id)), null, source), source);
             }
             catch (PkiException e) when (e.ErrorId != ErrorIds.StoreRecordCorrupt)
             {

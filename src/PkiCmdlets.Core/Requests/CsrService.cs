@@ -194,7 +194,7 @@ namespace PkiCmdlets.Core.Requests
         {
             var record = Records.Load(id);
             isProtected = record.KeyProtected;
-            return _store.ReadText(StoreLayout.CsrKey(id));
+            return _store.ReadKey(StoreLayout.CsrKey(id));
         }
 
         private NumberedRecords<CsrRecord> Records => new NumberedRecords<CsrRecord>(_store, StoreLayout.CsrFolder,

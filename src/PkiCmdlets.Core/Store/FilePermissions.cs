@@ -53,6 +53,28 @@ namespace PkiCmdlets.Core.Store
         }
 
         /// <summary>
+        /// The Unix mode of a file or folder that others (group or anyone) may use, or null when only its owner may, and
+        /// on Windows, where the store's owner-only access list is inherited, not set per file. Null too on runtimes older
+        /// than .NET 7 (PowerShell 7.2), which cannot read a mode.
+        /// </summary>
+        public static int? OpenToOthers(string path)
+        {
+            if (IsWindows || GetUnixFileMode == null) return null;
+            int mode;
+            try
+            {
+                mode = Convert.ToInt32(GetUnixFileMode.Invoke(null, new object[] { path }), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is IOException || e.InnerException is UnauthorizedAccessException)
+            {
+                return null; // gone or unreadable: the read that follows says so
+            }
+            return (mode & 0x3F) != 0 ? mode : (int?)null;
+        }
+
+        private static readonly MethodInfo? GetUnixFileMode = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
+
+        /// <summary>
         /// The security descriptor of a store folder on Windows, in SDDL: owner the user; a DACL that is protected (P: no entry
         /// inherited from the folders above) and holds one entry, allow (A) full access (FA) to the user, inherited by the
         /// files (OI) and folders (CI) below. No entry for SYSTEM, Administrators or anyone else.
@@ -75,8 +97,6 @@ namespace PkiCmdlets.Core.Store
                 return null;
             }
         }
-
-        private static readonly MethodInfo? GetUnixFileMode = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
 
         [DllImport("libc", SetLastError = true)]
         private static extern int chmod(string path, int mode);

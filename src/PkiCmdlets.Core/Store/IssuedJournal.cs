@@ -15,6 +15,8 @@ namespace PkiCmdlets.Core.Store
     /// issued/&lt;issuer id&gt;/certificates.journal, one line per event. An issue line is the record's JSON,
     /// a tab, and the certificate's base64 DER, so that listing reads the JSON without decoding any
     /// certificate; a revocation line, and the line that links a renewed certificate to its renewal, are JSON only.
+    /// Each line's JSON ends with its hash in the journal's chain (see <see cref="Journal"/>); a line that does not hold
+    /// is reported, naming it, and never read as a record.
     /// </summary>
     internal sealed class IssuedJournal
     {
@@ -34,7 +36,7 @@ namespace PkiCmdlets.Core.Store
         {
             _store = store;
             IssuerId = issuerId;
-            _journal = new Journal(store, PathOf(issuerId));
+            _journal = new Journal(store, PathOf(issuerId), StoreLayout.JournalHead(issuerId));
         }
 
         public string IssuerId { get; }
@@ -44,7 +46,8 @@ namespace PkiCmdlets.Core.Store
         /// <summary>
         /// Every certificate <paramref name="keep"/> accepts, in the order issued, with its revocation and replacement
         /// applied, one at a time: a listing of 100,000 certificates holds one in memory, not all. Revocations and
-        /// replacements are read in a first pass (their lines are the ones without a certificate), issues in a second. A damaged line goes to
+        /// replacements are read in a first pass that also checks every line against the chain and the journal against its
+        /// head (their lines are the ones without a certificate), issues in a second. A damaged line goes to
         /// <paramref name="problems"/> (naming the file and line) and the rest is read.
         /// </summary>
         /// <param name="problems">Where damaged lines are reported.</param>
@@ -52,16 +55,26 @@ namespace PkiCmdlets.Core.Store
         /// <param name="keepKey">
         /// Optional, from identifier and serial number alone: a line it refuses is passed over without being parsed.
         /// </param>
+        /// <param name="damagedKey">
+        /// Optional: told the identifier and serial number of each damaged line <paramref name="keepKey"/> would have kept,
+        /// where they can still be read, with the line's problem, so that a certificate asked for is named as damaged, not as missing.
+        /// </param>
         public IEnumerable<JournalCertificate> Read(List<PkiException> problems, Func<IssuedRecord, bool>? keep = null,
-            Func<string, string, bool>? keepKey = null)
+            Func<string, string, bool>? keepKey = null, Action<string, string, PkiException>? damagedKey = null)
         {
             var parser = new JournalEntry.Parser();
-            var events = ReadEvents(parser, problems);
-            foreach (var line in _journal.Read())
+            var scan = Scan(parser, problems, null);
+            foreach (var line in _journal.Read(0, 1, scan.End))
             {
                 var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
                 if (line.Number == 1 || tab < 0) continue;
-                if (keepKey != null && JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out var id, out var serial) && !keepKey(id, serial)) continue;
+                var hasKey = JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out var id, out var serial);
+                if (scan.Damaged.TryGetValue(line.Number, out var damage))
+                {
+                    if (damagedKey != null && hasKey && (keepKey == null || keepKey(id, serial))) damagedKey(id, serial, damage);
+                    continue;
+                }
+                if (keepKey != null && hasKey && !keepKey(id, serial)) continue;
                 IssuedRecord record;
                 try
                 {
@@ -74,7 +87,7 @@ namespace PkiCmdlets.Core.Store
                     problems.Add(Damaged(line.Number, e.Message, e));
                     continue;
                 }
-                ApplyEvents(record, events);
+                ApplyEvents(record, scan);
                 if (keep != null && !keep(record)) continue;
                 // Only where the certificate is: most listings never look at it.
                 var lineOffset = line.EndOffset - line.Length - 1;
@@ -88,12 +101,16 @@ namespace PkiCmdlets.Core.Store
 
         /// <summary>
         /// What a CRL lists: the serial number, date and reason of every revoked certificate, read without parsing the
-        /// records of certificates that were not revoked (nor, mostly, of those that were).
+        /// records of certificates that were not revoked (nor, mostly, of those that were). The journal is checked against
+        /// its head and against <paramref name="marks"/> (the one the last CRL was built from); <paramref name="reached"/>
+        /// is how far it reaches now, for the next CRL to check against.
         /// </summary>
-        public List<RevocationEntry> RevokedEntries(List<PkiException> problems)
+        public List<RevocationEntry> RevokedEntries(List<PkiException> problems, IReadOnlyList<JournalMark> marks, out JournalMark reached)
         {
             var parser = new JournalEntry.Parser();
-            var revocations = ReadEvents(parser, problems).Revocations;
+            var scan = Scan(parser, problems, marks);
+            reached = scan.Reached;
+            var revocations = scan.Revocations;
             var entries = new List<RevocationEntry>(revocations.Count);
             void Add(string identifier, string serial)
             {
@@ -102,10 +119,10 @@ namespace PkiCmdlets.Core.Store
                     entries.Add(new RevocationEntry(Hex.Parse(serial), revocation.RevokedAt!.Value, revocation.RevocationReason ?? RevocationReason.Unspecified));
                 }
             }
-            foreach (var line in _journal.Read())
+            foreach (var line in _journal.Read(0, 1, scan.End))
             {
                 var tab = Array.IndexOf(line.Buffer, Tab, line.Start, line.Length);
-                if (line.Number == 1 || tab < 0) continue;
+                if (line.Number == 1 || tab < 0 || scan.Damaged.ContainsKey(line.Number)) continue;
                 if (JournalEntry.TryReadKey(line.Buffer, line.Start, tab - line.Start, out var identifier, out var serial))
                 {
                     Add(identifier, serial);
@@ -125,20 +142,26 @@ namespace PkiCmdlets.Core.Store
         }
 
         /// <summary>
-        /// The first revocation and the first replacement of each identifier. Checks the header: nothing of a newer format
-        /// is read.
+        /// The first pass: every line checked against the chain, the journal against its head and <paramref name="marks"/>,
+        /// the header's format, the first revocation and the first replacement of each identifier. Nothing of a newer
+        /// format is read.
         /// </summary>
-        private JournalEvents ReadEvents(JournalEntry.Parser parser, List<PkiException> problems)
+        private JournalScan Scan(JournalEntry.Parser parser, List<PkiException> problems, IReadOnlyList<JournalMark>? marks)
         {
-            var events = new JournalEvents();
-            foreach (var line in _journal.Read())
+            var scan = new JournalScan();
+            foreach (var line in _journal.ReadVerified(problems, marks))
             {
-                if (line.Number == 1)
+                scan.End = line.EndOffset;
+                scan.Reached = JournalMark.Of(line.Number, line.EndOffset, line.Hash!);
+                if (line.Number == 1) CheckHeader(line, parser); // a newer format is refused before its hashes are judged
+                if (line.Damage != null)
                 {
-                    CheckHeader(line, parser);
+                    var damage = Damaged(line.Number, line.Damage, null);
+                    problems.Add(damage);
+                    scan.Damaged.Add(line.Number, damage);
                     continue;
                 }
-                if (Array.IndexOf(line.Buffer, Tab, line.Start, line.Length) >= 0) continue;
+                if (line.Number == 1 || Array.IndexOf(line.Buffer, Tab, line.Start, line.Length) >= 0) continue;
                 try
                 {
                     var entry = JournalEntry.TryReadRevocation(line.Buffer, line.Start, line.Length) ?? parser.Parse(line.Buffer, line.Start, line.Length);
@@ -146,11 +169,11 @@ namespace PkiCmdlets.Core.Store
                     {
                         case JournalEntry.Revoked:
                             if (entry.Identifier == null || entry.RevokedAt == null) throw new JsonSerializationException(Messages.ReasonJournalRevocationIncomplete);
-                            if (!events.Revocations.ContainsKey(entry.Identifier)) events.Revocations.Add(entry.Identifier, entry);
+                            if (!scan.Revocations.ContainsKey(entry.Identifier)) scan.Revocations.Add(entry.Identifier, entry);
                             break;
                         case JournalEntry.Replaced:
                             if (entry.Identifier == null || entry.ReplacedBy == null) throw new JsonSerializationException(Messages.ReasonJournalReplacementIncomplete);
-                            if (!events.Replacements.ContainsKey(entry.Identifier)) events.Replacements.Add(entry.Identifier, entry.ReplacedBy);
+                            if (!scan.Replacements.ContainsKey(entry.Identifier)) scan.Replacements.Add(entry.Identifier, entry.ReplacedBy);
                             break;
                         default:
                             throw new JsonSerializationException(entry.Op == JournalEntry.Issued ? Messages.ReasonJournalNoCertificate : Messages.ReasonJournalUnknownOp.Format(entry.Op));
@@ -161,10 +184,10 @@ namespace PkiCmdlets.Core.Store
                     problems.Add(Damaged(line.Number, e.Message, e));
                 }
             }
-            return events;
+            return scan;
         }
 
-        private static void ApplyEvents(IssuedRecord record, JournalEvents events)
+        private static void ApplyEvents(IssuedRecord record, JournalScan events)
         {
             if (record.ReplacedBy == null && events.Replacements.TryGetValue(record.Identifier, out var replacedBy)) record.ReplacedBy = replacedBy;
             if (record.RevokedAt.HasValue || !events.Revocations.TryGetValue(record.Identifier, out var revocation)) return;
@@ -174,7 +197,7 @@ namespace PkiCmdlets.Core.Store
 
         /// <summary>The certificate that renewed the one with this identifier, or null while it is current.</summary>
         public string? ReplacementOf(string identifier) =>
-            ReadEvents(new JournalEntry.Parser(), new List<PkiException>()).Replacements.TryGetValue(identifier, out var replacedBy) ? replacedBy : null;
+            Scan(new JournalEntry.Parser(), new List<PkiException>(), null).Replacements.TryGetValue(identifier, out var replacedBy) ? replacedBy : null;
 
         /// <summary>
         /// Appends issued certificates with one flush to disk. The caller holds the store lock. A certificate that renews
@@ -186,7 +209,7 @@ namespace PkiCmdlets.Core.Store
             var renewed = issued.Where(c => c.Key.Replaces != null).ToList();
             if (renewed.Count > 0)
             {
-                var replacements = ReadEvents(new JournalEntry.Parser(), new List<PkiException>()).Replacements;
+                var replacements = Scan(new JournalEntry.Parser(), new List<PkiException>(), null).Replacements;
                 var taken = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var certificate in renewed)
                 {
@@ -299,9 +322,7 @@ namespace PkiCmdlets.Core.Store
             }
         }
 
-        internal PkiException Damaged(int lineNumber, string reason, Exception? inner) =>
-            new PkiException(ErrorIds.StoreRecordCorrupt, PkiErrorKind.InvalidData, _store.FullPath(_journal.RelativePath),
-                Messages.JournalLineDamaged.Format(_store.FullPath(_journal.RelativePath), lineNumber, reason), inner);
+        internal PkiException Damaged(int lineNumber, string reason, Exception? inner) => _journal.DamagedLine(lineNumber, reason, inner);
 
         private void CheckHeader(JournalLine line, JournalEntry.Parser parser)
         {
@@ -322,6 +343,18 @@ namespace PkiCmdlets.Core.Store
             if (header?.Journal != JournalHeader.Name) throw Damaged(line.Number, Messages.ReasonJournalNoHeader, null);
         }
 
+        /// <summary>What the first pass found: revocations, damaged lines, and where the sound reading ends.</summary>
+        private sealed class JournalScan
+        {
+            public Dictionary<string, JournalEntry> Revocations { get; } = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
+
+            /// <summary>The identifier of each certificate renewed, and the identifier of the one that renewed it.</summary>
+            public Dictionary<string, string> Replacements { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+            public Dictionary<int, PkiException> Damaged { get; } = new Dictionary<int, PkiException>();
+            public long End { get; set; }
+            public JournalMark Reached { get; set; } = JournalMark.Of(0, 0, new byte[JournalChain.HashSize]);
+        }
+
         private sealed class SerialCache
         {
             public long Offset;
@@ -331,14 +364,6 @@ namespace PkiCmdlets.Core.Store
     }
 
     /// <summary>What the lines without a certificate say: each identifier's first revocation and first replacement.</summary>
-    internal sealed class JournalEvents
-    {
-        public Dictionary<string, JournalEntry> Revocations { get; } = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
-
-        /// <summary>The identifier of each certificate renewed, and the identifier of the one that renewed it.</summary>
-        public Dictionary<string, string> Replacements { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
-    }
-
     /// <summary>A certificate read from an issuer's journal: its record, and where its DER is.</summary>
     internal sealed class JournalCertificate
     {
@@ -358,6 +383,12 @@ namespace PkiCmdlets.Core.Store
         }
 
         public IssuedRecord Record { get; }
+
+        /// <summary>The journal line the certificate is on.</summary>
+        public int LineNumber => _lineNumber;
+
+        /// <summary>Line <see cref="LineNumber"/> is damaged: StoreRecordCorrupt naming the file and the line.</summary>
+        public PkiException Damaged(string reason) => _journal.Damaged(_lineNumber, reason, null);
 
         /// <summary>The certificate's DER, read from its line (the listing read only the record).</summary>
         public byte[] Der() => _journal.ReadCertificate(_offset, _length, _lineNumber);

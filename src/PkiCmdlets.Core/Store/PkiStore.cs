@@ -42,6 +42,10 @@ namespace PkiCmdlets.Core.Store
         public PkiStore(string? path = null, TimeSpan? lockTimeout = null)
         {
             Root = StoreLocation.Resolve(path);
+            if (File.Exists(Root))
+            {
+                throw new PkiException(ErrorIds.StorePathInvalid, PkiErrorKind.InvalidArgument, Root, Messages.StorePathInvalid.Format(Root, Messages.ReasonStorePathIsFile));
+            }
             LockTimeout = lockTimeout ?? DefaultLockTimeout;
             CheckFormatVersion();
         }
@@ -73,18 +77,24 @@ namespace PkiCmdlets.Core.Store
             }
         }
 
-        /// <summary>Takes the store lock; every read-modify-write of shared state happens inside it.</summary>
+        /// <summary>
+        /// Takes the store lock; every read-modify-write of shared state happens inside it. Holding it, no one else writes,
+        /// so the first lock of a process also removes what processes killed mid-write left behind (see <see cref="StoreLeftovers"/>).
+        /// </summary>
         public IDisposable Lock(CancellationToken cancellation)
         {
             EnsureCreated();
+            StoreLock held;
             try
             {
-                return StoreLock.Acquire(FullPath(StoreLayout.LockFile), LockTimeout, cancellation);
+                held = StoreLock.Acquire(FullPath(StoreLayout.LockFile), LockTimeout, cancellation);
             }
             catch (UnauthorizedAccessException e)
             {
                 throw NotWritable(e);
             }
+            StoreLeftovers.SweepIfDue(this);
+            return held;
         }
 
         /// <summary>Creates the root and the version file if needed (folders 0700), or throws StoreNotWritable.</summary>
@@ -201,6 +211,27 @@ namespace PkiCmdlets.Core.Store
             }
         }
 
+        /// <summary>
+        /// Reads a private key file of the store; KeyFileNotPrivate, naming the file or its folder and the command that
+        /// fixes it, when others may read it: a key that may have been read by others is not used as if nothing were wrong.
+        /// </summary>
+        public string ReadKey(string relativePath)
+        {
+            var file = FullPath(relativePath);
+            var folder = Path.GetDirectoryName(file)!;
+            if (FilePermissions.OpenToOthers(folder) is int folderMode)
+            {
+                throw new PkiException(ErrorIds.KeyFileNotPrivate, PkiErrorKind.SecurityError, folder, Messages.KeyFolderNotPrivate.Format(folder, Octal(folderMode)));
+            }
+            if (FilePermissions.OpenToOthers(file) is int fileMode)
+            {
+                throw new PkiException(ErrorIds.KeyFileNotPrivate, PkiErrorKind.SecurityError, file, Messages.KeyFileNotPrivate.Format(file, Octal(fileMode)));
+            }
+            return ReadText(relativePath);
+        }
+
+        private static string Octal(int mode) => "0" + Convert.ToString(mode & 0xFFF, 8);
+
         /// <summary>Reads a JSON document; a missing, empty, truncated or malformed file is StoreRecordCorrupt naming it.</summary>
         public T ReadJson<T>(string relativePath)
             where T : class
@@ -218,11 +249,15 @@ namespace PkiCmdlets.Core.Store
             return value ?? throw Corrupt(relativePath, Messages.ReasonFileEmpty, null);
         }
 
+        /// <summary>Deletes a file of the store, its folder synced after, as after a rename.</summary>
         public void DeleteFile(string relativePath)
         {
             try
             {
-                File.Delete(FullPath(relativePath));
+                var full = FullPath(relativePath);
+                File.Delete(full);
+                // Durable before the next file goes, so that removals in an order (a record before its files) keep it.
+                FolderSync.Sync(Path.GetDirectoryName(full)!);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -236,7 +271,11 @@ namespace PkiCmdlets.Core.Store
             try
             {
                 var full = FullPath(relativePath);
-                if (Directory.Exists(full) && !Directory.EnumerateFileSystemEntries(full).Any()) Directory.Delete(full);
+                if (Directory.Exists(full) && !Directory.EnumerateFileSystemEntries(full).Any())
+                {
+                    Directory.Delete(full);
+                    FolderSync.Sync(Path.GetDirectoryName(full)!);
+                }
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

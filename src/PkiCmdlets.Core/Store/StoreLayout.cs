@@ -1,5 +1,8 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 
 namespace PkiCmdlets.Core.Store
 {
@@ -65,6 +68,12 @@ namespace PkiCmdlets.Core.Store
 
         public static string CertificateJournal(string issuerId) => Path.Combine(IssuerFolder(issuerId), "certificates.journal");
 
+        /// <summary>
+        /// How far an issuer's journal reached (lines, bytes, the last line's hash), rewritten after every append. It lives
+        /// beside the issuer's folder, not in it, so that a journal lost with its folder is still known to have existed.
+        /// </summary>
+        public static string JournalHead(string issuerId) => Path.Combine(IssuedFolder, issuerId + ".head.json");
+
         // ---- CRLs -----------------------------------------------------------------------------------------
 
         public const string CrlFolder = "crls";
@@ -122,10 +131,74 @@ namespace PkiCmdlets.Core.Store
         /// <summary>The next id of a numbered folder (ids are never reused).</summary>
         public static string NextId(string folder) => Path.Combine(folder, "next-id.txt");
 
+        /// <summary>The folders of the store below its own (which may be a folder the user keeps other things in too).</summary>
+        public static readonly IReadOnlyList<string> Folders = new[] { CsrFolder, KeyFolder, CaFolder, IssuedFolder, CrlFolder, "acme", RenewalFolder };
+
+        // ---- Files that count only through a record ---------------------------------------------------------------
+
+        /// <summary>
+        /// The files that exist for a record (keys, certificates, requests), written before it and removed after it: each
+        /// folder, the file name around the id, and the record of that id. Such a file without its record is what a
+        /// crash between them left behind.
+        /// </summary>
+        public static readonly IReadOnlyList<OwnedFile> OwnedFiles = new[]
+        {
+            // A pending intermediate's key is already where its CA's will be: it is owned by either record.
+            new OwnedFile(KeyFolder, "ca-", ".key.pem", CaRecord, PendingCaRecord),
+            new OwnedFile(CaFolder, string.Empty, ".crt.pem", CaRecord),
+            new OwnedFile(PendingCaFolder, string.Empty, ".csr.pem", PendingCaRecord),
+            new OwnedFile(KeyFolder, "csr-", ".key.pem", id => NumberedRecord(CsrFolder, id)),
+            new OwnedFile(CsrFolder, string.Empty, ".csr.pem", id => NumberedRecord(CsrFolder, id)),
+            new OwnedFile(OrderFolder, string.Empty, ".csr.pem", id => NumberedRecord(OrderFolder, id)),
+            new OwnedFile(AcmeAccountFolder, string.Empty, ".key.pem", AcmeAccountRecord),
+        };
+
+        /// <summary>
+        /// The files that a record makes obsolete, removed after it is written: a pending intermediate's record and request
+        /// once its CA's record exists (Complete-SubCA writes the CA, then removes them). Such a file beside that record is
+        /// what a crash between them left behind.
+        /// </summary>
+        public static readonly IReadOnlyList<OwnedFile> ReplacedFiles = new[]
+        {
+            new OwnedFile(PendingCaFolder, string.Empty, ".json", CaRecord),
+            new OwnedFile(PendingCaFolder, string.Empty, ".csr.pem", CaRecord),
+        };
+
         /// <summary>The id of a numbered folder's record file, or null for any other file.</summary>
         public static int? NumberOf(string recordPath) =>
             int.TryParse(Path.GetFileNameWithoutExtension(recordPath), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : (int?)null;
 
         private static string Number(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+        private static string NumberedRecord(string folder, string id) => Path.Combine(folder, id + ".json");
+    }
+
+    /// <summary>
+    /// One kind of <see cref="StoreLayout.OwnedFiles"/> or <see cref="StoreLayout.ReplacedFiles"/>: &lt;folder&gt;/&lt;prefix&gt;&lt;id&gt;&lt;suffix&gt;,
+    /// and the records (<see cref="RecordsOf"/>) that own it or replace it.
+    /// </summary>
+    internal sealed class OwnedFile
+    {
+        public OwnedFile(string folder, string prefix, string suffix, params Func<string, string>[] recordsOf)
+        {
+            Folder = folder;
+            Prefix = prefix;
+            Suffix = suffix;
+            RecordsOf = recordsOf;
+        }
+
+        public string Folder { get; }
+        public string Prefix { get; }
+        public string Suffix { get; }
+        public IReadOnlyList<Func<string, string>> RecordsOf { get; }
+
+        /// <summary>The id in a file name of this kind (letters and digits, as every store id is), or null for another file.</summary>
+        public string? IdOf(string fileName)
+        {
+            if (fileName.Length <= Prefix.Length + Suffix.Length
+                || !fileName.StartsWith(Prefix, StringComparison.Ordinal) || !fileName.EndsWith(Suffix, StringComparison.Ordinal)) return null;
+            var id = fileName.Substring(Prefix.Length, fileName.Length - Prefix.Length - Suffix.Length);
+            return id.All(char.IsLetterOrDigit) && id.All(c => c < 0x80) ? id : null;
+        }
     }
 }

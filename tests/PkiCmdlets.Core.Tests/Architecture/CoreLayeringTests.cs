@@ -10,7 +10,7 @@ namespace PkiCmdlets.Core.Tests.Architecture;
 public sealed class CoreLayeringTests
 {
     /// <summary>README's folder map, in order: what each folder may use is the folders before it.</summary>
-    private static readonly string[] Layers = { "Errors", "Formats", "Keys", "Revocation", "Store", "Requests", "Acme", "Authority", "Orders", "Trust", "Renewals" };
+    private static readonly string[] Layers = { "Errors", "Formats", "Keys", "Revocation", "Store", "Requests", "Acme", "Authority", "Orders", "Trust", "Renewals", "Integrity" };
 
     private static string Core => Path.Combine(CmdletAssembly.RepositoryRoot, "src", "PkiCmdlets.Core");
 

@@ -120,7 +120,7 @@ public sealed class CertificateProfileSeamTests : IDisposable
         var issued = _pki.Issue(Csr);
         var line = File.ReadAllLines(JournalPath)[1];
         Assert.Contains("\"profile\":\"Server\"", line);
-        File.WriteAllText(JournalPath, File.ReadAllText(JournalPath).Replace(",\"profile\":\"Server\"", string.Empty));
+        OlderJournal.Rewrite(_pki.Store.Root, _pki.Sub.Id, l => l.Replace(",\"profile\":\"Server\"", string.Empty));
 
         var listed = Assert.Single(Services.Certificates(_pki.Open()).Find(new CertificateQuery()).Items);
         Assert.Equal(issued.Identifier, listed.Identifier);

@@ -44,6 +44,17 @@ public sealed class PrivateKeyTests
         Assert.Equal(key.ExportPkcs8(), copy.ExportPkcs8());
     }
 
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(4096)]
+    public void An_RSA_key_s_SubjectPublicKeyInfo_is_the_DER_the_platform_writes(int size)
+    {
+        using var key = TestKeys.For(KeySpec.Rsa(size));
+        using var rsa = System.Security.Cryptography.RSA.Create();
+        rsa.ImportPkcs8PrivateKey(key.ExportPkcs8(), out _);
+        Assert.Equal(rsa.ExportSubjectPublicKeyInfo(), key.ExportSubjectPublicKeyInfo());
+    }
+
     [Fact]
     public void Two_generated_keys_differ()
     {

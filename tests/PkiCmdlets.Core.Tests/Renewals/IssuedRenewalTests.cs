@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Errors;
+using PkiCmdlets.Core.Integrity;
 using PkiCmdlets.Core.Keys;
 using PkiCmdlets.Core.Renewals;
 using PkiCmdlets.Core.Store;
@@ -111,6 +112,31 @@ public sealed class IssuedRenewalTests : IDisposable
         Assert.Equal(old.EmailAddresses, fresh.EmailAddresses);
         Assert.Equal(old.UserPrincipalNames, fresh.UserPrincipalNames);
         Assert.Equal(old.Certificate.Extensions["2.5.29.17"]!.RawData, fresh.Certificate.Extensions["2.5.29.17"]!.RawData);
+    }
+
+    [Fact]
+    public void A_store_that_renewed_checks_healthy_and_a_crashed_write_in_its_renewal_folder_is_a_leftover()
+    {
+        var old = Issue(6);
+        Renewals().Set(new SetRenewalRequest { Identifier = old.Identifier });
+        _now = _start.AddDays(5);
+        Assert.Equal(nameof(RenewalStatus.Renewed), Assert.Single(Run()).Status);
+
+        // The replaced line chains like any other, and the renewal folder's files are the store's own.
+        var store = _pki.Open();
+        var check = new StoreCheckService(store).Check();
+        Assert.True(check.Healthy, string.Join("; ", check.Problems.Select(p => p.ErrorId + " " + p.Path + " " + p.Message)));
+
+        var crashed = store.FullPath(Path.Combine(StoreLayout.RenewalFolder, ".certificates.json." + EndedProcessId() + "." + Guid.NewGuid().ToString("N") + ".tmp"));
+        File.WriteAllText(crashed, "{}");
+        Assert.Contains(crashed, StoreLeftovers.Find(store));
+    }
+
+    private static int EndedProcessId()
+    {
+        using var ended = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        ended.WaitForExit();
+        return ended.Id;
     }
 
     [Fact]

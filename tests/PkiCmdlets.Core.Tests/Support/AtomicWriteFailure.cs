@@ -17,6 +17,35 @@ public static class AtomicWriteFailure
     public static void DuringJournalFlush(string journalPath, Action action) =>
         FailingAt(journalPath, "flush", hook => Journal.BeforeFlush = hook, action);
 
+    /// <summary>
+    /// The renames of atomic writes and the folder syncs under <paramref name="root"/> while <paramref name="action"/>
+    /// runs, in order, as "rename &lt;path&gt;" and "sync &lt;folder&gt;".
+    /// </summary>
+    public static List<string> Recording(string root, Action action)
+    {
+        var events = new List<string>();
+        void Record(string what, string path)
+        {
+            if (!path.StartsWith(root, StringComparison.Ordinal)) return;
+            lock (events) events.Add(what + " " + path);
+        }
+        lock (Gate)
+        {
+            AtomicFile.BeforeRename = path => Record("rename", path);
+            FolderSync.Synced = folder => Record("sync", folder);
+            try
+            {
+                action();
+            }
+            finally
+            {
+                AtomicFile.BeforeRename = null;
+                FolderSync.Synced = null;
+            }
+        }
+        return events;
+    }
+
     private static void FailingAt(string target, string step, Action<Action<string>?> setHook, Action action)
     {
         lock (Gate)

@@ -304,7 +304,7 @@ public sealed class CertificateProfileTests : IClassFixture<HierarchyFixture>
     {
         var cas = Services.Cas(h.Hierarchy.Open());
         var sub = cas.Load(new CaIdentity("Sub"));
-        using var subKey = cas.Keys.Open(sub.Record, null);
+        using var subKey = cas.Keys.Open(sub, null);
         using var leafKey = TestKeys.For(h.Spec);
         var der = CertificateBuilder.Issued(CertificateProfiles.Server,
             SubjectName.Create(commonName).ToX509Name(),
