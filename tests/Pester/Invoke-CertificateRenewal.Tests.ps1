@@ -127,7 +127,10 @@ Describe 'Invoke-CertificateRenewal' {
 
             $early.GetType().FullName | Should -Be $ResultTypeName
             "$($early.Status)" | Should -Be 'NotDue'
-            $early.RenewAt | Should -Be ($old.NotBefore + [System.TimeSpan]::FromTicks(($old.NotAfter - $old.NotBefore).Ticks / 3 * 2))
+            # Two thirds of the lifetime, to the whole second as renewal times are kept.
+            $lifetime = ($old.NotAfter - $old.NotBefore).Ticks
+            $twoThirds = ($old.NotBefore + [System.TimeSpan]::FromTicks([long](($lifetime - $lifetime % 3) / 3) * 2)).UtcTicks
+            $early.RenewAt | Should -Be ([System.DateTimeOffset]::new($twoThirds - $twoThirds % [System.TimeSpan]::TicksPerSecond, [System.TimeSpan]::Zero))
             $early.Reason | Should -Match 'two thirds'
             "$($renewed.Status)" | Should -Be 'Renewed'
             $renewed.Identifier | Should -Be $old.Identifier
