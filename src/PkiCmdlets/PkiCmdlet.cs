@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using PkiCmdlets.Core;
@@ -137,6 +138,13 @@ namespace PkiCmdlets
                 throw new PkiException(ErrorIds.PathInvalid, PkiErrorKind.InvalidArgument, path, Core.Messages.PathInvalid.Format(path, e.InnerException?.Message ?? Core.Messages.PathNotFileSystem), e);
             }
         }
+
+        /// <summary><see cref="ResolveOutputFile"/> for a parameter that may be left out (-KeyPath): null when it was.</summary>
+        protected string? ResolveOptionalOutputFile(string? path, bool literal) => path == null ? null : ResolveOutputFile(path, literal);
+
+        /// <summary>Writes the files an export wrote as the provider's items, as Get-Item gives them: Mode, Length and the PS* properties filled in.</summary>
+        protected void WriteFiles(IReadOnlyList<string> written) =>
+            WriteObject(InvokeProvider.Item.Get(written.ToArray(), force: true, literalPath: true), enumerateCollection: true);
 
         /// <summary>
         /// The one error path of every command: runs one pipeline item's core call and turns a failure of the core
