@@ -162,8 +162,5 @@ namespace PkiCmdlets
             WriteRefused(_batch!, wait: true);
             WriteObject(_batch!.Commit(Cancellation), enumerateCollection: true);
         });
-
-        private static DateTimeOffset? Utc(DateTime? value) =>
-            value.HasValue ? new DateTimeOffset(value.Value.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;
     }
 }

@@ -213,6 +213,10 @@ namespace PkiCmdlets
         protected static string NamedTarget(string? name, string commonName) =>
             string.IsNullOrEmpty(name) ? commonName : Core.Messages.ShouldProcessNamedTarget.Format(name, commonName);
 
+        /// <summary>A -NotBefore/-NotAfter as the core takes it: the moment it names, in UTC.</summary>
+        protected static DateTimeOffset? Utc(DateTime? value) =>
+            value.HasValue ? new DateTimeOffset(value.Value.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;
+
         private static PkiException InvalidStorePath(string path, string reason, Exception? inner) =>
             new PkiException(ErrorIds.StorePathInvalid, PkiErrorKind.InvalidArgument, path,
                 Core.Messages.StorePathInvalid.Format(path, reason), inner);
