@@ -58,7 +58,7 @@ namespace PkiCmdlets
             KeySize = KeySize,
             Years = Years,
             Days = Days,
-            NotAfter = NotAfter.HasValue ? new DateTimeOffset(NotAfter.Value.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null,
+            NotAfter = Utc(NotAfter),
             CrlUrl = CrlUrl,
             KeyPassword = KeyPassword,
             NoPassword = NoPassword,

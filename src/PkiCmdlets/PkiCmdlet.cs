@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using PkiCmdlets.Core;
@@ -138,6 +139,13 @@ namespace PkiCmdlets
             }
         }
 
+        /// <summary><see cref="ResolveOutputFile"/> for a parameter that may be left out (-KeyPath): null when it was.</summary>
+        protected string? ResolveOptionalOutputFile(string? path, bool literal) => path == null ? null : ResolveOutputFile(path, literal);
+
+        /// <summary>Writes the files an export wrote as the provider's items, as Get-Item gives them: Mode, Length and the PS* properties filled in.</summary>
+        protected void WriteFiles(IReadOnlyList<string> written) =>
+            WriteObject(InvokeProvider.Item.Get(written.ToArray(), force: true, literalPath: true), enumerateCollection: true);
+
         /// <summary>
         /// The one error path of every command: runs one pipeline item's core call and turns a failure of the core
         /// (a <see cref="PkiException"/>) into a non-terminating error with its ErrorId, category and target, so the
@@ -204,6 +212,10 @@ namespace PkiCmdlets
         /// <summary>ShouldProcess for a record known by its name and common name: "name (common name)", or the common name alone.</summary>
         protected static string NamedTarget(string? name, string commonName) =>
             string.IsNullOrEmpty(name) ? commonName : Core.Messages.ShouldProcessNamedTarget.Format(name, commonName);
+
+        /// <summary>A -NotBefore/-NotAfter as the core takes it: the moment it names, in UTC.</summary>
+        protected static DateTimeOffset? Utc(DateTime? value) =>
+            value.HasValue ? new DateTimeOffset(value.Value.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;
 
         private static PkiException InvalidStorePath(string path, string reason, Exception? inner) =>
             new PkiException(ErrorIds.StorePathInvalid, PkiErrorKind.InvalidArgument, path,

@@ -82,8 +82,7 @@ namespace PkiCmdlets.Core.Authority
             // As when a certificate is issued from a request: what is given here comes before what the request says.
             var subject = SubjectName.Create(string.IsNullOrWhiteSpace(request.CommonName) ? csr.CommonName : request.CommonName, request.Country ?? csr.Country,
                 request.State ?? csr.State, request.Locality ?? csr.Locality, request.Organization ?? csr.Organization, request.OrganizationalUnit ?? csr.OrganizationalUnit);
-            var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
-            if (name != null) RecordNames.Validate(name);
+            var name = RecordNames.Optional(request.Name);
             var crlUrl = ValidateCrlUrl(request.CrlUrl);
             if (name != null) CaRepository.EnsureNameFree(_repository.LoadAll(null), name);
             using var issuerKey = _keys.Open(issuer, request.IssuerKeyPassword);
@@ -130,8 +129,7 @@ namespace PkiCmdlets.Core.Authority
             var subject = SubjectName.Create(request.CommonName, request.Country, request.State, request.Locality,
                 request.Organization, request.OrganizationalUnit);
             var spec = KeySpec.Parse(request.Algorithm, request.KeySize);
-            var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
-            if (name != null) RecordNames.Validate(name);
+            var name = RecordNames.Optional(request.Name);
             var crlUrl = ValidateCrlUrl(request.CrlUrl);
             CaKeyPassword.Require(request.KeyPassword, request.NoPassword);
             if (name != null) CaRepository.EnsureNameFree(_repository.LoadAll(null), name);
@@ -140,9 +138,7 @@ namespace PkiCmdlets.Core.Authority
 
         private CaRecord Create(CaPlan plan, IProgress<string>? progress, CancellationToken cancellation, Func<PrivateKey, byte[]> build)
         {
-            cancellation.ThrowIfCancellationRequestedAsPki();
-            progress?.Report((plan.Spec.IsSlowToGenerate ? Messages.ProgressGeneratingSlowKey : Messages.ProgressGeneratingKey).Format(plan.Spec));
-            using var key = _generateKey(plan.Spec);
+            using var key = plan.Spec.Generate(_generateKey, progress, cancellation);
             cancellation.ThrowIfCancellationRequestedAsPki();
             progress?.Report(Messages.ProgressSigning);
             var der = build(key);

@@ -38,8 +38,7 @@ namespace PkiCmdlets.Core.Authority
         {
             var keyless = request.PfxPath == null && request.KeyPath == null;
             if (!keyless) CaKeyPassword.Require(request.KeyPassword, request.NoPassword);
-            var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
-            if (name != null) RecordNames.Validate(name);
+            var name = RecordNames.Optional(request.Name);
             var crlUrl = CaFactory.ValidateCrlUrl(request.CrlUrl);
 
             var (der, readKey, source, chainDer) = request.PfxPath != null ? ReadPfx(request) : ReadPem(request);

@@ -43,18 +43,15 @@ namespace PkiCmdlets.Core.Authority
             CertificateProfiles.Get(request.Profile);
             var spec = key.Algorithm == null && key.KeySize == null ? IssuerFamily(request) : KeySpec.Parse(key.Algorithm, key.KeySize);
             KeyProtection.RequireNonEmpty(key.KeyPassword);
-            var name = string.IsNullOrWhiteSpace(key.Name) ? null : key.Name!.Trim();
-            if (name != null) RecordNames.Validate(name);
+            var name = RecordNames.Optional(key.Name);
             var commonName = FirstNonBlank(request.CommonName)
                 ?? FirstNonBlank(ClientProfile.Entries(Values(request.EmailAddresses)).Concat(ClientProfile.Entries(Values(request.UserPrincipalNames)))
                     .Concat(ClientProfile.Entries(Values(request.Domains))).Concat(Values(request.Uris)).ToArray())
                 ?? throw new PkiException(ErrorIds.CommonNameMissing, PkiErrorKind.InvalidArgument, null, Messages.CommonNameMissing);
             var subject = SubjectName.Create(commonName, request.Country, request.State, request.Locality, request.Organization, request.OrganizationalUnit);
 
-            cancellation.ThrowIfCancellationRequestedAsPki();
-            progress?.Report((spec.IsSlowToGenerate ? Messages.ProgressGeneratingSlowKey : Messages.ProgressGeneratingKey).Format(spec));
             byte[] pkcs8;
-            using (var generated = _generateKey(spec))
+            using (var generated = spec.Generate(_generateKey, progress, cancellation))
             {
                 pkcs8 = generated.ExportPkcs8();
                 // The request the certificate is issued from names no one: the identities are the request's own.

@@ -47,17 +47,14 @@ namespace PkiCmdlets.Core.Authority
         {
             var subject = SubjectName.Create(request.CommonName, request.Country, request.State, request.Locality, request.Organization, request.OrganizationalUnit);
             var spec = KeySpec.Parse(request.Algorithm, request.KeySize);
-            var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name!.Trim();
-            if (name != null) RecordNames.Validate(name);
+            var name = RecordNames.Optional(request.Name);
             var crlUrl = CaFactory.ValidateCrlUrl(request.CrlUrl);
             CaKeyPassword.Require(request.KeyPassword, request.NoPassword);
             if (request.PathLength.HasValue) CaFactory.RequireValidPathLength(request.PathLength.Value);
             if (csrPath != null) OutputFile.RequireNewOrForced(csrPath, force);
             if (name != null) EnsureNameFree(name);
 
-            cancellation.ThrowIfCancellationRequestedAsPki();
-            progress?.Report((spec.IsSlowToGenerate ? Messages.ProgressGeneratingSlowKey : Messages.ProgressGeneratingKey).Format(spec));
-            using var key = _generateKey(spec);
+            using var key = spec.Generate(_generateKey, progress, cancellation);
             progress?.Report(Messages.ProgressSigning);
             var csrPem = Pem.Encode(Pem.CertificateRequestLabel, CsrBuilder.Build(subject, key, extensions =>
             {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Threading;
 using PkiCmdlets.Core.Errors;
 
 namespace PkiCmdlets.Core.Keys
@@ -77,6 +78,17 @@ namespace PkiCmdlets.Core.Keys
 
         /// <summary>True where generation is slow enough that the user should be told to wait.</summary>
         public bool IsSlowToGenerate => Family == KeyFamily.Rsa && Size >= 4096;
+
+        /// <summary>
+        /// Makes a key of this spec with <paramref name="generate"/> (PrivateKey.Generate, or a test's pre-generated keys),
+        /// telling the user first, and that it takes a while when it does; a call cancelled by then makes none.
+        /// </summary>
+        internal PrivateKey Generate(Func<KeySpec, PrivateKey> generate, IProgress<string>? progress, CancellationToken cancellation)
+        {
+            cancellation.ThrowIfCancellationRequestedAsPki();
+            progress?.Report((IsSlowToGenerate ? Messages.ProgressGeneratingSlowKey : Messages.ProgressGeneratingKey).Format(this));
+            return generate(this);
+        }
 
         public override string ToString() => Family switch
         {

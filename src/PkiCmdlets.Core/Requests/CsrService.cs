@@ -204,9 +204,7 @@ namespace PkiCmdlets.Core.Requests
         private GeneratedMaterial Generate(CsrRecord record, SubjectName subject, KeySpec spec, System.Security.SecureString? password,
             IProgress<string>? progress, CancellationToken cancellation)
         {
-            cancellation.ThrowIfCancellationRequestedAsPki();
-            progress?.Report((spec.IsSlowToGenerate ? Messages.ProgressGeneratingSlowKey : Messages.ProgressGeneratingKey).Format(spec));
-            using var key = _generateKey(spec);
+            using var key = spec.Generate(_generateKey, progress, cancellation);
             cancellation.ThrowIfCancellationRequestedAsPki();
 
             progress?.Report(Messages.ProgressSigning);

@@ -19,6 +19,14 @@ namespace PkiCmdlets.Core.Store
             }
         }
 
+        /// <summary>A name given for a new record: null when blank (none given), else trimmed and validated.</summary>
+        public static string? Optional(string? name)
+        {
+            var trimmed = string.IsNullOrWhiteSpace(name) ? null : name!.Trim();
+            if (trimmed != null) Validate(trimmed);
+            return trimmed;
+        }
+
         /// <summary>A valid name made from a common name (other characters become '_'), made unique with -2, -3, ….</summary>
         public static string UniqueFrom(string commonName, IEnumerable<string> taken)
         {

@@ -1,5 +1,4 @@
 using System.IO;
-using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
@@ -70,16 +69,16 @@ namespace PkiCmdlets.Commands
                     Authority = new CaIdentity(Name),
                     Format = string.Equals(Format, "Pfx", System.StringComparison.OrdinalIgnoreCase) ? ExportFormat.Pfx : ExportFormat.Pem,
                     Path = ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true) : ResolveOutputFile(Path, literal: false),
-                    KeyPath = KeyPath == null ? null : ResolveOutputFile(KeyPath, literal: true),
+                    KeyPath = ResolveOptionalOutputFile(KeyPath, literal: true),
                     IncludeChain = IncludeChain,
-                    CrlPath = CrlPath == null ? null : ResolveOutputFile(CrlPath, literal: true),
+                    CrlPath = ResolveOptionalOutputFile(CrlPath, literal: true),
                     Password = Password,
                     KeyPassword = KeyPassword,
                     Force = Force,
                 };
                 if (!ShouldProcess(request.Path, Messages.ShouldProcessExportCa.Format(Name, Format))) return;
                 var written = new CaExportService(OpenStore()).Export(request);
-                WriteObject(InvokeProvider.Item.Get(written.ToArray(), force: true, literalPath: true), enumerateCollection: true);
+                WriteFiles(written);
             });
         }
     }

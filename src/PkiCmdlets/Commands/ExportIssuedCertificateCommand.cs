@@ -1,5 +1,4 @@
 using System.IO;
-using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using PkiCmdlets.Completion;
@@ -102,8 +101,7 @@ namespace PkiCmdlets.Commands
                 var request = Request();
                 if (!ShouldProcess(request.Path, Messages.ShouldProcessExport.Format(Identifier, Format))) return;
                 var written = new CertificateExportService(OpenStore()).Export(request);
-                // The provider's items, as Get-Item gives them: Mode, Length and the PS* properties are filled in.
-                WriteObject(InvokeProvider.Item.Get(written.ToArray(), force: true, literalPath: true), enumerateCollection: true);
+                WriteFiles(written);
             });
         }
 
@@ -115,9 +113,9 @@ namespace PkiCmdlets.Commands
             IncludeChain = IncludeChain,
             IncludeRoot = IncludeRoot,
             IncludePrivateKey = IncludePrivateKey,
-            ChainPath = ChainPath == null ? null : ResolveOutputFile(ChainPath, literal: true),
-            FullChainPath = FullChainPath == null ? null : ResolveOutputFile(FullChainPath, literal: true),
-            KeyPath = KeyPath == null ? null : ResolveOutputFile(KeyPath, literal: true),
+            ChainPath = ResolveOptionalOutputFile(ChainPath, literal: true),
+            FullChainPath = ResolveOptionalOutputFile(FullChainPath, literal: true),
+            KeyPath = ResolveOptionalOutputFile(KeyPath, literal: true),
             Password = Password,
             KeyPassword = KeyPassword,
             LegacyEncryption = LegacyEncryption,

@@ -4,7 +4,6 @@ using System.Security;
 using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
 using PkiCmdlets.Core.Authority;
-using PkiCmdlets.Core.Formats;
 using PkiCmdlets.Core.Requests;
 
 namespace PkiCmdlets.Commands
@@ -15,42 +14,13 @@ namespace PkiCmdlets.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "ClientCertificate", SupportsShouldProcess = true, DefaultParameterSetName = CsrSet)]
     [OutputType(typeof(IssuedCertificate))]
-    public sealed class NewClientCertificateCommand : SubjectCmdlet, IDisposable
+    public sealed class NewClientCertificateCommand : NewCertificateCmdlet
     {
-        private const string CsrSet = "Csr";
-        private const string CsrPathSet = "CsrPath";
         private const string GenerateKeySet = "GenerateKey";
-
-        private readonly PemLines _lines = new PemLines();
-        private IssuanceBatch? _batch;
-
-        /// <summary>PEM text, or a Csr object from New-Csr / Get-Csr through the pipeline.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = CsrSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [AllowEmptyString] // the blank lines of a PEM file piped by Get-Content
-        public string Csr { get; set; } = string.Empty;
-
-        /// <summary>A PEM or DER file; files from Get-ChildItem bind here by their PSPath.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CsrPathSet, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath")]
-        [SupportsWildcards]
-        public string CsrPath { get; set; } = string.Empty;
 
         /// <summary>Makes the key pair here, kept in the store as a CSR's key (Get-Csr shows it).</summary>
         [Parameter(Mandatory = true, ParameterSetName = GenerateKeySet)]
         public SwitchParameter GenerateKey { get; set; }
-
-        [Parameter(Mandatory = true)]
-        [Alias("ParentIdentifier")]
-        [ArgumentCompleter(typeof(IntermediateNameCompleter))]
-        public CaIdentity Issuer { get; set; } = new CaIdentity(string.Empty);
-
-        [Parameter]
-        [SecureStringArgument]
-        public SecureString? IssuerKeyPassword { get; set; }
-
-        [Parameter]
-        [Alias("CN")]
-        public string? CommonName { get; set; }
 
         /// <summary>E-mail addresses (rfc822Name), as an array or separated by commas.</summary>
         [Parameter]
@@ -70,12 +40,6 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public string[]? DnsName { get; set; }
 
-        /// <summary>With -GenerateKey the algorithm of the key made; with a CSR the algorithm its key must have.</summary>
-        [Parameter]
-        [Alias("KeyAlgorithm")]
-        [ArgumentCompleter(typeof(KeyAlgorithmCompleter))]
-        public string? Algorithm { get; set; }
-
         [Parameter(ParameterSetName = GenerateKeySet)]
         [Alias("KeyLength")]
         [ArgumentCompleter(typeof(KeySizeCompleter))]
@@ -90,98 +54,31 @@ namespace PkiCmdlets.Commands
         [Parameter(ParameterSetName = GenerateKeySet)]
         public string? KeyName { get; set; }
 
-        [Parameter]
-        public int? Days { get; set; }
-
-        [Parameter]
-        public int? Months { get; set; }
-
-        [Parameter]
-        public int? Years { get; set; }
-
-        [Parameter]
-        [Alias("BeforeTime")]
-        public DateTime? NotBefore { get; set; }
-
-        [Parameter]
-        [Alias("AfterTime")]
-        public DateTime? NotAfter { get; set; }
-
-        [Parameter]
-        public SwitchParameter IncludeChain { get; set; }
-
-        [Parameter]
-        public SwitchParameter EnableCrl { get; set; }
-
-        protected override void BeginProcessing()
-        {
-            if (ParameterSetName != GenerateKeySet) _batch = new CertificateService(OpenStore()).BeginBatch();
-        }
+        protected override string IssueAction => Messages.ShouldProcessIssueClient;
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == GenerateKeySet)
+            if (ParameterSetName != GenerateKeySet)
             {
-                var subject = !string.IsNullOrWhiteSpace(CommonName) ? CommonName! : Messages.ShouldProcessNewKeyTarget;
-                if (!ShouldProcess(subject, Messages.ShouldProcessIssueClientWithKey.Format(Issuer))) return;
-                Try(Messages.ProgressActivityIssue.Format(Issuer), progress => WriteObject(new NewKeyIssuance(OpenStore()).Issue(Request(null),
-                    new NewCsrRequest { Algorithm = Algorithm, KeySize = KeySize, KeyPassword = KeyPassword, Name = KeyName }, progress, Cancellation)));
+                base.ProcessRecord();
                 return;
             }
-            // Lines of a PEM file piped by Get-Content come one at a time: they are one request once its END line arrives.
-            var csr = ParameterSetName != CsrSet ? null : MyInvocation.ExpectingInput ? _lines.Add(Csr) : Csr;
-            if (ParameterSetName == CsrSet && csr == null) return;
-            Try(Messages.ProgressActivityIssue.Format(Issuer), progress =>
-            {
-                var request = Request(csr);
-                request.Algorithm = Algorithm;
-                var target = !string.IsNullOrWhiteSpace(CommonName) ? CommonName!
-                    : request.CsrPath ?? (CsrContent.Describe(csr) is string name ? Messages.ShouldProcessCsrTarget.Format(name) : Messages.ShouldProcessPipedCsr);
-                if (!ShouldProcess(target, Messages.ShouldProcessIssueClient.Format(Issuer))) return;
-                _batch!.Add(request, progress, Cancellation);
-                if (_batch.IsFull) Commit();
-            });
+            var subject = !string.IsNullOrWhiteSpace(CommonName) ? CommonName! : Messages.ShouldProcessNewKeyTarget;
+            if (!ShouldProcess(subject, Messages.ShouldProcessIssueClientWithKey.Format(Issuer))) return;
+            Try(Messages.ProgressActivityIssue.Format(Issuer), progress => WriteObject(new NewKeyIssuance(OpenStore()).Issue(Request(null),
+                new NewCsrRequest { Algorithm = Algorithm, KeySize = KeySize, KeyPassword = KeyPassword, Name = KeyName }, progress, Cancellation)));
         }
 
-        protected override void EndProcessing()
+        protected override void Complete(NewCertificateRequest request)
         {
-            if (_batch == null) return;
-            Try(_lines.Finish);
-            Commit();
+            request.Profile = "Client";
+            request.EmailAddresses = Email;
+            request.UserPrincipalNames = UserPrincipalName;
+            request.Uris = Uri;
+            request.Domains = DnsName;
         }
 
-        public void Dispose() => _batch?.Dispose();
-
-        /// <summary>Records the certificates signed so far and only then outputs them: what is returned is in the store.</summary>
-        private void Commit() => Try(() => WriteObject(_batch!.Commit(Cancellation), enumerateCollection: true));
-
-        private NewCertificateRequest Request(string? csr) => new NewCertificateRequest
-        {
-            Csr = csr,
-            CsrPath = ParameterSetName == CsrPathSet ? ResolveInputFile(CsrPath) : null,
-            Issuer = Issuer,
-            IssuerKeyPassword = IssuerKeyPassword,
-            Profile = "Client",
-            CommonName = CommonName,
-            EmailAddresses = Email,
-            UserPrincipalNames = UserPrincipalName,
-            Uris = Uri,
-            Domains = DnsName,
-            Organization = Organization,
-            OrganizationalUnit = OrganizationalUnit,
-            Country = Country,
-            State = State,
-            Locality = Locality,
-            Days = Days,
-            Months = Months,
-            Years = Years,
-            NotBefore = Utc(NotBefore),
-            NotAfter = Utc(NotAfter),
-            IncludeChain = IncludeChain,
-            EnableCrl = EnableCrl,
-        };
-
-        private static DateTimeOffset? Utc(DateTime? value) =>
-            value.HasValue ? new DateTimeOffset(value.Value.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;
+        protected override void Add(IssuanceBatch batch, NewCertificateRequest request, IProgress<string> progress) =>
+            batch.Add(request, progress, Cancellation);
     }
 }

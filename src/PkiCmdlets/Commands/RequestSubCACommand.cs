@@ -57,7 +57,7 @@ namespace PkiCmdlets.Commands
         {
             Try(Messages.ProgressActivityNewCa.Format(CommonName), progress =>
             {
-                var path = Path == null ? null : ResolveOutputFile(Path, literal: false);
+                var path = ResolveOptionalOutputFile(Path, literal: false);
                 if (!ShouldProcess(NamedTarget(Name, CommonName), Messages.ShouldProcessRequestSubCa)) return;
                 WriteObject(new PendingCaService(OpenStore()).Request(new NewCaRequest
                 {

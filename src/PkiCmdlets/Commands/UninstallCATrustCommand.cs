@@ -1,7 +1,5 @@
 using System.Management.Automation;
-using PkiCmdlets.Completion;
 using PkiCmdlets.Core;
-using PkiCmdlets.Core.Authority;
 using PkiCmdlets.Core.Trust;
 
 namespace PkiCmdlets.Commands
@@ -12,27 +10,9 @@ namespace PkiCmdlets.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Uninstall, "CATrust", SupportsShouldProcess = true)]
     [OutputType(typeof(TrustedRoot))]
-    public sealed class UninstallCATrustCommand : PkiCmdlet
+    public sealed class UninstallCATrustCommand : CATrustCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [ArgumentCompleter(typeof(RootNameCompleter))]
-        public string Name { get; set; } = string.Empty;
-
-        /// <summary>CurrentUser or LocalMachine; by default CurrentUser on Windows and macOS, LocalMachine on Linux.</summary>
-        [Parameter]
-        [ValidateSet("CurrentUser", "LocalMachine", IgnoreCase = true)]
-        public string? Scope { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            Try(() =>
-            {
-                var trust = new TrustService(OpenStore());
-                var scope = Scope == null ? TrustService.DefaultScope : (TrustScope)System.Enum.Parse(typeof(TrustScope), Scope, ignoreCase: true);
-                if (!ShouldProcess(Name, Messages.ShouldProcessUninstallTrust.Format(trust.Location(new CaIdentity(Name), scope)))) return;
-                WriteObject(trust.Uninstall(new CaIdentity(Name), scope));
-            });
-        }
+        protected override void ProcessRecord() =>
+            Change(Messages.ShouldProcessUninstallTrust, (trust, root, scope) => trust.Uninstall(root, scope));
     }
 }

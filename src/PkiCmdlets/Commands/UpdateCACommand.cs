@@ -47,7 +47,7 @@ namespace PkiCmdlets.Commands
                 Authority = new CaIdentity(Name),
                 Years = Years,
                 Days = Days,
-                NotAfter = NotAfter.HasValue ? new DateTimeOffset(NotAfter.Value.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null,
+                NotAfter = Utc(NotAfter),
                 KeyPassword = KeyPassword,
                 IssuerKeyPassword = IssuerKeyPassword,
             }, progress, Cancellation)));
