@@ -91,9 +91,9 @@ namespace PkiCmdlets.Core.Authority
         /// </summary>
         public bool IsProtected(CaRecord record)
         {
+            if (record.Keyless) return false;
             var path = StoreLayout.CaKey(record.Id);
-            if (record.Keyless || !_store.Exists(path)) return record.KeyProtected && !record.Keyless;
-            return Pkcs8Pem.IsEncrypted(_store.ReadText(path));
+            return _store.Exists(path) ? Pkcs8Pem.IsEncrypted(_store.ReadText(path)) : record.KeyProtected;
         }
 
         /// <summary>CaKeyNotInStore for a CA the store keeps without its key: it cannot sign, nor be unlocked.</summary>
