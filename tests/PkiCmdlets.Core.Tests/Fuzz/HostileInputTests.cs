@@ -47,6 +47,10 @@ public sealed class HostileInputTests : IDisposable
     public void Pfx_files_are_refused_each_with_its_error() =>
         Probe("pfx", HostileCorpus.PfxFiles().ToList());
 
+    [Fact]
+    public void Crl_files_are_refused_each_with_its_error() =>
+        Probe("crl", HostileCorpus.Crls().ToList());
+
     /// <summary>The good files the corpus spoils are read: what is refused is the damage, not the kind of file.</summary>
     [Fact]
     public void The_good_files_the_corpus_starts_from_are_accepted()
