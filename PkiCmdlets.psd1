@@ -6,7 +6,7 @@
     Author               = 'PkiCmdlets contributors'
     CompanyName          = 'PkiCmdlets'
     Copyright            = '(c) PkiCmdlets contributors. MIT License.'
-    Description          = 'Run a private PKI and order public certificates from the shell: key pairs and CSRs (RSA, ECC, SM2), a root and intermediate CA hierarchy, server certificates, revocation and CRLs, and ACME orders. Cross-platform compiled cmdlets that emit typed objects and keep state in a per-user store.'
+    Description          = 'Run a private PKI and order public certificates from the shell: key pairs and CSRs (RSA, ECC, SM2), a root and intermediate CA hierarchy, server and client certificates, revocation and CRLs, ACME orders, and unattended renewal. Cross-platform compiled cmdlets that emit typed objects and keep state in a per-user store.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('PkiCmdlets.format.ps1xml')
@@ -67,12 +67,20 @@
 0.1.0, the first release:
 - Key pairs and CSRs (RSA 2048-4096, ECC P-256/P-384/P-521, SM2): New-Csr, Get-Csr, Set-Csr, Remove-Csr.
 - A private CA hierarchy: New-RootCA, New-SubCA, Get-CA, Import-CA (openssl, easy-rsa, PFX), Unlock-CA, Lock-CA;
-  CA keys encrypted unless -NoPassword is given.
-- Server certificates from CSRs: New-ServerCertificate, Get-ServerCertificate, Export-ServerCertificate
-  (PEM, DER, PFX with chain and key), Revoke-ServerCertificate, Publish-Crl.
+  CA keys encrypted unless -NoPassword is given. Intermediates signed elsewhere: Request-SubCA, Complete-SubCA.
+  A CA's life: Set-CAKeyPassword, Update-CA (renewal with the same key), Export-CA (a backup Import-CA takes back),
+  Remove-CA; trust in the system store: Install-CATrust, Uninstall-CATrust.
+- Certificates from CSRs or new keys: New-ServerCertificate, New-ClientCertificate; Get-IssuedCertificate,
+  Export-IssuedCertificate (PEM, DER, PFX with chain and key) and Revoke-IssuedCertificate for every profile
+  (their old names Get-, Export- and Revoke-ServerCertificate are aliases); CRLs: Publish-Crl, Import-Crl.
 - Public certificates over ACME (Let's Encrypt or any RFC 8555 server, dns-01 and http-01, external account
-  binding): Submit-CertificateOrder, Get-CertificateOrder, Complete-CertificateOrder, Remove-CertificateOrder.
-- A per-user store of PEM and JSON files with an append-only journal per CA, owner-only, safe across processes.
+  binding, preferred chains): Submit-CertificateOrder, Get-CertificateOrder, Complete-CertificateOrder,
+  Remove-CertificateOrder; Update-AcmeAccountKey (key rollover); ACME certificates revoked at their CA.
+- Unattended renewal: Invoke-CertificateRenewal, Get-CertificateRenewal, Set-CertificateRenewal,
+  Remove-CertificateRenewal; hooks: Register-RenewalHook, Get-RenewalHook, Unregister-RenewalHook; a scheduled job:
+  Register-RenewalJob, Get-RenewalJob, Unregister-RenewalJob.
+- A per-user store of PEM and JSON files with a hash-chained, append-only journal per CA, owner-only, safe across
+  processes and crashes; Test-PkiStore checks it.
 - Help for every cmdlet (Get-Help <cmdlet> -Full) and Get-Help about_PkiCmdlets.
 '@
         }

@@ -45,7 +45,7 @@ try {
     $pfxPath = Join-Path $work 'www.pfx'
     $certificate = $csr | New-ServerCertificate -Issuer Ops -Domain api.contoso.com -IncludeChain
     $certificate | Out-Host
-    $pfx = $certificate | Export-ServerCertificate -Format Pfx -Path $pfxPath -IncludeChain -IncludePrivateKey -Password $pfxPassword
+    $pfx = $certificate | Export-IssuedCertificate -Format Pfx -Path $pfxPath -IncludeChain -IncludePrivateKey -Password $pfxPassword
     $pfx | Out-Host
     Lock-CA -Name Ops
 
@@ -76,7 +76,7 @@ try {
         $chainFile = Join-Path $work 'ops.pem'
         Set-Content -LiteralPath $rootFile -Value $root.Pem -Encoding ascii
         Set-Content -LiteralPath $chainFile -Value $sub.Pem -Encoding ascii
-        $certificate | Export-ServerCertificate -Format Pem -Path $leafFile | Out-Null
+        $certificate | Export-IssuedCertificate -Format Pem -Path $leafFile | Out-Null
         $output = & openssl verify -x509_strict -purpose sslserver -CAfile $rootFile -untrusted $chainFile $leafFile 2>&1
         if ($LASTEXITCODE -ne 0) {
             throw "openssl verify refuses the certificate: $output"

@@ -6,8 +6,8 @@ using PkiCmdlets.Core.Store;
 
 /// <summary>
 /// Section scale: memory while issuing the first 10,000 certificates the way New-ServerCertificate's pipeline does
-/// (batches of IssuanceBatch.PreferredSize), then listing and filtering 100,000 certificates of one intermediate (as Get-ServerCertificate streams them, and
-/// kept in a list as `$all = Get-ServerCertificate` would), revoking them all as one piped Revoke-ServerCertificate does, and
+/// (batches of IssuanceBatch.PreferredSize), then listing and filtering 100,000 certificates of one intermediate (as Get-IssuedCertificate streams them, and
+/// kept in a list as `$all = Get-IssuedCertificate` would), revoking them all as one piped Revoke-IssuedCertificate does, and
 /// building the CRL. Listings are timed twice: the first call of a process (code not yet optimised by the JIT, as in
 /// a fresh PowerShell session) and a repeat.
 /// </summary>
@@ -52,18 +52,18 @@ internal static class StoreScale
 
         Console.WriteLine();
         var table = new Table(("operation", 44), ("items", 7), ("first s", 7), ("repeat s", 8), ("target", 6), ("verdict", 7));
-        Time(table, "Get-ServerCertificate (all, streamed)", 1, () => Stream(certificates, new CertificateQuery()));
-        Time(table, "Get-ServerCertificate (all, kept in a list)", 1, () => certificates.Find(new CertificateQuery()).Items.Count);
-        Time(table, "Get-ServerCertificate -DnsName host4242*", 1, () => Stream(certificates, new CertificateQuery { DnsNames = new[] { "host4242*" } }));
-        Time(table, "Get-ServerCertificate -ExpiresWithinDays 30", 1, () => Stream(certificates, new CertificateQuery { ExpiresWithinDays = 30 }));
+        Time(table, "Get-IssuedCertificate (all, streamed)", 1, () => Stream(certificates, new CertificateQuery()));
+        Time(table, "Get-IssuedCertificate (all, kept in a list)", 1, () => certificates.Find(new CertificateQuery()).Items.Count);
+        Time(table, "Get-IssuedCertificate -DnsName host4242*", 1, () => Stream(certificates, new CertificateQuery { DnsNames = new[] { "host4242*" } }));
+        Time(table, "Get-IssuedCertificate -ExpiresWithinDays 30", 1, () => Stream(certificates, new CertificateQuery { ExpiresWithinDays = 30 }));
         var identifiers = certificates.FindEach(new CertificateQuery(), new()).Select(c => c.Identifier).ToList();
-        Time(table, "Revoke-ServerCertificate (every one, piped)", null, () => certificates.RevokeMany(identifiers, RevocationReason.Superseded).Items.Count, repeat: false);
-        Time(table, "Get-ServerCertificate -Status Revoked", 1, () => Stream(certificates, new CertificateQuery { Status = CertificateStatus.Revoked }));
+        Time(table, "Revoke-IssuedCertificate (every one, piped)", null, () => certificates.RevokeMany(identifiers, RevocationReason.Superseded).Items.Count, repeat: false);
+        Time(table, "Get-IssuedCertificate -Status Revoked", 1, () => Stream(certificates, new CertificateQuery { Status = CertificateStatus.Revoked }));
         var crls = new CrlService(temp.Store);
         Time(table, "Publish-Crl", 2, () => crls.Publish(new PublishCrlRequest { Issuer = new CaIdentity("Sub") }).RevokedCount);
     }
 
-    /// <summary>As Get-ServerCertificate writes to the pipeline: one certificate at a time, each looked at and let go.</summary>
+    /// <summary>As Get-IssuedCertificate writes to the pipeline: one certificate at a time, each looked at and let go.</summary>
     private static int Stream(CertificateService certificates, CertificateQuery query) => certificates.FindEach(query, new()).Count();
 
     /// <summary>Runs <paramref name="operation"/> (which returns how many items it handled), then again, and prints both times against the target.</summary>

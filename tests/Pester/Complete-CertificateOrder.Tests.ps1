@@ -139,7 +139,7 @@ Describe 'Complete-CertificateOrder against Pebble' {
         }
         $done = Complete-CertificateOrder -OrderId $order.OrderId -Wait -TimeoutSec 120 -StorePath $store
         $file = Get-CertificateOrder -OrderId $order.OrderId -StorePath $store |
-            Export-ServerCertificate -Format Pfx -Path $pfx -IncludeChain -IncludePrivateKey -Password $pw -StorePath $store
+            Export-IssuedCertificate -Format Pfx -Path $pfx -IncludeChain -IncludePrivateKey -Password $pw -StorePath $store
 
         $done.GetType().FullName | Should -Be $OrderTypeName
         "$($done.Status)" | Should -Be 'Valid'
@@ -148,7 +148,7 @@ Describe 'Complete-CertificateOrder against Pebble' {
         foreach ($challenge in $done.Challenges) {
             $challenge.Status | Should -Be 'valid'
         }
-        $certificate = Get-ServerCertificate -Identifier $done.Identifier -StorePath $store
+        $certificate = Get-IssuedCertificate -Identifier $done.Identifier -StorePath $store
         $certificate.IssuerId | Should -Be 'acme'
         # The certificate's own expiry, not the order's: Pebble drops an order within hours, the certificate lasts longer.
         $order.NotAfter | Should -BeNullOrEmpty
@@ -158,7 +158,7 @@ Describe 'Complete-CertificateOrder against Pebble' {
         $certificate.CsrId | Should -Be $done.CsrId
         (@($certificate.DnsNames) | Sort-Object) -join ',' | Should -Be ((@("www.$domain", $domain) | Sort-Object) -join ',')
         $certificate.CertificateChain | Should -Match '-----BEGIN CERTIFICATE-----'
-        @(Get-ServerCertificate -StorePath $store | Where-Object { $_.Identifier -eq $done.Identifier }).Count | Should -Be 1
+        @(Get-IssuedCertificate -StorePath $store | Where-Object { $_.Identifier -eq $done.Identifier }).Count | Should -Be 1
         $file.FullName | Should -Be $pfx
         $collection = [System.Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
         $collection.Import($pfx, 'Pfx-Pa55', [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]::DefaultKeySet)
@@ -183,7 +183,7 @@ Describe 'Complete-CertificateOrder against Pebble' {
 
         $again.Identifier | Should -Be $done.Identifier
         $again.CheckedAt | Should -Be $done.CheckedAt
-        @(Get-ServerCertificate -DnsName $domain -StorePath $store).Count | Should -Be 1
+        @(Get-IssuedCertificate -DnsName $domain -StorePath $store).Count | Should -Be 1
     }
 
     It 'has Revoke-IssuedCertificate revoke the certificate of an order at its CA, signed by the account or by the certificate''s key' {

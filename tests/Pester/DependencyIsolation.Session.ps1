@@ -47,7 +47,7 @@ function Use-PkiCmdlets {
     $certificate = $csr | New-ServerCertificate -Issuer 'Sub' -IncludeChain @common
     $pfx = Join-Path $WorkFolder 'www.pfx'
     $password = ConvertTo-SecureString -String 'isolation' -AsPlainText -Force
-    $null = $certificate | Export-ServerCertificate -Format Pfx -IncludeChain -IncludeRoot -IncludePrivateKey -Password $password -Path $pfx @common
+    $null = $certificate | Export-IssuedCertificate -Format Pfx -IncludeChain -IncludeRoot -IncludePrivateKey -Password $password -Path $pfx @common
     # An ACME account is created, and its key kept, on the first order for a server.
     $acmeCsr = New-Csr -CommonName 'isolation.example.com' -Algorithm ECC @common
     $order = $acmeCsr | Submit-CertificateOrder -Server $AcmeDirectory -SkipCertificateCheck -Email 'ops@example.com' -AcceptTermsOfService -ValidationMethod Dns @common

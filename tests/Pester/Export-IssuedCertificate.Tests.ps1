@@ -177,10 +177,10 @@ Describe 'Export-IssuedCertificate' {
             Test-Path -LiteralPath $alias | Should -BeTrue
         }
 
-        It 'takes the path by position and the certificate from Get-ServerCertificate through the pipeline' {
+        It 'takes the path by position and the certificate from Get-IssuedCertificate through the pipeline' {
             $path = Join-Path $work 'piped.pem'
 
-            $file = Get-ServerCertificate -Identifier $certificate.Identifier -StorePath $store | Export-IssuedCertificate $path -StorePath $store
+            $file = Get-IssuedCertificate -Identifier $certificate.Identifier -StorePath $store | Export-IssuedCertificate $path -StorePath $store
 
             $file.FullName | Should -Be ([System.IO.Path]::GetFullPath($path))
             [System.IO.File]::ReadAllText($path) | Should -BeExactly $certificate.X509Certificate
@@ -409,7 +409,7 @@ Describe 'Export-IssuedCertificate' {
             $null = $csr | New-ServerCertificate -Issuer 'Sub' -StorePath $store
             $path = Join-Path $work 'both.pem'
 
-            $files = @(Get-ServerCertificate -StorePath $store | Export-IssuedCertificate -Path $path -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures)
+            $files = @(Get-IssuedCertificate -StorePath $store | Export-IssuedCertificate -Path $path -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures)
 
             $files.Count | Should -Be 1
             $failures.Count | Should -Be 1

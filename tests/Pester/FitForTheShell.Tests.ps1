@@ -67,7 +67,7 @@ Describe 'Fit for the shell' {
         }
 
         It 'shows a certificate''s serial number, expiry with the year, names and issuer in full at <Width> columns' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
-            $text = Get-ServerCertificate -StorePath $store | Get-Rendered -Width $Width
+            $text = Get-IssuedCertificate -StorePath $store | Get-Rendered -Width $Width
 
             $text | Should -Match ([regex]::Escape($certificate.SerialNumber))
             $text | Should -Match ([regex]::Escape($certificate.NotAfter.ToString('yyyy-MM-dd')))
@@ -150,9 +150,9 @@ Describe 'Fit for the shell' {
         }
 
         It 'filters certificates by Names and Status, and CSRs by KeyProtected' {
-            (Get-ServerCertificate -StorePath $store | Where-Object Names -Contains '192.0.2.10').Identifier | Should -Be $certificate.Identifier
+            (Get-IssuedCertificate -StorePath $store | Where-Object Names -Contains '192.0.2.10').Identifier | Should -Be $certificate.Identifier
             @($certificate.Names) -join ',' | Should -Be 'www.contoso.com,api.contoso.com,mail.contoso.com,192.0.2.10'
-            @(Get-ServerCertificate -StorePath $store | Where-Object Status -EQ 'Valid').Count | Should -Be 1
+            @(Get-IssuedCertificate -StorePath $store | Where-Object Status -EQ 'Valid').Count | Should -Be 1
             @(Get-Csr -StorePath $store | Where-Object KeyProtected -EQ $false).Count | Should -Be 1
         }
     }
@@ -175,7 +175,7 @@ Describe 'Fit for the shell' {
         It 'writes 20 certificates, a CA, a CSR and a revoked certificate compactly, with enums as names' {
             $many = 1..20 | ForEach-Object { "h$_.contoso.com" } | ForEach-Object { New-Csr -CommonName $_ -Algorithm ECC -StorePath $store } |
                 New-ServerCertificate -Issuer 'Operations-Issuing' -IssuerKeyPassword $password -StorePath $store
-            $revoked = $many[0] | Revoke-ServerCertificate -Reason KeyCompromise -PassThru -Confirm:$false -StorePath $store
+            $revoked = $many[0] | Revoke-IssuedCertificate -Reason KeyCompromise -PassThru -Confirm:$false -StorePath $store
 
             ($many | ConvertTo-Json -WarningVariable w1 3>$null).Length | Should -BeLessThan 45000
             $w1.Count | Should -Be 0
@@ -200,7 +200,7 @@ Describe 'Fit for the shell' {
     Context 'Export writes the provider''s file item' {
         It 'returns a FileInfo with its mode, size and PS properties, shown like Get-Item''s' {
             $path = Join-Path $TestDrive 'www.pem'
-            $file = $certificate | Export-ServerCertificate -Path $path -StorePath $store
+            $file = $certificate | Export-IssuedCertificate -Path $path -StorePath $store
 
             $file | Should -BeOfType ([System.IO.FileInfo])
             $file.PSPath | Should -Not -BeNullOrEmpty
@@ -261,13 +261,13 @@ Describe 'Fit for the shell' {
             if ($Form -match 'lower') { $serial = $serial.ToLowerInvariant() }
             if ($Form -match 'colons') { $serial = ($serial -split '(..)' | Where-Object { $_ }) -join ':' }
 
-            (Get-ServerCertificate -Identifier $serial -StorePath $store -ErrorVariable failures).Identifier | Should -Be $certificate.Identifier
-            (Get-ServerCertificate -SerialNumber $serial -StorePath $store).Identifier | Should -Be $certificate.Identifier
+            (Get-IssuedCertificate -Identifier $serial -StorePath $store -ErrorVariable failures).Identifier | Should -Be $certificate.Identifier
+            (Get-IssuedCertificate -SerialNumber $serial -StorePath $store).Identifier | Should -Be $certificate.Identifier
             $failures.Count | Should -Be 0
         }
 
         It 'names an identifier it cannot find as it was typed' {
-            Get-ServerCertificate -Identifier 'AB:CD:EF' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
+            Get-IssuedCertificate -Identifier 'AB:CD:EF' -StorePath $store -ErrorAction SilentlyContinue -ErrorVariable failures
 
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -Be 'CertificateNotFound,PkiCmdlets.Commands.GetIssuedCertificateCommand'
@@ -277,7 +277,7 @@ Describe 'Fit for the shell' {
         It 'refuses a plain-text password in the module''s words, saying how to give a SecureString (<Command>)' -ForEach @(
             @{ Command = 'Unlock-CA'; Splat = @{ Name = 'Operations-Issuing'; Password = 'Ca-Pa55' } }
             @{ Command = 'New-Csr'; Splat = @{ CommonName = 'x.contoso.com'; KeyPassword = 'secret' } }
-            @{ Command = 'Export-ServerCertificate'; Splat = @{ Identifier = 'x'; Path = 'x.pfx'; Format = 'Pfx'; Password = 'secret' } }
+            @{ Command = 'Export-IssuedCertificate'; Splat = @{ Identifier = 'x'; Path = 'x.pfx'; Format = 'Pfx'; Password = 'secret' } }
         ) {
             $before = Get-PkiStoreSnapshot -StorePath $store
             $failure = { & $Command @Splat -StorePath $store -ErrorAction Stop } | Should -Throw -PassThru
@@ -305,7 +305,7 @@ Describe 'Fit for the shell' {
     Context 'Tab completion' {
         It 'offers only intermediates for New-ServerCertificate -Issuer' {
             Get-Completion "New-ServerCertificate -StorePath $store -Issuer " | Should -Be @('Operations-Issuing')
-            Get-Completion "Get-ServerCertificate -StorePath $store -Issuer " | Should -Be @('Operations-Issuing')
+            Get-Completion "Get-IssuedCertificate -StorePath $store -Issuer " | Should -Be @('Operations-Issuing')
             (Get-Completion "New-SubCA -StorePath $store -Issuer ") -join ',' | Should -Be 'Contoso-Root,Operations-Issuing'
         }
 
@@ -314,7 +314,7 @@ Describe 'Fit for the shell' {
             @{ Line = 'New-Csr -KeySize '; Expected = '256,384,521,2048,3072,4096' }
             @{ Line = 'New-Csr -Algorithm RSA -KeySize '; Expected = '2048,3072,4096' }
             @{ Line = 'New-Csr -Country D'; Expected = 'DE,DJ,DK,DM,DO,DZ' }
-            @{ Line = 'Get-ServerCertificate -DnsName a'; Expected = 'api.contoso.com' }
+            @{ Line = 'Get-IssuedCertificate -DnsName a'; Expected = 'api.contoso.com' }
         ) {
             Write-PkiTestFile -Path (Join-Path $TestDrive 'DE-file.txt') -Text 'a file a path completion would offer'
             $completions = Get-Completion ($Line -replace '^(\S+) ', "`$1 -StorePath $store ")
@@ -372,7 +372,7 @@ Describe 'Fit for the shell' {
             $failure = {
                 New-Csr -CommonName 'quick.contoso.com' -Algorithm ECC -StorePath $store |
                     New-ServerCertificate -Issuer 'Operations-Issuing' -IssuerKeyPassword $password -StorePath $store |
-                    Export-ServerCertificate -Format Pfx -Path $pfx -IncludePrivateKey -Password (New-Object System.Security.SecureString) -StorePath $store
+                    Export-IssuedCertificate -Format Pfx -Path $pfx -IncludePrivateKey -Password (New-Object System.Security.SecureString) -StorePath $store
             } | Should -Throw -ErrorId 'KeyPasswordEmpty,PkiCmdlets.Commands.ExportIssuedCertificateCommand' -PassThru
 
             $failure.Exception.Message | Should -Match '-Password'
@@ -384,13 +384,13 @@ Describe 'Fit for the shell' {
 
     Context 'Messages' {
         It 'confirms a revocation by common name, serial number and issuer' {
-            $null = $certificate | Revoke-ServerCertificate -Reason Superseded -WhatIf -StorePath $store
-            (Get-ServerCertificate -Identifier $certificate.Identifier -StorePath $store).Status | Should -Be 'Valid'
+            $null = $certificate | Revoke-IssuedCertificate -Reason Superseded -WhatIf -StorePath $store
+            (Get-IssuedCertificate -Identifier $certificate.Identifier -StorePath $store).Status | Should -Be 'Valid'
 
-            $records = @($certificate | Revoke-ServerCertificate -Reason Superseded -Confirm:$false -Verbose -StorePath $store 4>&1)
+            $records = @($certificate | Revoke-IssuedCertificate -Reason Superseded -Confirm:$false -Verbose -StorePath $store 4>&1)
 
             @($records | Get-ShouldProcessMessage) | Should -Be @("Performing the operation ""Revoke certificate (Superseded)"" on target ""www.contoso.com, serial number $($certificate.SerialNumber), issued by Operations-Issuing"".")
-            (Get-ServerCertificate -Identifier $certificate.Identifier -StorePath $store).Status | Should -Be 'Revoked'
+            (Get-IssuedCertificate -Identifier $certificate.Identifier -StorePath $store).Status | Should -Be 'Revoked'
         }
 
         It 'names a piped CSR in New-ServerCertificate''s -WhatIf' {
@@ -401,7 +401,7 @@ Describe 'Fit for the shell' {
 
         It 'says a missing output folder does not exist, naming the folder, not a temporary file' {
             $folder = Join-Path $TestDrive 'nofolder'
-            $failure = { $certificate | Export-ServerCertificate -Path (Join-Path $folder 'x.pem') -StorePath $store -ErrorAction Stop } |
+            $failure = { $certificate | Export-IssuedCertificate -Path (Join-Path $folder 'x.pem') -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'OutputFileNotWritable,PkiCmdlets.Commands.ExportIssuedCertificateCommand' -PassThru
 
             $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
@@ -409,7 +409,7 @@ Describe 'Fit for the shell' {
             $failure.Exception.Message | Should -Not -Match '\.tmp'
         }
 
-        It 'says a folder given as -Path is a folder, also with -Force (<Command>)' -ForEach @(@{ Command = 'Export-ServerCertificate' }, @{ Command = 'Publish-Crl' }) {
+        It 'says a folder given as -Path is a folder, also with -Force (<Command>)' -ForEach @(@{ Command = 'Export-IssuedCertificate' }, @{ Command = 'Publish-Crl' }) {
             $folder = Join-Path $TestDrive 'out'
             $null = New-Item -ItemType Directory -Path $folder -Force
             $splat = if ($Command -eq 'Publish-Crl') { @{ Issuer = 'Operations-Issuing'; IssuerKeyPassword = $password } } else { @{ Identifier = $certificate.Identifier } }

@@ -201,7 +201,7 @@ Describe 'Get-CA' {
             $byId.Name | Should -Be 'Root'
             # The cmdlets that take a CA still find the others.
             (New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store).IssuerId | Should -Be $ca.Sub.Id
-            (Get-ServerCertificate -Issuer 'Sub' -StorePath $store).CommonName | Should -Be 'www.example.com'
+            (Get-IssuedCertificate -Issuer 'Sub' -StorePath $store).CommonName | Should -Be 'www.example.com'
         }
 
         It 'reports each CA below a damaged record as StoreRecordCorrupt naming that record' {

@@ -190,7 +190,7 @@ Describe 'Get-CertificateOrder against Pebble' {
         $lines | Should -Contain "POST $($order.OrderUrl) 200"
     }
 
-    It 'pipes a completed order into Export-ServerCertificate, which writes a PFX file with the private key' {
+    It 'pipes a completed order into Export-IssuedCertificate, which writes a PFX file with the private key' {
         $domain = New-OrderTestDomain
         $csr = New-Csr -CommonName $domain -Sans "www.$domain" -Algorithm ECC -StorePath $store
         $order = $csr | Submit-CertificateOrder @pebbleOrder -ValidationMethod Dns
@@ -202,13 +202,13 @@ Describe 'Get-CertificateOrder against Pebble' {
         $password = ConvertTo-PkiTestSecureString -Text 'Pfx-Pa55'
 
         $file = Get-CertificateOrder -OrderId $order.OrderId -StorePath $store |
-            Export-ServerCertificate -Format Pfx -Path $pfx -IncludeChain -IncludePrivateKey -Password $password -StorePath $store
+            Export-IssuedCertificate -Format Pfx -Path $pfx -IncludeChain -IncludePrivateKey -Password $password -StorePath $store
 
         $file.FullName | Should -Be $pfx
         $certificate = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($pfx, 'Pfx-Pa55')
         try {
             $certificate.HasPrivateKey | Should -BeTrue
-            $certificate.Thumbprint | Should -Be (Get-ServerCertificate -Identifier (Get-CertificateOrder $order.OrderId -StorePath $store).Identifier -StorePath $store).Thumbprint
+            $certificate.Thumbprint | Should -Be (Get-IssuedCertificate -Identifier (Get-CertificateOrder $order.OrderId -StorePath $store).Identifier -StorePath $store).Thumbprint
         }
         finally {
             $certificate.Dispose()

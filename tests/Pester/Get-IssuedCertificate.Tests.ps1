@@ -92,7 +92,7 @@ Describe 'Get-IssuedCertificate' {
         }
 
         It 'filters by status: revoked, valid, and expired' {
-            Revoke-ServerCertificate -Identifier $api.Identifier -Reason Superseded -Confirm:$false -StorePath $store
+            Revoke-IssuedCertificate -Identifier $api.Identifier -Reason Superseded -Confirm:$false -StorePath $store
             # A certificate can't end in the past when it's issued, so issue one that ends in a few seconds and wait.
             $notBefore = $ca.Sub.NotBefore.UtcDateTime
             $expired = New-Csr -CommonName 'old.example.com' -Algorithm ECC -StorePath $store |

@@ -340,7 +340,7 @@ Describe 'Import-CA' {
             $csr = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $source.Sub.StorePath
             $pfx = Join-Path $work 'www.pfx'
             $null = $csr | New-ServerCertificate -Issuer 'Sub' -StorePath $source.Sub.StorePath |
-                Export-ServerCertificate -Path $pfx -Format Pfx -IncludePrivateKey -Password (ConvertTo-PkiTestSecureString -Text 'Pfx-Pa55') -StorePath $source.Sub.StorePath
+                Export-IssuedCertificate -Path $pfx -Format Pfx -IncludePrivateKey -Password (ConvertTo-PkiTestSecureString -Text 'Pfx-Pa55') -StorePath $source.Sub.StorePath
 
             { Import-CA -PfxPath $pfx -Password (ConvertTo-PkiTestSecureString -Text 'wrong') -NoPassword -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'KeyPasswordIncorrect,PkiCmdlets.Commands.ImportCACommand'

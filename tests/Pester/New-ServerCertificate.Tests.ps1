@@ -64,7 +64,7 @@ Describe 'New-ServerCertificate' {
             $lines.Count | Should -Be 2
             $lines[1] | Should -Match ([regex]::Escape($certificate.Identifier))
             $lines[1].Split("`t")[1] | Should -Be ([System.Convert]::ToBase64String($certificate.Certificate.RawData))
-            (Get-ServerCertificate -StorePath $store).Identifier | Should -Be $certificate.Identifier
+            (Get-IssuedCertificate -StorePath $store).Identifier | Should -Be $certificate.Identifier
             # The CSR is left as it was and can be issued again.
             (Get-Csr -Id $csr.Id -StorePath $store).Csr | Should -Be $csr.Csr
         }
@@ -75,7 +75,7 @@ Describe 'New-ServerCertificate' {
             $certificate.Subject | Should -Be 'CN=www.example.com, OU=Ops, O=Example Org, L=Hangzhou, S=Zhejiang, C=US'
             # The form of X509Certificate2.Subject, as for a CA's Subject.
             $certificate.Subject | Should -Be $certificate.Certificate.Subject
-            (Get-ServerCertificate -Identifier $certificate.Identifier -StorePath $store).Subject | Should -Be $certificate.Subject
+            (Get-IssuedCertificate -Identifier $certificate.Identifier -StorePath $store).Subject | Should -Be $certificate.Subject
         }
 
         It 'takes each subject attribute from the parameter, else the request, else the intermediate' {
@@ -144,7 +144,7 @@ Describe 'New-ServerCertificate' {
             $x509.Version | Should -Be 3
             $x509.SignatureAlgorithm.Value | Should -Be '1.2.840.10045.4.3.2' # ecdsa-with-SHA256, the intermediate's key
             $certificate.Profile | Should -Be 'Server'
-            (Get-ServerCertificate -Identifier $certificate.Identifier -StorePath $store).Profile | Should -Be 'Server'
+            (Get-IssuedCertificate -Identifier $certificate.Identifier -StorePath $store).Profile | Should -Be 'Server'
         }
 
         It 'adds keyEncipherment for an RSA key issued by an RSA intermediate' {
@@ -299,7 +299,7 @@ Describe 'New-ServerCertificate' {
 
             $second.SerialNumber | Should -Not -Be $first.SerialNumber
             $second.Identifier | Should -Not -Be $first.Identifier
-            @(Get-ServerCertificate -StorePath $store).Count | Should -Be 2
+            @(Get-IssuedCertificate -StorePath $store).Count | Should -Be 2
         }
 
         It 'issues a certificate for each of many requests piped to it, in order, and records them with one append' {
@@ -311,7 +311,7 @@ Describe 'New-ServerCertificate' {
             @($issued | ForEach-Object { $_.SerialNumber } | Sort-Object -Unique).Count | Should -Be 5
             ($issued | ForEach-Object { $_.CsrId }) -join ',' | Should -Be (($csrs | ForEach-Object { $_.Id }) -join ',')
             @(Get-Content -LiteralPath (Join-Path $store "issued/$($ca.Sub.Id)/certificates.journal")).Count | Should -Be 6
-            @(Get-ServerCertificate -StorePath $store).Count | Should -Be 5
+            @(Get-IssuedCertificate -StorePath $store).Count | Should -Be 5
         }
 
         It 'changes nothing with -WhatIf' {
@@ -351,7 +351,7 @@ Describe 'New-ServerCertificate' {
             # Named by its common name as it reads (the tampering flipped its first letter), never by the text.
             $failures[0].TargetObject | Should -Be 'iost4.example.com'
             @($issued | ForEach-Object { $_.SerialNumber } | Sort-Object -Unique).Count | Should -Be 11
-            @(Get-ServerCertificate -StorePath $store).Count | Should -Be 11
+            @(Get-IssuedCertificate -StorePath $store).Count | Should -Be 11
         }
 
         It 'stops at the first bad request of a pipeline with -ErrorAction Stop and records none of its batch' {

@@ -61,9 +61,10 @@ Describe 'The PkiCmdlets package' {
         @($psData['Tags']) | Should -Contain 'ACME'
         $psData['ProjectUri'] | Should -Match '^https://'
         $psData['LicenseUri'] | Should -Match '^https://.*LICENSE'
-        # The release notes name what this version does, not only the first four cmdlets.
-        foreach ($cmdlet in @('New-RootCA', 'New-ServerCertificate', 'Submit-CertificateOrder', 'Publish-Crl')) {
-            $psData['ReleaseNotes'] | Should -Match ([regex]::Escape($cmdlet))
+        # The release notes name what this version does: every cmdlet it exports, by its name, not an old one.
+        @($data['CmdletsToExport']).Count | Should -BeGreaterThan 40
+        foreach ($cmdlet in $data['CmdletsToExport']) {
+            $psData['ReleaseNotes'] | Should -Match ('(?<![\w-])' + [regex]::Escape($cmdlet) + '(?![\w-])') -Because "$cmdlet is exported"
         }
         # The package carries the help and the about topic that Get-Help shows.
         Test-Path -LiteralPath (Join-Path $extracted 'en-US/PkiCmdlets.dll-Help.xml') -PathType Leaf | Should -BeTrue

@@ -22,7 +22,7 @@ Describe 'Publish-Crl' {
         $ca = New-PkiTestHierarchy -StorePath $store -SubParameters @{ CrlUrl = 'http://pki.example.com/sub.crl' }
         $revoked = New-Csr -CommonName 'old.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store
         $valid = New-Csr -CommonName 'www.example.com' -Algorithm ECC -StorePath $store | New-ServerCertificate -Issuer 'Sub' -StorePath $store
-        Revoke-ServerCertificate -Identifier $revoked.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
+        Revoke-IssuedCertificate -Identifier $revoked.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
     }
 
     Context 'Examples' {

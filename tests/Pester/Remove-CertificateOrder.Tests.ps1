@@ -169,7 +169,7 @@ Describe 'Remove-CertificateOrder against Pebble' {
         $third.AccountUrl | Should -Be $first.AccountUrl
     }
 
-    It 'removes a completed order and keeps its certificate, which Get-ServerCertificate still lists' {
+    It 'removes a completed order and keeps its certificate, which Get-IssuedCertificate still lists' {
         $domain = New-OrderTestDomain
         $order = New-Csr -CommonName $domain -Algorithm ECC -StorePath $store | Submit-CertificateOrder @pebbleOrder
         Set-OrderTestTxtRecord -Pebble $Pebble -RecordName $order.Challenges[0].RecordName -Value $order.Challenges[0].RecordValue
@@ -178,7 +178,7 @@ Describe 'Remove-CertificateOrder against Pebble' {
         Remove-CertificateOrder -OrderId $order.OrderId -Confirm:$false -StorePath $store
 
         @(Get-CertificateOrder -StorePath $store).Count | Should -Be 0
-        $certificate = Get-ServerCertificate -Identifier $done.Identifier -StorePath $store
+        $certificate = Get-IssuedCertificate -Identifier $done.Identifier -StorePath $store
         $certificate.IssuerId | Should -Be 'acme'
         ($certificate.DnsNames -join ',') | Should -Be $domain
     }

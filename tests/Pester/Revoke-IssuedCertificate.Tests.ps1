@@ -26,15 +26,15 @@ Describe 'Revoke-IssuedCertificate' {
     }
 
     Context 'Examples' {
-        It 'revokes a certificate with a reason, writes nothing, and Get-ServerCertificate shows it revoked' {
+        It 'revokes a certificate with a reason, writes nothing, and Get-IssuedCertificate shows it revoked' {
             $result = Revoke-IssuedCertificate -Identifier $www.Identifier -Reason KeyCompromise -Confirm:$false -StorePath $store
 
             $result | Should -BeNullOrEmpty
-            $revoked = Get-ServerCertificate -Identifier $www.Identifier -StorePath $store
+            $revoked = Get-IssuedCertificate -Identifier $www.Identifier -StorePath $store
             "$($revoked.Status)" | Should -Be 'Revoked'
             "$($revoked.RevocationReason)" | Should -Be 'KeyCompromise'
             ($revoked.RevokedAt - [System.DateTimeOffset]::UtcNow).Duration().TotalMinutes | Should -BeLessThan 5
-            "$((Get-ServerCertificate -Identifier $api.Identifier -StorePath $store).Status)" | Should -Be 'Valid'
+            "$((Get-IssuedCertificate -Identifier $api.Identifier -StorePath $store).Status)" | Should -Be 'Valid'
         }
 
         It 'returns the revoked certificate with -PassThru, with the reason Unspecified by default' {
@@ -47,19 +47,19 @@ Describe 'Revoke-IssuedCertificate' {
             $revoked.RevokedAt | Should -Not -BeNullOrEmpty
         }
 
-        It 'revokes what Get-ServerCertificate pipes to it' {
-            Get-ServerCertificate -SerialNumber $api.SerialNumber -StorePath $store | Revoke-IssuedCertificate -Reason Superseded -Confirm:$false -StorePath $store
+        It 'revokes what Get-IssuedCertificate pipes to it' {
+            Get-IssuedCertificate -SerialNumber $api.SerialNumber -StorePath $store | Revoke-IssuedCertificate -Reason Superseded -Confirm:$false -StorePath $store
 
-            $revoked = @(Get-ServerCertificate -Status Revoked -StorePath $store)
+            $revoked = @(Get-IssuedCertificate -Status Revoked -StorePath $store)
             ($revoked | ForEach-Object { $_.Identifier }) -join ',' | Should -Be $api.Identifier
             "$($revoked[0].RevocationReason)" | Should -Be 'Superseded'
         }
 
         It 'revokes every certificate of a listing' {
-            $revoked = @(Get-ServerCertificate -Issuer 'Sub' -StorePath $store | Revoke-IssuedCertificate -Reason CessationOfOperation -PassThru -Confirm:$false -StorePath $store)
+            $revoked = @(Get-IssuedCertificate -Issuer 'Sub' -StorePath $store | Revoke-IssuedCertificate -Reason CessationOfOperation -PassThru -Confirm:$false -StorePath $store)
 
             $revoked.Count | Should -Be 2
-            @(Get-ServerCertificate -Status Valid -StorePath $store).Count | Should -Be 0
+            @(Get-IssuedCertificate -Status Valid -StorePath $store).Count | Should -Be 0
         }
 
         It 'accepts every RFC 5280 reason: <Reason>' -ForEach @(
@@ -106,10 +106,10 @@ Describe 'Revoke-IssuedCertificate' {
             $before = Get-PkiStoreSnapshot -StorePath $store
 
             Revoke-IssuedCertificate -Identifier $www.Identifier -Reason KeyCompromise -StorePath $store -WhatIf
-            Get-ServerCertificate -StorePath $store | Revoke-IssuedCertificate -StorePath $store -WhatIf
+            Get-IssuedCertificate -StorePath $store | Revoke-IssuedCertificate -StorePath $store -WhatIf
 
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
-            @(Get-ServerCertificate -Status Revoked -StorePath $store).Count | Should -Be 0
+            @(Get-IssuedCertificate -Status Revoked -StorePath $store).Count | Should -Be 0
         }
     }
 
@@ -121,7 +121,7 @@ Describe 'Revoke-IssuedCertificate' {
             { Revoke-IssuedCertificate -Identifier $www.Identifier -Reason Superseded -Confirm:$false -StorePath $store -ErrorAction Stop } |
                 Should -Throw -ErrorId 'CertificateAlreadyRevoked,PkiCmdlets.Commands.RevokeIssuedCertificateCommand'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
-            "$((Get-ServerCertificate -Identifier $www.Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
+            "$((Get-IssuedCertificate -Identifier $www.Identifier -StorePath $store).RevocationReason)" | Should -Be 'KeyCompromise'
         }
 
         It 'writes CertificateNotRevocable for a certificate from an outside CA whose order is not in the store, and leaves the store as it was' {
@@ -139,7 +139,7 @@ Describe 'Revoke-IssuedCertificate' {
             $failures[0].TargetObject | Should -Be $identifier
             $failures[0].Exception.Message | Should -Match 'Test Sub CA'
             Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
-            "$((Get-ServerCertificate -Identifier $identifier -StorePath $store).Status)" | Should -Be 'Valid'
+            "$((Get-IssuedCertificate -Identifier $identifier -StorePath $store).Status)" | Should -Be 'Valid'
         }
 
         It 'writes CertificateNotFound for an identifier that is not in the store and leaves the store as it was' {

@@ -313,7 +313,7 @@ Describe 'Submit-CertificateOrder against Pebble' {
         "$($done.Status)" | Should -Be 'Valid'
         $done.Identifier | Should -Not -BeNullOrEmpty
         $challenge.FilePath | Should -Not -Exist
-        (Get-ServerCertificate -Identifier $done.Identifier -StorePath $store).Algorithm | Should -Be 'RSA_2048'
+        (Get-IssuedCertificate -Identifier $done.Identifier -StorePath $store).Algorithm | Should -Be 'RSA_2048'
     }
 
     It 'takes the seed''s FILE value without -WebRoot, writes nothing, and gives the URL and content to serve' {

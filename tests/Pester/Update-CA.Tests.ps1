@@ -73,6 +73,15 @@ Describe 'Update-CA' {
             Get-PkiStoreSnapshot -StorePath $other | Should -Be $before
         }
 
+        It 'writes CaKeyMismatch for an intermediate whose key file is not its certificate''s key, and changes nothing' {
+            $keys = Join-Path $store 'keys'
+            [System.IO.File]::Copy((Join-Path $keys "ca-$($ca.Root.Id).key.pem"), (Join-Path $keys "ca-$($ca.Sub.Id).key.pem"), $true)
+            $before = Get-PkiStoreSnapshot -StorePath $store
+
+            { Update-CA -Name 'Sub' -StorePath $store -ErrorAction Stop } | Should -Throw -ErrorId "CaKeyMismatch,$Command"
+            Get-PkiStoreSnapshot -StorePath $store | Should -Be $before
+        }
+
         It 'writes CaNotFound for a CA that is not in the store' {
             { Update-CA -Name 'Nobody' -StorePath $store -ErrorAction Stop } | Should -Throw -ErrorId "CaNotFound,$Command"
         }

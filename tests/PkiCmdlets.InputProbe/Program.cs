@@ -9,7 +9,8 @@ using PkiCmdlets.Core.Store;
 // parent sees it; a file that ends the process shows as a missing line and the exit code.
 // Usage: PkiCmdlets.InputProbe <store> <issuer> <kind> <file>...
 //   kinds: csr-file and csr-text (issue a server certificate from the request, as New-ServerCertificate -CsrPath and
-//   -Csr), certificate:<key file> and key:<certificate file> (Import-CA with PEM files), pfx (Import-CA -PfxPath).
+//   -Csr), certificate:<key file> and key:<certificate file> (Import-CA with PEM files), pfx (Import-CA -PfxPath),
+//   crl (Import-Crl).
 //   Encrypted files take the password "pw".
 if (args.Length < 4)
 {
@@ -68,6 +69,9 @@ void Read(string file)
             break;
         case "pfx":
             Import(new ImportCaRequest { PfxPath = file, KeyFilePassword = password, NoPassword = true });
+            break;
+        case "crl":
+            new CrlService(new PkiStore(store)).Import(file);
             break;
         default:
             throw new ArgumentException("unknown kind " + kind);

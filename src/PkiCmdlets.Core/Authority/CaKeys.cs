@@ -58,17 +58,18 @@ namespace PkiCmdlets.Core.Authority
         {
             RequireKey(record);
             var source = _store.FullPath(StoreLayout.CaKey(record.Id));
+            var pem = _store.ReadKey(StoreLayout.CaKey(record.Id));
             byte[]? pkcs8 = null;
             try
             {
-                if (!record.KeyProtected)
+                if (!Pkcs8Pem.IsEncrypted(pem))
                 {
-                    pkcs8 = Read(record, null);
+                    pkcs8 = Pkcs8Pem.Decode(pem, null, record.Name);
                 }
                 else if (password != null)
                 {
                     KeyProtection.RequireNonEmpty(password);
-                    pkcs8 = Read(record, password);
+                    pkcs8 = Pkcs8Pem.Decode(pem, password, record.Name);
                 }
                 else
                 {
@@ -81,6 +82,18 @@ namespace PkiCmdlets.Core.Authority
             {
                 if (pkcs8 != null) Array.Clear(pkcs8, 0, pkcs8.Length);
             }
+        }
+
+        /// <summary>
+        /// Whether the CA's key is encrypted, as the key file's PEM label says. The record's KeyProtected flag is written after
+        /// the key file (Set-CAKeyPassword), so a crash between the two leaves it wrong; the file is what has to be opened.
+        /// The flag only for a CA whose key file is not there (yet: a CA being made, or one the store keeps without its key).
+        /// </summary>
+        public bool IsProtected(CaRecord record)
+        {
+            if (record.Keyless) return false;
+            var path = StoreLayout.CaKey(record.Id);
+            return _store.Exists(path) ? Pkcs8Pem.IsEncrypted(_store.ReadText(path)) : record.KeyProtected;
         }
 
         /// <summary>CaKeyNotInStore for a CA the store keeps without its key: it cannot sign, nor be unlocked.</summary>
@@ -118,7 +131,7 @@ namespace PkiCmdlets.Core.Authority
         public void Lock(CaRecord record) => CaKeyCache.Forget(_store.Root, record.Id);
 
         /// <summary>Whether Unlock-CA keeps a protected key usable in this process now.</summary>
-        public bool IsUnlocked(CaRecord record) => record.KeyProtected && CaKeyCache.IsUnlocked(_store.Root, record.Id, _clock());
+        public bool IsUnlocked(CaRecord record) => CaKeyCache.IsUnlocked(_store.Root, record.Id, _clock()) && IsProtected(record);
 
         private byte[] Read(CaRecord record, SecureString? password) =>
             Pkcs8Pem.Decode(_store.ReadKey(StoreLayout.CaKey(record.Id)), password, record.Name);

@@ -126,6 +126,9 @@ namespace PkiCmdlets.Core.Authority
             }
             else
             {
+                // Its own key must still be its certificate's (CaKeyMismatch otherwise): a new certificate for a key the store
+                // does not hold would leave the CA unable to sign. One the store keeps without its key has none to check.
+                if (!record.Keyless) _cas.Keys.Open(authority, request.KeyPassword).Dispose();
                 signer = _cas.Load(new CaIdentity(record.IssuerId!));
                 signer.RequireCurrent(now);
                 validity = ValidityPeriod.ForCa(request.Years, request.Days, request.NotAfter, ValidityPeriod.DefaultSubCaYears, now, signer.NotBefore, signer.NotAfter);
@@ -151,7 +154,7 @@ namespace PkiCmdlets.Core.Authority
         public int? Years { get; set; }
         public int? Days { get; set; }
         public DateTimeOffset? NotAfter { get; set; }
-        /// <summary>A root's own key password (it signs its new certificate).</summary>
+        /// <summary>The CA's own key password: a root signs its new certificate with it, an intermediate's is checked against its certificate.</summary>
         public SecureString? KeyPassword { get; set; }
         /// <summary>An intermediate's issuer's key password.</summary>
         public SecureString? IssuerKeyPassword { get; set; }

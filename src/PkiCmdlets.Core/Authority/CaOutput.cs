@@ -48,7 +48,7 @@ namespace PkiCmdlets.Core.Authority
                     PermittedDnsDomains = constraints.PermittedDnsDomains.ToArray(),
                     ExcludedDnsDomains = constraints.ExcludedDnsDomains.ToArray(),
                     PermittedIpRanges = constraints.PermittedIpRanges.Select(r => r.ToString()).ToArray(),
-                    KeyProtected = record.KeyProtected,
+                    KeyProtected = keys.IsProtected(record),
                     Unlocked = keys.IsUnlocked(record),
                     Imported = record.Imported,
                     HasKey = !record.Keyless,

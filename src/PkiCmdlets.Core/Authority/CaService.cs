@@ -90,7 +90,7 @@ namespace PkiCmdlets.Core.Authority
             KeyProtection.RequireNonEmpty(password);
             var authority = Load(identity);
             CaKeys.RequireKey(authority.Record);
-            if (!authority.Record.KeyProtected) return ToOutput(authority);
+            if (!Keys.IsProtected(authority.Record)) return ToOutput(authority);
             Keys.Unlock(authority, password, span);
             try
             {

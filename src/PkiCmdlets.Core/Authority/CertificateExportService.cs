@@ -62,7 +62,7 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>
         /// What makes an export fail whatever certificate it is given: the format and its options, the passwords, and the
-        /// file to write. Export-ServerCertificate checks it before the commands before it in the pipeline make anything.
+        /// file to write. Export-IssuedCertificate checks it before the commands before it in the pipeline make anything.
         /// </summary>
         public static void Check(ExportRequest request)
         {

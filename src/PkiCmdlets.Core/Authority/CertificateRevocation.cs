@@ -27,7 +27,7 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>
         /// Revokes each certificate named, with one durable append per issuer: one reading of the store finds them
-        /// all (Revoke-ServerCertificate's pipeline). Each one that cannot be revoked is a problem of its own; the rest are.
+        /// all (Revoke-IssuedCertificate's pipeline). Each one that cannot be revoked is a problem of its own; the rest are.
         /// <paramref name="confirm"/>, when given, is asked for each certificate found, before the store is locked, with the
         /// certificate itself so that the question can name it (common name, serial number, issuer); one it declines is left as it is.
         /// </summary>

@@ -9,7 +9,7 @@ using PkiCmdlets.Core.Store;
 namespace PkiCmdlets.Core.Authority
 {
     /// <summary>
-    /// The certificates of the store, of every profile, as New-, Get- and Revoke-ServerCertificate use them: a thin
+    /// The certificates of the store, of every profile, as New-ServerCertificate, Get- and Revoke-IssuedCertificate use them: a thin
     /// front over issuing (<see cref="IssuanceBatch"/>), finding (<see cref="CertificateListing"/>), keeping those of
     /// outside CAs (<see cref="ExternalCertificates"/>) and revoking (<see cref="CertificateRevocation"/>). Every rule
     /// is checked before the store is touched.
@@ -57,7 +57,7 @@ namespace PkiCmdlets.Core.Authority
         }
 
         /// <summary>
-        /// <see cref="Find"/> one certificate at a time, as Get-ServerCertificate writes them: memory stays flat however
+        /// <see cref="Find"/> one certificate at a time, as Get-IssuedCertificate writes them: memory stays flat however
         /// many there are. <paramref name="problems"/> is complete once the enumeration ends.
         /// </summary>
         public IEnumerable<IssuedCertificate> FindEach(CertificateQuery query, List<PkiException> problems) => _listing.FindEach(query, problems);
@@ -106,7 +106,7 @@ namespace PkiCmdlets.Core.Authority
 
         /// <summary>
         /// Revokes each certificate named, with one durable append per issuer: one reading of the store finds them
-        /// all (Revoke-ServerCertificate's pipeline). Each one that cannot be revoked is a problem of its own; the rest are.
+        /// all (Revoke-IssuedCertificate's pipeline). Each one that cannot be revoked is a problem of its own; the rest are.
         /// <paramref name="confirm"/>, when given, is asked for each certificate found before anything is written; one it
         /// declines is left as it is.
         /// </summary>

@@ -241,7 +241,7 @@ namespace PkiCmdlets.Core.Authority
         /// store lock, and returns them in the order they were added. A serial number already used by the issuer
         /// (127 random bits make that all but impossible; the check makes it impossible) is drawn again first.
         /// When one issuer's append fails, the exception returns nothing, although the appends of issuers before it
-        /// stand: those certificates are in the store, listed by Get-ServerCertificate, but were never handed out.
+        /// stand: those certificates are in the store, listed by Get-IssuedCertificate, but were never handed out.
         /// (New-ServerCertificate's batches have one issuer, so there it is all or nothing.)
         /// </summary>
         public IReadOnlyList<IssuedCertificate> Commit(CancellationToken cancellation = default)

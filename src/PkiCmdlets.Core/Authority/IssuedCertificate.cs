@@ -107,7 +107,7 @@ namespace PkiCmdlets.Core.Authority
         private X509Certificate2? _certificate;
         private string? _pem;
 
-        /// <summary>PEM of the intermediate then the root; filled when -IncludeChain was asked for and by Get-ServerCertificate.</summary>
+        /// <summary>PEM of the intermediate then the root; filled when -IncludeChain was asked for and by Get-IssuedCertificate.</summary>
         public string? CertificateChain { get; set; }
         public string StorePath { get; set; } = string.Empty;
     }

@@ -94,7 +94,7 @@ namespace PkiCmdlets.Core.Integrity
             {
                 // A CA kept without its key (an offline root, a key kept elsewhere) has none to check.
                 if (record.Keyless) return;
-                if (record.KeyProtected && !_cas.Keys.IsUnlocked(record))
+                if (_cas.Keys.IsProtected(record) && !_cas.Keys.IsUnlocked(record))
                 {
                     CheckEncryptedKey(StoreLayout.CaKey(record.Id));
                     result.KeysLocked++;

@@ -32,6 +32,9 @@ namespace PkiCmdlets.Core.Keys
             return Pem.Encode(Pem.EncryptedPrivateKeyLabel, KeyProtection.Encrypt(pkcs8, password));
         }
 
+        /// <summary>Whether <paramref name="pem"/> is an ENCRYPTED PRIVATE KEY (a PRIVATE KEY otherwise, or not a key at all).</summary>
+        public static bool IsEncrypted(string pem) => pem.Contains("-----BEGIN " + Pem.EncryptedPrivateKeyLabel + "-----");
+
         /// <summary>
         /// The unencrypted PKCS#8 DER of a key kept as <see cref="Encode(byte[], SecureString, IProgress{string})"/> wrote it: decrypted
         /// with <paramref name="password"/> when given, which <paramref name="source"/> names in errors. The caller clears it.

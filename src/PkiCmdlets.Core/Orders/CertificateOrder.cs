@@ -5,7 +5,7 @@ namespace PkiCmdlets.Core.Orders
     /// <summary>
     /// An order for a public certificate over ACME, as Submit-, Get- and Complete-CertificateOrder return it
     /// (seed 003's order with DescribeCertificateState's details). OrderId binds by property name to the other
-    /// order cmdlets; Identifier (the stored certificate's, once issued) to Get- and Export-ServerCertificate.
+    /// order cmdlets; Identifier (the stored certificate's, once issued) to Get- and Export-IssuedCertificate.
     /// </summary>
     public sealed class CertificateOrder
     {
@@ -36,10 +36,10 @@ namespace PkiCmdlets.Core.Orders
         /// <summary>The ACME profile asked for (the seed's ProductCode), or null for the server's default.</summary>
         public string? Profile { get; internal set; }
 
-        /// <summary>The stored certificate's identifier once issued and downloaded; see Get-ServerCertificate.</summary>
+        /// <summary>The stored certificate's identifier once issued and downloaded; see Get-IssuedCertificate.</summary>
         public string? CertificateIdentifier { get; internal set; }
 
-        /// <summary>Same as <see cref="CertificateIdentifier"/>, so an order pipes into Get- and Export-ServerCertificate.</summary>
+        /// <summary>Same as <see cref="CertificateIdentifier"/>, so an order pipes into Get- and Export-IssuedCertificate.</summary>
         public string? Identifier => CertificateIdentifier;
 
         /// <summary>The certificate authority's problem when the order is invalid: detail, type, and each domain's failure.</summary>

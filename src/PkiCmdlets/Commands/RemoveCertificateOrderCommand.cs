@@ -7,7 +7,7 @@ namespace PkiCmdlets.Commands
 {
     /// <summary>
     /// Removes certificate orders from the store. The certificate authority is not told, the ACME account stays,
-    /// and a certificate the order brought stays in the store (Get-ServerCertificate).
+    /// and a certificate the order brought stays in the store (Get-IssuedCertificate).
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "CertificateOrder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(CertificateOrder))]

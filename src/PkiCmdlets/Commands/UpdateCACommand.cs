@@ -29,7 +29,7 @@ namespace PkiCmdlets.Commands
         [Parameter]
         public DateTime? NotAfter { get; set; }
 
-        /// <summary>A root's own key password: a root signs its new certificate itself.</summary>
+        /// <summary>The CA's own key password: a root signs its new certificate itself; an intermediate's key is checked against its certificate.</summary>
         [Parameter]
         [SecureStringArgument]
         public SecureString? KeyPassword { get; set; }

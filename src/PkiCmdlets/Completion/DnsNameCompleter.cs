@@ -6,7 +6,7 @@ using PkiCmdlets.Core.Store;
 
 namespace PkiCmdlets.Completion
 {
-    /// <summary>Completes the DNS names and IP addresses of the certificates in the store (Get-ServerCertificate -DnsName).</summary>
+    /// <summary>Completes the DNS names and IP addresses of the certificates in the store (Get-IssuedCertificate -DnsName).</summary>
     public sealed class DnsNameCompleter : StoreNameCompleter
     {
         protected override IEnumerable<(string Name, string ToolTip)> Find(PkiStore store, string pattern)

@@ -73,6 +73,15 @@ public sealed class CaKeyMatchTests : IDisposable
         AssertMismatch(() => cas.Renew(new RenewCaRequest { Authority = new CaIdentity("Sub") }), _pki.Root.Id);
     }
 
+    /// <summary>Update-CA of an intermediate checks its own key too: a renewed certificate for a key the store does not hold signs nothing.</summary>
+    [Fact]
+    public void A_swapped_sub_CA_key_gets_no_renewed_certificate()
+    {
+        SwapSubWithRoot(StoreLayout.CaKey);
+
+        AssertMismatch(() => Services.Cas(_pki.Open()).Renew(new RenewCaRequest { Authority = new CaIdentity("Sub") }), _pki.Sub.Id);
+    }
+
     [Fact]
     public void Unlock_CA_refuses_a_key_that_is_not_the_certificate_s_and_keeps_nothing_unlocked()
     {

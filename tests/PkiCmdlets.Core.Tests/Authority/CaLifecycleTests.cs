@@ -111,6 +111,46 @@ public sealed class CaLifecycleTests : IDisposable
         Assert.Equal(0, OpenSsl.Run($"pkey -in {keyFile} -passin pass:second-password -noout").ExitCode);
     }
 
+    /// <summary>
+    /// Set-CAKeyPassword writes the key file, then the record's KeyProtected flag; a crash between the two leaves an
+    /// encrypted key under a record that says it is not. The key file's own PEM label decides how it is opened.
+    /// </summary>
+    [Fact]
+    public void A_key_encrypted_before_a_crash_kept_its_record_unchanged_opens_with_its_new_password()
+    {
+        var keyFile = Path.Combine(_pki.Store.Root, "keys", "ca-" + _pki.Sub.Id + ".key.pem");
+        var password = Services.Password("new-password");
+        var pkcs8 = Pkcs8Pem.Decode(System.IO.File.ReadAllText(keyFile), null, keyFile);
+        System.IO.File.WriteAllText(keyFile, Pkcs8Pem.Encode(pkcs8, password));
+        Assert.Contains("\"keyProtected\": false", System.IO.File.ReadAllText(Path.Combine(_pki.Store.Root, "cas", _pki.Sub.Id + ".json")));
+
+        var listed = Cas.Find(new[] { "Sub" }).Items.Single();
+        Assert.True(listed.KeyProtected);
+        Assert.True(listed.Locked);
+
+        Assert.Equal(ErrorIds.CaLocked, Assert.Throws<PkiException>(() => _pki.Issue(Hierarchy.Csr(KeySpec.Ecc(256), "a.example.com"))).ErrorId);
+        var issued = _pki.Issue(Hierarchy.Csr(KeySpec.Ecc(256), "b.example.com"), r => r.IssuerKeyPassword = password);
+        Assert.Equal(_pki.Sub.Id, issued.IssuerId);
+        var cas = Cas;
+        cas.Unlock(new CaIdentity("Sub"), password);
+        Assert.True(cas.Find(new[] { "Sub" }).Items.Single().Unlocked);
+        cas.Lock(new CaIdentity("Sub"));
+        var again = Cas.ChangeKeyPassword(new CaIdentity("Sub"), password, Services.Password("newer-password"));
+        Assert.True(again.KeyProtected);
+    }
+
+    /// <summary>The other way round: a record that says protected over a key in the clear opens it as it is.</summary>
+    [Fact]
+    public void A_key_in_the_clear_under_a_record_that_says_protected_opens_without_a_password()
+    {
+        var recordFile = Path.Combine(_pki.Store.Root, "cas", _pki.Sub.Id + ".json");
+        System.IO.File.WriteAllText(recordFile, System.Text.RegularExpressions.Regex.Replace(System.IO.File.ReadAllText(recordFile), "(\"keyProtected\"\\s*:\\s*)false", "${1}true"));
+        Assert.Contains("\"keyProtected\": true", System.IO.File.ReadAllText(recordFile));
+
+        Assert.False(Cas.Find(new[] { "Sub" }).Items.Single().KeyProtected);
+        Assert.Equal(_pki.Sub.Id, _pki.Issue(Hierarchy.Csr(KeySpec.Ecc(256), "c.example.com")).IssuerId);
+    }
+
     [Fact]
     public void A_key_the_store_does_not_hold_gets_no_password()
     {

@@ -7,7 +7,7 @@ using PkiCmdlets.Core.Tests.Support;
 
 namespace PkiCmdlets.Core.Tests.Authority;
 
-/// <summary>Export-ServerCertificate: files that openssl and .NET open, the key only when the store has it, and no overwrite without -Force.</summary>
+/// <summary>Export-IssuedCertificate: files that openssl and .NET open, the key only when the store has it, and no overwrite without -Force.</summary>
 public sealed class ExportTests : IDisposable
 {
     private readonly Hierarchy _pki = new("ECC_256");
@@ -138,7 +138,7 @@ public sealed class ExportTests : IDisposable
         var folder = Path.GetDirectoryName(Target("x.pem"))!;
         var missing = Path.Combine(folder, "nofolder", "x.pem");
 
-        // Check alone, as Export-ServerCertificate runs it before the pipeline makes anything: no certificate needed.
+        // Check alone, as Export-IssuedCertificate runs it before the pipeline makes anything: no certificate needed.
         var error = Assert.Throws<PkiException>(() => CertificateExportService.Check(new ExportRequest { Path = missing }));
         Assert.Equal(ErrorIds.OutputFileNotWritable, error.ErrorId);
         Assert.Equal(PkiErrorKind.ObjectNotFound, error.Kind);

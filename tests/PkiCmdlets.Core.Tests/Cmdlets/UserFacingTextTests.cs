@@ -71,4 +71,50 @@ public sealed class UserFacingTextTests
     }
 
     private static string Relative(string path) => Path.GetRelativePath(Root, path).Replace('\\', '/');
+
+    private static readonly Regex OldName = new(@"\b(Get|Export|Revoke)-ServerCertificate\b", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Issue 13 renamed Get-, Export- and Revoke-ServerCertificate to *-IssuedCertificate; the old names are aliases. Text
+    /// users read names the cmdlets by their names: an old name only where the text explains the alias (a line that says
+    /// "alias", or a help page's ALIASES section).
+    /// </summary>
+    [Fact]
+    public void User_facing_text_uses_the_old_certificate_cmdlet_names_only_to_explain_the_aliases()
+    {
+        var files = Directory.GetFiles(Path.Combine(Root, "docs"), "*.md")
+            .Concat(Directory.GetFiles(Path.Combine(Root, "en-US"), "*.txt"))
+            .Append(Path.Combine(Root, "README.md"))
+            .Append(Path.Combine(Root, "tests", "QuickStart.ps1"))
+            .Append(Path.Combine(Root, "src", "PkiCmdlets.Core", "Messages.resx"))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .ToList();
+        var hits = new List<string>();
+        var explained = 0;
+        foreach (var file in files)
+        {
+            var section = string.Empty;
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].StartsWith("## ", StringComparison.Ordinal)) section = lines[i];
+                if (!OldName.IsMatch(lines[i])) continue;
+                if (section == "## ALIASES" || lines[i].Contains("alias", StringComparison.OrdinalIgnoreCase)) explained++;
+                else hits.Add($"{Relative(file)}:{i + 1}: {lines[i].Trim()}");
+            }
+        }
+
+        Assert.True(hits.Count == 0, "Name Get-, Export- and Revoke-IssuedCertificate by their names:\n" + string.Join("\n", hits));
+        Assert.True(explained >= 3, "the aliases are explained somewhere (README, about_PkiCmdlets, the help pages' ALIASES)");
+    }
+
+    /// <summary>Get-Help shows about_PkiCmdlets as it is: no line wider than the topic's 80 columns.</summary>
+    [Fact]
+    public void The_about_topic_fits_80_columns()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Root, "en-US", "about_PkiCmdlets.help.txt"));
+        Assert.True(lines.Length > 1000, "the about topic wasn't found under " + Root);
+        var wide = lines.Select((line, i) => (Line: line, Number: i + 1)).Where(l => l.Line.Length > 80).Select(l => l.Number + ": " + l.Line).ToList();
+        Assert.True(wide.Count == 0, "Lines wider than 80 columns:\n" + string.Join("\n", wide));
+    }
 }

@@ -210,6 +210,44 @@ public static class HostileCorpus
         return new DerSequence(new DerSequence(PkcsObjectIdentifiers.IdPbeS2, new DerSequence(newKdf, scheme)), new DerOctetString(info.GetEncryptedData())).GetEncoded();
     }
 
+    /// <summary>
+    /// A CRL of the corpus's CA (see <see cref="GoodCaCertificate"/>) with the extension <paramref name="number"/> as its
+    /// cRLNumber's value, signed by the CA's key.
+    /// </summary>
+    private static byte[] Crl(byte[] number)
+    {
+        using var key = TestKeys.For(KeySpec.Ecc(256), CaKeyRole);
+        var tbs = CraftedCertificate.Tlv(0x30,
+            DerInteger.ValueOf(1).GetDerEncoded(),
+            key.SignatureAlgorithm,
+            new X509Name("CN=Hostile CA").GetDerEncoded(),
+            From,
+            Until,
+            CraftedCertificate.Tlv(0xA0, CraftedCertificate.Tlv(0x30, CraftedCertificate.Extension(X509Extensions.CrlNumber, false, number))));
+        return CraftedCertificate.Tlv(0x30, tbs, key.SignatureAlgorithm, new DerBitString(key.Sign(tbs)).GetDerEncoded());
+    }
+
+    /// <summary>A CRL Import-Crl takes once the corpus's CA is in the store: number 7.</summary>
+    public static byte[] GoodCrl() => Crl(DerInteger.ValueOf(7).GetDerEncoded());
+
+    /// <summary>CRLs, as Import-Crl reads them.</summary>
+    public static IEnumerable<HostileInput> Crls()
+    {
+        var label = Pem.CrlLabel;
+        var good = GoodCrl();
+        yield return new("deep-definite.der", DeepDefinite, ErrorIds.InputNestingTooDeep);
+        yield return new("deep-definite.pem", Text(Armoured(label, DeepDefinite)), ErrorIds.InputNestingTooDeep);
+        yield return new("deep-indefinite.pem", Text(Armoured(label, DeepIndefinite)), ErrorIds.InputNestingTooDeep);
+        yield return new("too-large.pem", Text(Armoured(label, good) + new string('#', DerInput.MaxBytes)), ErrorIds.InputTooLarge);
+        yield return new("too-large.der", new DerOctetString(new byte[DerInput.MaxBytes]).GetEncoded(), ErrorIds.InputTooLarge);
+        yield return new("truncated.pem", Text(Armoured(label, good.Take(good.Length / 2).ToArray())), ErrorIds.CrlUnreadable);
+        yield return new("truncated.der", good.Take(good.Length - 5).ToArray(), ErrorIds.CrlUnreadable);
+        yield return new("number-utf8.pem", Text(Armoured(label, Crl(new DerUtf8String("7").GetDerEncoded()))), ErrorIds.CrlUnreadable);
+        yield return new("number-octets.pem", Text(Armoured(label, Crl(new DerOctetString(new byte[] { 7 }).GetDerEncoded()))), ErrorIds.CrlUnreadable);
+        yield return new("claims-2gb.der", ClaimsTwoGigabytes, ErrorIds.CrlUnreadable);
+        yield return new("garbage.bin", Garbage(6, 2048), ErrorIds.CrlUnreadable);
+    }
+
     /// <summary>PFX files, as Import-CA -PfxPath reads them, with the password "pw".</summary>
     public static IEnumerable<HostileInput> PfxFiles()
     {

@@ -47,6 +47,10 @@ public sealed class HostileInputTests : IDisposable
     public void Pfx_files_are_refused_each_with_its_error() =>
         Probe("pfx", HostileCorpus.PfxFiles().ToList());
 
+    [Fact]
+    public void Crl_files_are_refused_each_with_its_error() =>
+        Probe("crl", HostileCorpus.Crls().ToList());
+
     /// <summary>The good files the corpus spoils are read: what is refused is the damage, not the kind of file.</summary>
     [Fact]
     public void The_good_files_the_corpus_starts_from_are_accepted()
@@ -55,6 +59,9 @@ public sealed class HostileInputTests : IDisposable
         var key = _hierarchy.File("good-ca.key", HostileCorpus.CaKey());
         var results = Run(_hierarchy.Store.Root, "key:" + ca, new[] { key });
         Assert.Equal("accepted", results[key].Outcome);
+        // Import-CA took the corpus's CA into the store just now, so its CRL has an issuer to be imported for.
+        var crl = _hierarchy.File("good.crl", Pem.Encode(Pem.CrlLabel, HostileCorpus.GoodCrl()));
+        Assert.Equal("accepted", Run(_hierarchy.Store.Root, "crl", new[] { crl })[crl].Outcome);
         var csr = _hierarchy.File("good.csr", Hierarchy.Csr(KeySpec.Ecc(256), "good.example.com", "good.example.com"));
         Assert.Equal("accepted", Run(_hierarchy.Store.Root, "csr-file", new[] { csr })[csr].Outcome);
     }
