@@ -99,6 +99,16 @@ namespace PkiCmdlets
             return resolved[0];
         }
 
+        /// <summary>The parameter sets of a command's -Path (wildcards) and -LiteralPath pair.</summary>
+        protected const string PathSet = "Path";
+        protected const string LiteralPathSet = "LiteralPath";
+
+        /// <summary>The file to write that -Path or -LiteralPath names, by the parameter set in use; null in any other set.</summary>
+        protected string? ResolveOutputFile(string path, string literalPath) =>
+            ParameterSetName == PathSet ? ResolveOutputFile(path, literal: false)
+            : ParameterSetName == LiteralPathSet ? ResolveOutputFile(literalPath, literal: true)
+            : null;
+
         /// <summary>
         /// A file to write, resolved against the current location, file system only. For -Path (not
         /// <paramref name="literal"/>) wildcards that match one existing file name it; a new file's name is taken as typed.
@@ -139,7 +149,7 @@ namespace PkiCmdlets
             }
         }
 
-        /// <summary><see cref="ResolveOutputFile"/> for a parameter that may be left out (-KeyPath): null when it was.</summary>
+        /// <summary><see cref="ResolveOutputFile(string, bool)"/> for a parameter that may be left out (-KeyPath): null when it was.</summary>
         protected string? ResolveOptionalOutputFile(string? path, bool literal) => path == null ? null : ResolveOutputFile(path, literal);
 
         /// <summary>Writes the files an export wrote as the provider's items, as Get-Item gives them: Mode, Length and the PS* properties filled in.</summary>

@@ -15,9 +15,6 @@ namespace PkiCmdlets.Commands
     [OutputType(typeof(FileInfo))]
     public sealed class ExportCACommand : PkiCmdlet
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ArgumentCompleter(typeof(CaNameCompleter))]
@@ -68,7 +65,7 @@ namespace PkiCmdlets.Commands
                 {
                     Authority = new CaIdentity(Name),
                     Format = string.Equals(Format, "Pfx", System.StringComparison.OrdinalIgnoreCase) ? ExportFormat.Pfx : ExportFormat.Pem,
-                    Path = ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true) : ResolveOutputFile(Path, literal: false),
+                    Path = ResolveOutputFile(Path, LiteralPath)!,
                     KeyPath = ResolveOptionalOutputFile(KeyPath, literal: true),
                     IncludeChain = IncludeChain,
                     CrlPath = ResolveOptionalOutputFile(CrlPath, literal: true),

@@ -17,9 +17,6 @@ namespace PkiCmdlets.Commands
     [OutputType(typeof(FileInfo))]
     public sealed class ExportIssuedCertificateCommand : PkiCmdlet
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
-
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(CertificateIdentifierCompleter))]
         public string Identifier { get; set; } = string.Empty;
@@ -109,7 +106,7 @@ namespace PkiCmdlets.Commands
         {
             Identifier = Identifier,
             Format = Format,
-            Path = ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true) : ResolveOutputFile(Path, literal: false),
+            Path = ResolveOutputFile(Path, LiteralPath)!,
             IncludeChain = IncludeChain,
             IncludeRoot = IncludeRoot,
             IncludePrivateKey = IncludePrivateKey,

@@ -13,8 +13,6 @@ namespace PkiCmdlets.Commands
     public sealed class PublishCrlCommand : PkiCmdlet
     {
         private const string StoreOnlySet = "StoreOnly";
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("ParentIdentifier", "Name")]
@@ -52,9 +50,7 @@ namespace PkiCmdlets.Commands
         {
             Try(() =>
             {
-                var path = ParameterSetName == PathSet ? ResolveOutputFile(Path, literal: false)
-                    : ParameterSetName == LiteralPathSet ? ResolveOutputFile(LiteralPath, literal: true)
-                    : null;
+                var path = ResolveOutputFile(Path, LiteralPath);
                 if (!ShouldProcess(Issuer.Value, path == null ? Messages.ShouldProcessPublishCrlToStore : Messages.ShouldProcessPublishCrlToFile.Format(path))) return;
                 WriteObject(new CrlService(OpenStore()).Publish(new PublishCrlRequest
                 {

@@ -15,8 +15,6 @@ namespace PkiCmdlets.Commands
     public sealed class RegisterRenewalHookCommand : PkiCmdlet
     {
         private const string ScriptBlockSet = "ScriptBlock";
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
 
         // Kept as an int, not as the enum: PowerShell loads this class before the module initializer makes
         // PkiCmdlets.Core loadable, and a field of one of its enums would load it (Loading/ModuleInitializer.cs).
